@@ -1,0 +1,93 @@
+namespace AuroraStream.Core;
+
+/// <summary>
+/// One all-sky image as the instrument recorded it: 16-bit counts, row-major, top row first.
+/// </summary>
+/// <remarks>
+/// The capture time is UTC with 100 ns resolution (<see cref="DateTime.Ticks"/>), finer than the
+/// microseconds the imagers stamp. Pixels are never rescaled or flipped here; that is the job of
+/// the shared preprocessing.
+/// </remarks>
+public sealed class AllSkyFrame
+{
+    /// <summary>Largest width or height accepted, in pixels; guards allocations against corrupt sizes.</summary>
+    public const int MaxDimension = 8192;
+
+    /// <summary>Creates a frame, checking that the pixel count matches the dimensions.</summary>
+    public AllSkyFrame(
+        string site,
+        string imager,
+        DateTime captureTime,
+        int width,
+        int height,
+        ReadOnlyMemory<ushort> pixels,
+        double? exposureMs,
+        FrameOrigin origin)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(site);
+        ArgumentException.ThrowIfNullOrWhiteSpace(imager);
+        if (captureTime.Kind != DateTimeKind.Utc)
+        {
+            throw new ArgumentException($"Capture time must be UTC (got {captureTime.Kind}).", nameof(captureTime));
+        }
+
+        CheckDimension(width, nameof(width));
+        CheckDimension(height, nameof(height));
+        if (pixels.Length != width * height)
+        {
+            throw new ArgumentException($"Expected {width}x{height} = {width * height} pixels, got {pixels.Length}.", nameof(pixels));
+        }
+
+        if (exposureMs is { } e && (!double.IsFinite(e) || e < 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(exposureMs), exposureMs, "Exposure must be a finite, non-negative number of milliseconds.");
+        }
+
+        Site = site.Trim().ToLowerInvariant();
+        Imager = imager.Trim();
+        CaptureTime = captureTime;
+        Width = width;
+        Height = height;
+        Pixels = pixels;
+        ExposureMs = exposureMs;
+        Origin = origin;
+    }
+
+    /// <summary>Site code, lower case (e.g. <c>gill</c>).</summary>
+    public string Site { get; }
+
+    /// <summary>Imager unique id (e.g. <c>themis19</c>).</summary>
+    public string Imager { get; }
+
+    /// <summary>Start of the exposure, UTC.</summary>
+    public DateTime CaptureTime { get; }
+
+    /// <summary>Width in pixels.</summary>
+    public int Width { get; }
+
+    /// <summary>Height in pixels.</summary>
+    public int Height { get; }
+
+    /// <summary>Raw counts, row-major, top row first, <see cref="Width"/> x <see cref="Height"/> values.</summary>
+    public ReadOnlyMemory<ushort> Pixels { get; }
+
+    /// <summary>Exposure in milliseconds when the source records it.</summary>
+    public double? ExposureMs { get; }
+
+    /// <summary>Where the frame was read from.</summary>
+    public FrameOrigin Origin { get; }
+
+    /// <summary>Capture time as nanoseconds since the Unix epoch (the wire and InfluxDB form).</summary>
+    public long CaptureTimeUnixNanoseconds => (CaptureTime - DateTime.UnixEpoch).Ticks * 100;
+
+    /// <summary>Pixel statistics of this frame.</summary>
+    public PixelStatistics ComputeStatistics() => PixelStatistics.Compute(Pixels.Span);
+
+    private static void CheckDimension(int value, string name)
+    {
+        if (value is < 1 or > MaxDimension)
+        {
+            throw new ArgumentOutOfRangeException(name, value, $"Must be 1..{MaxDimension} pixels.");
+        }
+    }
+}

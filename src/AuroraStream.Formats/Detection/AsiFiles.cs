@@ -1,0 +1,156 @@
+using System.IO.Compression;
+using System.Runtime.CompilerServices;
+using AuroraStream.Core;
+using AuroraStream.Formats.Cdf;
+using AuroraStream.Formats.IdlSave;
+using AuroraStream.Formats.IO;
+using AuroraStream.Formats.Oath;
+using AuroraStream.Formats.Stream0;
+using AuroraStream.Formats.Themis;
+
+namespace AuroraStream.Formats.Detection;
+
+/// <summary>What a file holds, judged by its content.</summary>
+public enum AsiFileKind
+{
+    /// <summary>Not a format AuroraStream reads.</summary>
+    Unknown,
+
+    /// <summary>UCalgary stream0 PGM, plain.</summary>
+    Stream0Pgm,
+
+    /// <summary>UCalgary stream0 PGM, gzip-compressed.</summary>
+    Stream0PgmGzip,
+
+    /// <summary>A CDF file (THEMIS L1 ASI or another product).</summary>
+    Cdf,
+
+    /// <summary>An IDL SAVE file (THEMIS skymaps).</summary>
+    IdlSave,
+
+    /// <summary>A PNG image (OATH).</summary>
+    Png,
+}
+
+/// <summary>Recognises ASI files by content and reads their frames.</summary>
+public static class AsiFiles
+{
+    /// <summary>Kinds that hold all-sky frames.</summary>
+    public static bool HoldsFrames(AsiFileKind kind) => kind is AsiFileKind.Stream0Pgm or AsiFileKind.Stream0PgmGzip or AsiFileKind.Cdf;
+
+    /// <summary>Judges a file by its first bytes (inflating the start of a gzip file).</summary>
+    public static AsiFileKind Detect(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 4096);
+        Span<byte> head = stackalloc byte[8];
+        var n = file.ReadUpTo(head);
+        head = head[..n];
+        if (StreamExtensions.IsGzip(head))
+        {
+            file.Position = 0;
+            Span<byte> inner = stackalloc byte[2];
+            try
+            {
+                using var gz = new GZipStream(file, CompressionMode.Decompress, leaveOpen: true);
+                var m = gz.ReadUpTo(inner);
+                return m == 2 && inner[0] == 'P' && inner[1] == '5' ? AsiFileKind.Stream0PgmGzip : AsiFileKind.Unknown;
+            }
+            catch (InvalidDataException)
+            {
+                // A broken gzip stream is still a gzip file: let the stream0 reader say what is wrong.
+                return AsiFileKind.Stream0PgmGzip;
+            }
+        }
+
+        if (head.Length >= 2 && head[0] == 'P' && head[1] == '5')
+        {
+            return AsiFileKind.Stream0Pgm;
+        }
+
+        if (CdfFile.HasCdfMagic(head))
+        {
+            return AsiFileKind.Cdf;
+        }
+
+        if (IdlSaveFile.HasSignature(head))
+        {
+            return AsiFileKind.IdlSave;
+        }
+
+        return PngImage.HasSignature(head) ? AsiFileKind.Png : AsiFileKind.Unknown;
+    }
+
+    /// <summary>
+    /// Reads the frames of one file of any frame-bearing kind. Complete frames before a corruption
+    /// are yielded, then the <see cref="InvalidDataException"/> is thrown.
+    /// </summary>
+    public static IEnumerable<AllSkyFrame> ReadFrames(string path, Stream0ReaderOptions? stream0 = null, CdfReaderOptions? cdf = null)
+    {
+        var kind = Detect(path);
+        return kind switch
+        {
+            AsiFileKind.Stream0Pgm or AsiFileKind.Stream0PgmGzip => Stream0PgmReader.ReadFile(path, stream0),
+            AsiFileKind.Cdf => ThemisL1AsiReader.ReadFile(path, cdf),
+            AsiFileKind.IdlSave => throw FormatError.At(path, string.Empty, "an IDL SAVE file (a skymap?), not a file of frames").Tag(FormatErrorKind.UnknownFormat),
+            AsiFileKind.Png => throw FormatError.At(path, string.Empty, "a PNG image (an OATH image?), not a file of timed frames").Tag(FormatErrorKind.UnknownFormat),
+            _ => throw FormatError.At(path, string.Empty, "not a recognised ASI file: neither stream0 PGM (plain or gzip) nor CDF", 0).Tag(FormatErrorKind.UnknownFormat),
+        };
+    }
+
+    /// <summary>
+    /// Expands files and folders (recursively, in ordinal path order) into files. Missing paths are
+    /// returned too, so the caller reports them.
+    /// </summary>
+    public static IEnumerable<(string Path, bool FromFolder)> Expand(IEnumerable<string> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        foreach (var input in inputs)
+        {
+            if (Directory.Exists(input))
+            {
+                var files = Directory.EnumerateFiles(input, "*", new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = FileAttributes.Hidden })
+                    .Order(StringComparer.Ordinal);
+                foreach (var f in files)
+                {
+                    yield return (f, true);
+                }
+            }
+            else
+            {
+                yield return (input, false);
+            }
+        }
+    }
+}
+
+/// <summary>An <see cref="IFrameSource"/> over local files and folders, one file after another.</summary>
+/// <param name="paths">Files and folders.</param>
+/// <param name="stream0">Stream0 reader limits.</param>
+/// <param name="cdf">CDF reader limits.</param>
+public sealed class AsiFileFrameSource(IReadOnlyList<string> paths, Stream0ReaderOptions? stream0 = null, CdfReaderOptions? cdf = null) : IFrameSource
+{
+    /// <inheritdoc />
+    public string Description => string.Join(", ", paths);
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<AllSkyFrame> ReadFramesAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        foreach (var (path, fromFolder) in AsiFiles.Expand(paths))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (fromFolder && !AsiFiles.HoldsFrames(AsiFiles.Detect(path)))
+            {
+                continue;
+            }
+
+            foreach (var frame in AsiFiles.ReadFrames(path, stream0, cdf))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                yield return frame;
+            }
+
+            await Task.Yield();
+        }
+    }
+}

@@ -1,0 +1,423 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.IO.Compression;
+using System.Runtime.InteropServices;
+using System.Text;
+using AuroraStream.Core;
+using AuroraStream.Formats.Detection;
+using AuroraStream.Formats.IO;
+
+namespace AuroraStream.Formats.Stream0;
+
+/// <summary>
+/// Reads UCalgary "stream0" files: concatenated binary PGM (P5) images, plain or gzip-compressed,
+/// one file per minute and imager (<c>YYYYMMDD_HHMM_site_imager_mode.pgm[.gz]</c>).
+/// </summary>
+/// <remarks>
+/// <para>Implements Netpbm PGM (P5, maxval 1..65535; 16-bit samples big-endian) with the UCalgary
+/// metadata convention as written by THEMIS GBO imagers since 2005 (header "Revised 2006-05-22"):
+/// comment lines <c>#"Key" value</c>. File-level keys (site, imager, project, position, optical
+/// centre) appear only in the first frame's header and apply to every frame; per-frame keys
+/// (<c>Image request start</c>, <c>Exposure options</c>) come in each header.</para>
+/// <para>Frames are not delimited: a header is parsed, then exactly width x height samples are read.
+/// The bytes "P5" occur inside pixel data of real files, so the reader never scans for them.</para>
+/// <para>Complete frames before a corruption are yielded; the corruption then surfaces as an
+/// <see cref="InvalidDataException"/> naming the file, the frame and the byte offset (offsets of
+/// gzip files are positions in the inflated stream).</para>
+/// </remarks>
+public static class Stream0PgmReader
+{
+    /// <summary>Header key of the exposure start time.</summary>
+    public const string ImageRequestStartKey = "Image request start";
+
+    /// <summary>Reads every frame of a file.</summary>
+    public static IEnumerable<AllSkyFrame> ReadFile(string path, Stream0ReaderOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        (options ?? Stream0ReaderOptions.Default).Validate();
+        return ReadFileIterator(path, options ?? Stream0ReaderOptions.Default);
+    }
+
+    /// <summary>
+    /// Reads every frame of a stream (gzip is detected by its magic). The stream is left open.
+    /// </summary>
+    /// <param name="stream">The file content.</param>
+    /// <param name="sourceName">Name for frame origins and error messages (usually the path).</param>
+    /// <param name="options">Limits; <see cref="Stream0ReaderOptions.Default"/> when null.</param>
+    public static IEnumerable<AllSkyFrame> Read(Stream stream, string sourceName, Stream0ReaderOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentException.ThrowIfNullOrEmpty(sourceName);
+        options ??= Stream0ReaderOptions.Default;
+        options.Validate();
+        return ReadIterator(stream, sourceName, options);
+    }
+
+    private static IEnumerable<AllSkyFrame> ReadFileIterator(string path, Stream0ReaderOptions options)
+    {
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+        foreach (var frame in ReadIterator(file, path, options))
+        {
+            yield return frame;
+        }
+    }
+
+    private static IEnumerable<AllSkyFrame> ReadIterator(Stream stream, string source, Stream0ReaderOptions options)
+    {
+        Span<byte> head = stackalloc byte[2];
+        var headLength = stream.ReadUpTo(head);
+        Stream content;
+        if (StreamExtensions.IsGzip(head[..headLength]))
+        {
+            var prefix = new PrefixedStream(head[..headLength].ToArray(), stream);
+            content = new CappedReadStream(new GZipStream(prefix, CompressionMode.Decompress, leaveOpen: false), options.MaxDecompressedBytes, source);
+        }
+        else
+        {
+            content = new PrefixedStream(head[..headLength].ToArray(), stream);
+        }
+
+        using (content)
+        {
+            var reader = new ByteReader(content, source);
+            Dictionary<string, string>? fileKeys = null;
+            FrameHeader first = default;
+            string? site = null, imager = null;
+            for (var index = 0; ; index++)
+            {
+                var header = ReadHeader(reader, source, index, options);
+                if (header is null)
+                {
+                    if (index == 0)
+                    {
+                        throw FormatError.At(source, string.Empty, "empty file: no PGM frame", 0);
+                    }
+
+                    yield break;
+                }
+
+                var h = header.Value;
+                if (fileKeys is null)
+                {
+                    first = h;
+                    fileKeys = h.Keys;
+                    h.Keys.TryGetValue("Project unique ID", out var project);
+                    site = FirstNonEmpty(h.Keys, "Site unique ID") ?? SiteFromFileName(source)
+                        ?? throw FormatError.At(source, "frame 0", "no \"Site unique ID\" in the header and none in the file name", h.Offset);
+                    imager = FirstNonEmpty(h.Keys, "Imager unique ID") ?? ImagerFromFileName(source)
+                        ?? throw FormatError.At(source, "frame 0", "no \"Imager unique ID\" in the header and none in the file name", h.Offset);
+                    if (options.RequireThemisAsi && ImagerProducts.DescribeIfNotThemisAsi(project, imager, h.Width, h.Height) is { } what)
+                    {
+                        throw FormatError.At(source, "frame 0", $"this is {what}", h.Offset).Tag(FormatErrorKind.NotThemisAsi);
+                    }
+                }
+
+                else if (h.Width != first.Width || h.Height != first.Height || h.BytesPerSample != first.BytesPerSample)
+                {
+                    // All frames of a file come from one camera mode; a change means corruption, and
+                    // checking it bounds every allocation by the first (product-checked) frame.
+                    throw FormatError.At(source, $"frame {index}", $"{h.Width}x{h.Height} ({8 * h.BytesPerSample}-bit) differs from frame 0's {first.Width}x{first.Height} ({8 * first.BytesPerSample}-bit)", h.Offset);
+                }
+
+                var time = ParseRequestStart(h.Keys, fileKeys, source, index, h.Offset);
+                var exposure = ParseExposureMs(h.Keys);
+                var pixels = ReadPixels(reader, h, source, index);
+                yield return new AllSkyFrame(site!, imager!, time, h.Width, h.Height, pixels, exposure, new FrameOrigin(source, index));
+            }
+        }
+    }
+
+    private static string? FirstNonEmpty(Dictionary<string, string> keys, string key) =>
+        keys.TryGetValue(key, out var v) && !string.IsNullOrWhiteSpace(v) ? v.Trim() : null;
+
+    private static string[] FileNameParts(string source)
+    {
+        var name = Path.GetFileName(source);
+        return name.Split('_');
+    }
+
+    private static string? SiteFromFileName(string source)
+    {
+        var parts = FileNameParts(source);
+        return parts.Length >= 4 && parts[2].Length == 4 ? parts[2] : null;
+    }
+
+    private static string? ImagerFromFileName(string source)
+    {
+        var parts = FileNameParts(source);
+        return parts.Length >= 4 ? parts[3] : null;
+    }
+
+    private static DateTime ParseRequestStart(Dictionary<string, string> frameKeys, Dictionary<string, string> fileKeys, string source, int index, long offset)
+    {
+        if (!frameKeys.TryGetValue(ImageRequestStartKey, out var text) && !fileKeys.TryGetValue(ImageRequestStartKey, out text))
+        {
+            throw FormatError.At(source, $"frame {index}", $"header has no \"{ImageRequestStartKey}\" time", offset);
+        }
+
+        return TryParseUcalgaryTime(text, out var time)
+            ? time
+            : throw FormatError.At(source, $"frame {index}", $"\"{ImageRequestStartKey}\" is not a time: '{text}'", offset);
+    }
+
+    /// <summary>
+    /// Parses <c>yyyy-MM-dd HH:mm:ss[.f...] [UTC]</c>; fractions beyond 100 ns are truncated.
+    /// </summary>
+    internal static bool TryParseUcalgaryTime(string text, out DateTime time)
+    {
+        time = default;
+        var s = text.Trim();
+        if (s.EndsWith("UTC", StringComparison.Ordinal))
+        {
+            s = s[..^3].TrimEnd();
+        }
+
+        var dot = s.IndexOf('.', StringComparison.Ordinal);
+        var whole = dot < 0 ? s : s[..dot];
+        if (!DateTime.TryParseExact(whole, "yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var baseTime))
+        {
+            return false;
+        }
+
+        long ticks = 0;
+        if (dot >= 0)
+        {
+            var fraction = s[(dot + 1)..];
+            if (fraction.Length == 0 || fraction.Length > 9 || !fraction.All(char.IsAsciiDigit))
+            {
+                return false;
+            }
+
+            var digits = fraction.Length > 7 ? fraction[..7] : fraction.PadRight(7, '0');
+            ticks = long.Parse(digits, NumberStyles.None, CultureInfo.InvariantCulture);
+        }
+
+        time = DateTime.SpecifyKind(baseTime.AddTicks(ticks), DateTimeKind.Utc);
+        return true;
+    }
+
+    /// <summary>
+    /// The commanded exposure (<c>MSEC=</c> of "Exposure options"); failing that the measured
+    /// "Exposure plus initial readout"; null when neither is present.
+    /// </summary>
+    private static double? ParseExposureMs(Dictionary<string, string> keys)
+    {
+        if (keys.TryGetValue("Exposure options", out var options))
+        {
+            foreach (var part in options.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (part.StartsWith("MSEC=", StringComparison.OrdinalIgnoreCase)
+                    && double.TryParse(part.AsSpan(5), NumberStyles.Float, CultureInfo.InvariantCulture, out var ms) && ms >= 0)
+                {
+                    return ms;
+                }
+            }
+        }
+
+        if (keys.TryGetValue("Exposure plus initial readout", out var measured))
+        {
+            var number = measured.Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
+            if (double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out var ms) && ms >= 0)
+            {
+                return ms;
+            }
+        }
+
+        return null;
+    }
+
+    private static ushort[] ReadPixels(ByteReader reader, FrameHeader h, string source, int index)
+    {
+        var count = h.Width * h.Height;
+        var pixels = new ushort[count];
+        var start = reader.Position;
+        if (h.BytesPerSample == 2)
+        {
+            var bytes = MemoryMarshal.AsBytes(pixels.AsSpan());
+            var got = reader.ReadUpTo(bytes);
+            if (got < bytes.Length)
+            {
+                throw FormatError.At(source, $"frame {index}", $"truncated pixel data: expected {bytes.Length} bytes, got {got}", start + got);
+            }
+
+            if (BitConverter.IsLittleEndian)
+            {
+                BinaryPrimitives.ReverseEndianness(pixels, pixels);
+            }
+        }
+        else
+        {
+            var bytes = new byte[count];
+            var got = reader.ReadUpTo(bytes);
+            if (got < bytes.Length)
+            {
+                throw FormatError.At(source, $"frame {index}", $"truncated pixel data: expected {bytes.Length} bytes, got {got}", start + got);
+            }
+
+            for (var i = 0; i < count; i++)
+            {
+                pixels[i] = bytes[i];
+            }
+        }
+
+        if (h.MaxValue < ushort.MaxValue)
+        {
+            // Netpbm: a sample above maxval is invalid; reject so corrupt frames do not pass as data.
+            for (var i = 0; i < pixels.Length; i++)
+            {
+                if (pixels[i] > h.MaxValue)
+                {
+                    throw FormatError.At(source, $"frame {index}", $"pixel {i} is {pixels[i]}, above maxval {h.MaxValue}", start + ((long)i * h.BytesPerSample));
+                }
+            }
+        }
+
+        return pixels;
+    }
+
+    private static FrameHeader? ReadHeader(ByteReader reader, string source, int index, Stream0ReaderOptions options)
+    {
+        var frame = $"frame {index}";
+        var offset = reader.Position;
+        var p = reader.ReadByte();
+        if (p < 0)
+        {
+            return null;
+        }
+
+        var five = reader.ReadByte();
+        if (p == 'P' && five < 0)
+        {
+            throw FormatError.At(source, frame, "truncated header: the file ends inside the magic 'P5'", reader.Position);
+        }
+
+        if (p != 'P' || five != '5')
+        {
+            var what = index == 0 ? "not a binary PGM file: expected magic 'P5'" : "expected the next frame's magic 'P5'";
+            throw FormatError.At(source, frame, $"{what}, found {Describe(p)} {Describe(five)}", offset);
+        }
+
+        var keys = new Dictionary<string, string>(StringComparer.Ordinal);
+        Span<int> numbers = stackalloc int[3];
+        var found = 0;
+        var line = new StringBuilder();
+        while (found < 3)
+        {
+            if (reader.Position - offset > options.MaxHeaderBytes)
+            {
+                throw FormatError.At(source, frame, $"header longer than {options.MaxHeaderBytes} bytes", reader.Position);
+            }
+
+            var c = reader.ReadByte();
+            if (c < 0)
+            {
+                throw FormatError.At(source, frame, "truncated header: the file ends before width, height and maxval", reader.Position);
+            }
+
+            if (c == '#')
+            {
+                line.Clear();
+                while (true)
+                {
+                    var d = reader.ReadByte();
+                    if (d < 0)
+                    {
+                        throw FormatError.At(source, frame, "truncated header: the file ends inside a comment", reader.Position);
+                    }
+
+                    if (d is '\n' or '\r')
+                    {
+                        break;
+                    }
+
+                    if (line.Length > options.MaxHeaderBytes)
+                    {
+                        throw FormatError.At(source, frame, $"header comment longer than {options.MaxHeaderBytes} bytes", reader.Position);
+                    }
+
+                    line.Append((char)d);
+                }
+
+                AddKey(keys, line);
+            }
+            else if (IsWhitespace(c))
+            {
+                continue;
+            }
+            else if (c is >= '0' and <= '9')
+            {
+                var numberOffset = reader.Position - 1;
+                long value = c - '0';
+                int next;
+                while ((next = reader.PeekByte()) is >= '0' and <= '9')
+                {
+                    reader.ReadByte();
+                    value = (value * 10) + (next - '0');
+                    if (value > int.MaxValue)
+                    {
+                        throw FormatError.At(source, frame, "header number too large", numberOffset);
+                    }
+                }
+
+                numbers[found++] = (int)value;
+                if (found < 3 && next >= 0 && !IsWhitespace(next) && next != '#')
+                {
+                    throw FormatError.At(source, frame, $"unexpected {Describe(next)} after a header number", reader.Position);
+                }
+            }
+            else
+            {
+                throw FormatError.At(source, frame, $"unexpected {Describe(c)} in the PGM header", reader.Position - 1);
+            }
+        }
+
+        var (width, height, maxValue) = (numbers[0], numbers[1], numbers[2]);
+        if (width is < 1 or > AllSkyFrame.MaxDimension || height is < 1 or > AllSkyFrame.MaxDimension)
+        {
+            throw FormatError.At(source, frame, $"impossible dimensions {width}x{height} (allowed 1..{AllSkyFrame.MaxDimension})", offset);
+        }
+
+        if (maxValue is < 1 or > ushort.MaxValue)
+        {
+            throw FormatError.At(source, frame, $"maxval {maxValue} outside 1..65535", offset);
+        }
+
+        // Netpbm: exactly one whitespace byte separates maxval from the raster.
+        var separator = reader.ReadByte();
+        if (separator < 0)
+        {
+            throw FormatError.At(source, frame, "truncated header: the file ends after maxval", reader.Position);
+        }
+
+        if (!IsWhitespace(separator))
+        {
+            throw FormatError.At(source, frame, $"expected one whitespace byte after maxval, found {Describe(separator)}", reader.Position - 1);
+        }
+
+        return new FrameHeader(offset, width, height, maxValue, maxValue > 255 ? 2 : 1, keys);
+    }
+
+    private static void AddKey(Dictionary<string, string> keys, StringBuilder line)
+    {
+        // #"Key" value
+        if (line.Length < 2 || line[0] != '"')
+        {
+            return;
+        }
+
+        var text = line.ToString();
+        var close = text.IndexOf('"', 1);
+        if (close < 0)
+        {
+            return;
+        }
+
+        keys[text[1..close]] = text[(close + 1)..].Trim();
+    }
+
+    private static bool IsWhitespace(int c) => c is ' ' or '\t' or '\n' or '\r' or '\v' or '\f';
+
+    private static string Describe(int b) => b < 0 ? "end of file" : b is >= 0x21 and < 0x7F ? $"'{(char)b}'" : $"byte 0x{b:X2}";
+
+    private readonly record struct FrameHeader(long Offset, int Width, int Height, int MaxValue, int BytesPerSample, Dictionary<string, string> Keys);
+}
