@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Runtime.InteropServices;
@@ -263,6 +264,7 @@ public sealed class CdfFile : IDisposable
         var unit = CdfDataTypes.SwapUnit(variable.DataType);
         var swap = unit > 1 && IsBigEndian == BitConverter.IsLittleEndian;
         var transpose = !IsRowMajor && variable.StoredDimensions.Count > 1;
+
         foreach (var block in EnumerateBlocks(variable, variable.VxrHead, 0))
         {
             if (block.Last < firstRecord || block.First > lastRecord)
@@ -273,12 +275,13 @@ public sealed class CdfFile : IDisposable
             using var data = OpenBlock(variable, block, recordBytes);
             for (var record = block.First; record <= block.Last && record <= lastRecord; record++)
             {
-                var values = new T[variable.RecordBytes / Marshal.SizeOf<T>()];
+                // Uninitialised: every byte is overwritten by the read below or the record fails.
+                var values = GC.AllocateUninitializedArray<T>(recordBytes / Marshal.SizeOf<T>());
                 var bytes = MemoryMarshal.AsBytes(values.AsSpan());
                 var got = ReadBlock(data, bytes, variable, record, block);
-                if (got < bytes.Length)
+                if (got < recordBytes)
                 {
-                    throw FormatError.At(Source, $"variable {variable.Name} record {record}", $"data block ends early: expected {bytes.Length} bytes, got {got}", block.Offset);
+                    throw FormatError.At(Source, $"variable {variable.Name} record {record}", $"data block ends early: expected {recordBytes} bytes, got {got}", block.Offset);
                 }
 
                 if (record < firstRecord)

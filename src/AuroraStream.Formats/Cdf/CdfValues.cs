@@ -30,6 +30,28 @@ internal static class CdfValues
         }
     }
 
+    /// <summary>Copies <paramref name="source"/> to <paramref name="destination"/>, swapping each <paramref name="unit"/>-byte element.</summary>
+    public static void SwapCopy(ReadOnlySpan<byte> source, Span<byte> destination, int unit)
+    {
+        switch (unit)
+        {
+            case 1:
+                source.CopyTo(destination);
+                return;
+            case 2:
+                BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<byte, ushort>(source), MemoryMarshal.Cast<byte, ushort>(destination));
+                return;
+            case 4:
+                BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<byte, uint>(source), MemoryMarshal.Cast<byte, uint>(destination));
+                return;
+            case 8:
+                BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<byte, ulong>(source), MemoryMarshal.Cast<byte, ulong>(destination));
+                return;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(unit), unit, "Element size must be 1, 2, 4 or 8.");
+        }
+    }
+
     /// <summary>Converts host-order element bytes of a numeric or time type to doubles.</summary>
     public static double[] ToDoubles(ReadOnlySpan<byte> data, CdfDataType type)
     {

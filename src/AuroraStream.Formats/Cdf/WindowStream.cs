@@ -3,15 +3,9 @@ using AuroraStream.Formats.IO;
 namespace AuroraStream.Formats.Cdf;
 
 /// <summary>A forward-only view of a byte range of a <see cref="CdfFile"/>.</summary>
-internal sealed class WindowStream(CdfFile file, long start, long length) : Stream
+internal sealed class WindowStream(CdfFile file, long start, long length) : ForwardReadStream
 {
     private long _position;
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
 
     public override long Length => length;
 
@@ -20,8 +14,6 @@ internal sealed class WindowStream(CdfFile file, long start, long length) : Stre
         get => _position;
         set => throw new NotSupportedException();
     }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -40,14 +32,4 @@ internal sealed class WindowStream(CdfFile file, long start, long length) : Stre
         _position += n;
         return n;
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

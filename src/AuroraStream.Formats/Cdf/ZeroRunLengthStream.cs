@@ -1,28 +1,14 @@
+using AuroraStream.Formats.IO;
+
 namespace AuroraStream.Formats.Cdf;
 
 /// <summary>
 /// Decodes CDF run-length encoding: only zero bytes are encoded, as a 0 followed by a count c
 /// meaning c + 1 zeros; every other byte stands for itself.
 /// </summary>
-internal sealed class ZeroRunLengthStream(Stream inner) : Stream
+internal sealed class ZeroRunLengthStream(Stream inner) : ForwardReadStream
 {
     private int _pendingZeros;
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -61,16 +47,6 @@ internal sealed class ZeroRunLengthStream(Stream inner) : Stream
 
         return written;
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -6,7 +6,9 @@ namespace AuroraStream.Formats.IO;
 /// </summary>
 internal sealed class ByteReader(Stream stream, string source)
 {
-    private readonly byte[] _buffer = new byte[1 << 16];
+    // Small: headers are under 2 KiB, and raster bytes past the buffer are read straight through.
+    private readonly byte[] _buffer = new byte[1 << 13];
+    private byte[] _scratch = [];
     private int _start;
     private int _end;
     private long _consumedBeforeBuffer;
@@ -15,6 +17,17 @@ internal sealed class ByteReader(Stream stream, string source)
 
     /// <summary>Bytes consumed so far.</summary>
     public long Position => _consumedBeforeBuffer + _start;
+
+    /// <summary>A reusable buffer of exactly <paramref name="length"/> bytes (contents undefined).</summary>
+    public Span<byte> Scratch(int length)
+    {
+        if (_scratch.Length < length)
+        {
+            _scratch = new byte[length];
+        }
+
+        return _scratch.AsSpan(0, length);
+    }
 
     public int ReadByte()
     {

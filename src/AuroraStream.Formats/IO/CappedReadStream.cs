@@ -4,25 +4,15 @@ namespace AuroraStream.Formats.IO;
 /// A read-only pass-through that refuses to deliver more than a set number of bytes, so a gzip
 /// stream that inflates without end (a "zip bomb") fails cleanly instead of exhausting memory or time.
 /// </summary>
-internal sealed class CappedReadStream(Stream inner, long cap, string source) : Stream
+internal sealed class CappedReadStream(Stream inner, long cap, string source) : ForwardReadStream
 {
     private long _delivered;
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
 
     public override long Position
     {
         get => _delivered;
         set => throw new NotSupportedException();
     }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -38,16 +28,6 @@ internal sealed class CappedReadStream(Stream inner, long cap, string source) : 
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -229,37 +229,49 @@ public static class Stream0PgmReader
     private static ushort[] ReadPixels(ByteReader reader, FrameHeader h, string source, int index)
     {
         var count = h.Width * h.Height;
-        var pixels = new ushort[count];
         var start = reader.Position;
         if (h.BytesPerSample == 2)
         {
-            var bytes = MemoryMarshal.AsBytes(pixels.AsSpan());
-            var got = reader.ReadUpTo(bytes);
-            if (got < bytes.Length)
+            // Inflate into the reader's cache-resident scratch, then write the frame's array once.
+            var raw = reader.Scratch(count * 2);
+            var got = reader.ReadUpTo(raw);
+            if (got < raw.Length)
             {
-                throw FormatError.At(source, $"frame {index}", $"truncated pixel data: expected {bytes.Length} bytes, got {got}", start + got);
+                throw FormatError.At(source, $"frame {index}", $"truncated pixel data: expected {raw.Length} bytes, got {got}", start + got);
             }
 
+            var pixels16 = GC.AllocateUninitializedArray<ushort>(count);
+            var samples = MemoryMarshal.Cast<byte, ushort>(raw);
             if (BitConverter.IsLittleEndian)
             {
-                BinaryPrimitives.ReverseEndianness(pixels, pixels);
+                BinaryPrimitives.ReverseEndianness(samples, pixels16);
             }
+            else
+            {
+                samples.CopyTo(pixels16);
+            }
+
+            return CheckMaxValue(pixels16, h, source, index, start);
         }
-        else
+
+        var bytes = reader.Scratch(count);
+        var read = reader.ReadUpTo(bytes);
+        if (read < bytes.Length)
         {
-            var bytes = new byte[count];
-            var got = reader.ReadUpTo(bytes);
-            if (got < bytes.Length)
-            {
-                throw FormatError.At(source, $"frame {index}", $"truncated pixel data: expected {bytes.Length} bytes, got {got}", start + got);
-            }
-
-            for (var i = 0; i < count; i++)
-            {
-                pixels[i] = bytes[i];
-            }
+            throw FormatError.At(source, $"frame {index}", $"truncated pixel data: expected {bytes.Length} bytes, got {read}", start + read);
         }
 
+        var pixels = new ushort[count];
+        for (var i = 0; i < count; i++)
+        {
+            pixels[i] = bytes[i];
+        }
+
+        return CheckMaxValue(pixels, h, source, index, start);
+    }
+
+    private static ushort[] CheckMaxValue(ushort[] pixels, FrameHeader h, string source, int index, long start)
+    {
         if (h.MaxValue < ushort.MaxValue)
         {
             // Netpbm: a sample above maxval is invalid; reject so corrupt frames do not pass as data.
