@@ -22,6 +22,7 @@ public static class AuroraStreamCli
         var root = new RootCommand("AuroraStream: THEMIS all-sky imager frames, labelled live and from the archive.")
         {
             InspectCommand.Create(output, error),
+            AnalyzeCommand.Create(output, error),
         };
         var configuration = new InvocationConfiguration { Output = output, Error = error };
         return await root.Parse(args).InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);

@@ -1,0 +1,186 @@
+using System.CommandLine;
+using System.Globalization;
+using AuroraStream.Analysis;
+using AuroraStream.Analysis.GeoEffect;
+using AuroraStream.Analysis.Occurrence;
+using AuroraStream.Analysis.Output;
+using AuroraStream.Core;
+using AuroraStream.Formats.Labels;
+using AuroraStream.Formats.SpaceWeather;
+using Spectre.Console;
+
+namespace AuroraStream.Cli.Commands;
+
+/// <summary><c>aurorastream analyze occurrence|geoeffect ...</c>.</summary>
+internal static class AnalyzeCommand
+{
+    public static Command Create(TextWriter output, TextWriter error)
+    {
+        var command = new Command("analyze", "Turn labels into science: occurrence vs solar wind, IMF, indices and MLT; geoeffectiveness with magnetometers.");
+        command.Subcommands.Add(Occurrence(output, error));
+        command.Subcommands.Add(GeoEffect(output, error));
+        return command;
+    }
+
+    private static Command Occurrence(TextWriter output, TextWriter error)
+    {
+        var common = new CommonOptions();
+        var omni = new Option<string[]>("--omni") { Description = "OMNI files or folders: 1-min CSV, OMNIWeb omni_min/omni_5min .asc, OMNI2 hourly .dat, OMNIWeb .lst (+ .fmt).", Required = true, AllowMultipleArgumentsPerToken = true };
+        var kp = new Option<string?>("--kp") { Description = "Kp file: GFZ Kp_ap_Ap_SN_F107 (text or CSV) or CelesTrak SW-All.txt. Without it, OMNI's Kp column is used when present." };
+        var indices = new Option<string[]>("--indices") { Description = "Kyoto WDC AE and/or ASY/SYM minute files (else AE and SYM-H come from OMNI).", AllowMultipleArgumentsPerToken = true };
+        var lag = new Option<double>("--lag") { Description = "Extra lag in minutes added to OMNI's bow-shock time shift.", DefaultValueFactory = _ => 0 };
+        var minCount = new Option<int>("--min-count") { Description = "Bins with fewer valid frames get no rate.", DefaultValueFactory = _ => 100 };
+        var heatmap = new Option<string>("--heatmap-parameter") { Description = "The parameter of the MLT x parameter heat maps.", DefaultValueFactory = _ => "bz" };
+        var command = new Command("occurrence", "Occurrence rate of each label vs Bz, By, clock angle, Vsw, Np, Pdyn, Kp, AE, SYM-H, MLT, UT hour and month, with Wilson 95% intervals.")
+        {
+            omni, kp, indices, lag, minCount, heatmap,
+        };
+        common.AddTo(command);
+        command.SetAction(async (result, cancellationToken) => await RunAsync(error, output, async () =>
+        {
+            var options = new OccurrenceOptions { MinCount = result.GetValue(minCount), HeatmapParameter = result.GetValue(heatmap)! };
+            var omniData = Inputs.LoadOmni(result.GetValue(omni)!);
+            var kpData = result.GetValue(kp) is { } kpPath ? KpReader.Read(kpPath) : null;
+            var indexData = result.GetValue(indices) is { Length: > 0 } indexPaths ? KyotoWdcReader.Read(Inputs.Expand(indexPaths)) : null;
+            var stations = common.Stations(result);
+            var conditions = new SpaceWeatherConditions(omniData, kpData, indexData, stations, TimeSpan.FromMinutes(result.GetValue(lag)));
+            var analyzer = new OccurrenceAnalyzer(conditions.Parameters(), options);
+            await ReadLabelsAsync(common.Source(result), common.Query(result), analyzer.Add, error, cancellationToken).ConfigureAwait(false);
+            var provenance = common.Provenance(result, "analyze occurrence", [("OMNI", string.Join(" ", result.GetValue(omni)!)), ("Kp", result.GetValue(kp) ?? "OMNI column"), ("AE/SYM-H", result.GetValue(indices) is { Length: > 0 } i ? string.Join(" ", i) : "OMNI columns")], [Invariant($"Extra OMNI lag: {result.GetValue(lag)} min")]);
+            var files = Reports.WriteOccurrence(common.Out(result), analyzer.Result(), provenance);
+            output.WriteLine(Invariant($"occurrence: {analyzer.Frames:N0} labelled frames; wrote {files.Count} files to {common.Out(result)} (report: {files[^1]})"));
+        }).ConfigureAwait(false));
+        return command;
+    }
+
+    private static Command GeoEffect(TextWriter output, TextWriter error)
+    {
+        var common = new CommonOptions();
+        var mag = new Option<string[]>("--mag") { Description = "Magnetometer files or folders: IAGA-2002 (.min, .sec) or THEMIS GMAG L2 CDF.", Required = true, AllowMultipleArgumentsPerToken = true };
+        var command = new Command("geoeffect", "Per label, the distribution of |dB/dt| and of the horizontal perturbation from a quiet-time baseline at the co-located magnetometer.")
+        {
+            mag,
+        };
+        common.AddTo(command);
+        command.SetAction(async (result, cancellationToken) => await RunAsync(error, output, async () =>
+        {
+            var magnetometers = Inputs.LoadMagnetometers(result.GetValue(mag)!);
+            var analyzer = new GeoEffectAnalyzer(magnetometers);
+            await ReadLabelsAsync(common.Source(result), common.Query(result), analyzer.Add, error, cancellationToken).ConfigureAwait(false);
+            var provenance = common.Provenance(result, "analyze geoeffect", [("Magnetometers", string.Join(" ", result.GetValue(mag)!))], []);
+            var analysis = analyzer.Result();
+            var files = Reports.WriteGeoEffect(common.Out(result), analysis, provenance);
+            output.WriteLine(Invariant($"geoeffect: {analysis.Frames:N0} labelled frames, {analysis.Joined:N0} joined to a magnetometer; wrote {files.Count} files to {common.Out(result)}"));
+        }).ConfigureAwait(false));
+        return command;
+    }
+
+    private static async Task ReadLabelsAsync(ILabelSource source, LabelQuery query, Action<LabelledFrame> add, TextWriter error, CancellationToken cancellationToken)
+    {
+        long count = 0;
+        if (error == Console.Error && !Console.IsErrorRedirected)
+        {
+            await AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) }).Status().StartAsync("Reading labels...", async context =>
+            {
+                await foreach (var frame in source.ReadLabelsAsync(query, cancellationToken).ConfigureAwait(false))
+                {
+                    add(frame);
+                    if (++count % 50_000 == 0)
+                    {
+                        context.Status(Invariant($"Reading labels: {count:N0} frames"));
+                    }
+                }
+            }).ConfigureAwait(false);
+            return;
+        }
+
+        await foreach (var frame in source.ReadLabelsAsync(query, cancellationToken).ConfigureAwait(false))
+        {
+            add(frame);
+        }
+    }
+
+    private static async Task<int> RunAsync(TextWriter error, TextWriter output, Func<Task> run)
+    {
+        try
+        {
+            await run().ConfigureAwait(false);
+            output.Flush();
+            return AuroraStreamCli.Success;
+        }
+        catch (Exception e) when (Inputs.IsInputError(e) || e is ArgumentException)
+        {
+            error.WriteLine($"error: {e.Message}");
+            return AuroraStreamCli.InputFailed;
+        }
+    }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>Options both analyses take.</summary>
+    private sealed class CommonOptions
+    {
+        private readonly Option<string[]> _labels = new("--labels") { Description = "Label CSV files or folders (time, label, site or YYYYMMDD_site_ file names).", Required = true, AllowMultipleArgumentsPerToken = true };
+        private readonly Option<string[]> _stations = new("--stations") { Description = "Station tables with CGM coordinates (gmag_station_cgm_*.txt) and/or ASI locations.", AllowMultipleArgumentsPerToken = true };
+        private readonly Option<string> _out = new("--out") { Description = "Output folder (created).", Required = true };
+        private readonly Option<DateTime?> _from = new("--from") { Description = "Only frames at or after this UTC time (e.g. 2020-01-01)." };
+        private readonly Option<DateTime?> _to = new("--to") { Description = "Only frames before this UTC time." };
+        private readonly Option<string?> _sites = new("--sites") { Description = "Only these sites, comma-separated (e.g. gill,rank)." };
+
+        public void AddTo(Command command)
+        {
+            command.Options.Add(_labels);
+            command.Options.Add(_stations);
+            command.Options.Add(_out);
+            command.Options.Add(_from);
+            command.Options.Add(_to);
+            command.Options.Add(_sites);
+        }
+
+        public ILabelSource Source(ParseResult result)
+        {
+            var paths = result.GetValue(_labels)!;
+            foreach (var path in paths)
+            {
+                if (!File.Exists(path) && !Directory.Exists(path))
+                {
+                    throw new FileNotFoundException($"{path}: no such file or directory", path);
+                }
+            }
+
+            return new LabelCsvSource(paths);
+        }
+
+        public StationCatalog? Stations(ParseResult result) =>
+            result.GetValue(_stations) is { Length: > 0 } paths ? StationCatalog.Read([.. Inputs.Expand(paths)]) : null;
+
+        public string Out(ParseResult result) => result.GetValue(_out)!;
+
+        public LabelQuery Query(ParseResult result)
+        {
+            var sites = result.GetValue(_sites)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(s => s.ToLowerInvariant()).ToHashSet();
+            return new LabelQuery(Utc(result.GetValue(_from)), Utc(result.GetValue(_to)), sites);
+        }
+
+        public AnalysisProvenance Provenance(ParseResult result, string command, IEnumerable<(string, string)> inputs, IEnumerable<string> filters)
+        {
+            var query = Query(result);
+            var all = new List<(string, string)> { ("Labels", string.Join(" ", result.GetValue(_labels)!)) };
+            all.AddRange(inputs);
+            if (result.GetValue(_stations) is { Length: > 0 } s)
+            {
+                all.Add(("Stations", string.Join(" ", s)));
+            }
+
+            var window = new List<string>
+            {
+                Invariant($"Time window: {query.From?.ToString("u", CultureInfo.InvariantCulture) ?? "start"} to {query.To?.ToString("u", CultureInfo.InvariantCulture) ?? "end"}"),
+                $"Sites: {(query.Sites is { Count: > 0 } sites ? string.Join(", ", sites.Order(StringComparer.Ordinal)) : "all")}",
+            };
+            window.AddRange(filters);
+            return new AnalysisProvenance($"aurorastream {command}", all, window);
+        }
+
+        private static DateTime? Utc(DateTime? t) => t is { } v ? DateTime.SpecifyKind(v, DateTimeKind.Utc) : null;
+    }
+}

@@ -1,0 +1,293 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using AuroraStream.Formats.IO;
+
+namespace AuroraStream.Formats.SpaceWeather;
+
+/// <summary>
+/// Reads NASA OMNI solar wind and IMF data, time-shifted to the bow-shock nose as published.
+/// Series names are the canonical ones used across AuroraStream: <c>bavg, bx_gsm, by_gsm, bz_gsm,
+/// speed, proton_density, temperature, pdyn, sym_h, ae, al, au, kp, dst</c>. Fill values become NaN,
+/// never numbers.
+/// </summary>
+public static partial class OmniReader
+{
+    /// <summary>Columns of the 1-min CSV form (GFZ/SWVO export of OMNI HRO).</summary>
+    public const string HighResCsvHeader = "timestamp,bavg,bx_gsm,by_gsm,bz_gsm,speed,proton_density,temperature,pdyn,sym-h";
+
+    // OMNI fills are the largest all-9s number of a column's format; a value at or above these is
+    // a fill in the CSV export (which writes empty fields for most gaps).
+    private static readonly Dictionary<string, double> CsvFills = new(StringComparer.Ordinal)
+    {
+        ["bavg"] = 9999.99, ["bx_gsm"] = 9999.99, ["by_gsm"] = 9999.99, ["bz_gsm"] = 9999.99,
+        ["speed"] = 99999.9, ["proton_density"] = 999.99, ["temperature"] = 9999999.0, ["pdyn"] = 99.99, ["sym_h"] = 99999,
+    };
+
+    // OMNIWeb high-resolution ASCII (omni_min*.asc, omni_5min*.asc): 46 columns (49 in the 5-min
+    // files, which add proton fluxes), format from the OMNI HRO documentation (hroformat.txt).
+    private static readonly (string Name, string Format)[] HroColumns =
+    [
+        ("year", "I4"), ("doy", "I4"), ("hour", "I3"), ("minute", "I3"), ("imf_sc", "I3"), ("plasma_sc", "I3"),
+        ("imf_points", "I4"), ("plasma_points", "I4"), ("percent_interp", "I4"), ("timeshift", "I7"), ("rms_timeshift", "I7"),
+        ("rms_phase_front_normal", "F6.2"), ("time_between_obs", "I7"), ("bavg", "F8.2"), ("bx_gsm", "F8.2"), ("by_gse", "F8.2"),
+        ("bz_gse", "F8.2"), ("by_gsm", "F8.2"), ("bz_gsm", "F8.2"), ("rms_sd_b", "F8.2"), ("rms_sd_field", "F8.2"),
+        ("speed", "F8.1"), ("vx_gse", "F8.1"), ("vy_gse", "F8.1"), ("vz_gse", "F8.1"), ("proton_density", "F7.2"),
+        ("temperature", "F9.0"), ("pdyn", "F6.2"), ("electric_field", "F7.2"), ("plasma_beta", "F7.2"), ("alfven_mach", "F6.1"),
+        ("x_gse", "F8.2"), ("y_gse", "F8.2"), ("z_gse", "F8.2"), ("bsn_x", "F8.2"), ("bsn_y", "F8.2"), ("bsn_z", "F8.2"),
+        ("ae", "I6"), ("al", "I6"), ("au", "I6"), ("sym_d", "I6"), ("sym_h", "I6"), ("asy_d", "I6"), ("asy_h", "I6"),
+        ("pc_n", "F7.2"), ("magnetosonic_mach", "F5.1"),
+    ];
+
+    // OMNI2 hourly (omni2_YYYY.dat), columns 1-55 of the OMNI2 documentation (omni2.text).
+    private static readonly (int Column, string Name, string Format)[] Omni2Columns =
+    [
+        (9, "bavg", "F6.1"), (13, "bx_gsm", "F6.1"), (16, "by_gsm", "F6.1"), (17, "bz_gsm", "F6.1"),
+        (23, "temperature", "F9.0"), (24, "proton_density", "F6.1"), (25, "speed", "F6.0"), (29, "pdyn", "F6.2"),
+        (39, "kp10", "I3"), (41, "dst", "I6"), (42, "ae", "I5"), (53, "al", "I6"), (54, "au", "I6"),
+    ];
+
+    /// <summary>Reads 1-min CSV files (<see cref="HighResCsvHeader"/>); several files are joined.</summary>
+    public static SeriesSet ReadHighResCsv(IEnumerable<string> paths)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        return SeriesSet.Merge(paths.Select(ReadHighResCsvFile));
+    }
+
+    /// <summary>Reads one 1-min CSV file.</summary>
+    public static SeriesSet ReadHighResCsvFile(string path)
+    {
+        using var reader = new StreamReader(path);
+        var header = reader.ReadLine();
+        if (header?.Trim() != HighResCsvHeader)
+        {
+            throw FormatError.At(path, "line 1", $"expected the header '{HighResCsvHeader}', found '{header}'").Tag(FormatErrorKind.UnknownFormat);
+        }
+
+        var names = HighResCsvHeader.Split(',').Skip(1).Select(n => n.Replace('-', '_')).ToArray();
+        var samples = names.Select(_ => new List<(DateTime, double)>(44640)).ToArray();
+        var lineNumber = 1;
+        while (reader.ReadLine() is { } line)
+        {
+            lineNumber++;
+            if (line.Length == 0)
+            {
+                continue;
+            }
+
+            var fields = line.Split(',');
+            if (fields.Length != names.Length + 1)
+            {
+                throw FormatError.At(path, $"line {lineNumber}", $"{fields.Length} fields, expected {names.Length + 1}");
+            }
+
+            if (!DateTime.TryParseExact(fields[0], "yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var time))
+            {
+                throw FormatError.At(path, $"line {lineNumber}", $"'{fields[0]}' is not a yyyy-MM-dd HH:mm:ss time");
+            }
+
+            for (var c = 0; c < names.Length; c++)
+            {
+                var text = fields[c + 1];
+                double value;
+                if (text.Length == 0)
+                {
+                    value = double.NaN;
+                }
+                else if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value))
+                {
+                    throw FormatError.At(path, $"line {lineNumber} column {names[c]}", $"'{text}' is not a number");
+                }
+                else if (CsvFills.TryGetValue(names[c], out var fill) && Math.Abs(value) >= fill)
+                {
+                    value = double.NaN;
+                }
+
+                samples[c].Add((time, value));
+            }
+        }
+
+        return new SeriesSet(names.Select((n, c) => RegularSeries.FromSamples(n, TimeSpan.FromMinutes(1), samples[c])));
+    }
+
+    /// <summary>
+    /// Reads OMNIWeb high-resolution ASCII files (<c>omni_min*.asc</c> 1-min or <c>omni_5min*.asc</c>).
+    /// </summary>
+    public static SeriesSet ReadHighResAscii(string path)
+    {
+        var step = TimeSpan.Zero;
+        var samples = HroColumns.Select(_ => new List<(DateTime, double)>()).ToArray();
+        var lineNumber = 0;
+        foreach (var line in File.ReadLines(path))
+        {
+            lineNumber++;
+            if (string.IsNullOrWhiteSpace(line))
+            {
+                continue;
+            }
+
+            var f = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (f.Length is not (46 or 49))
+            {
+                throw FormatError.At(path, $"line {lineNumber}", $"{f.Length} columns; OMNI HRO records have 46 (1-min) or 49 (5-min)").Tag(lineNumber == 1 ? FormatErrorKind.UnknownFormat : FormatErrorKind.Corrupt);
+            }
+
+            var time = DayOfYearTime(path, lineNumber, f[0], f[1], f[2], f[3]);
+            step = f.Length == 49 ? TimeSpan.FromMinutes(5) : TimeSpan.FromMinutes(1);
+            for (var c = 4; c < HroColumns.Length; c++)
+            {
+                samples[c].Add((time, ParseWithFill(path, lineNumber, HroColumns[c].Name, f[c], HroColumns[c].Format)));
+            }
+        }
+
+        return new SeriesSet(Enumerable.Range(4, HroColumns.Length - 4).Select(c => RegularSeries.FromSamples(HroColumns[c].Name, step, samples[c])));
+    }
+
+    /// <summary>Reads an OMNI2 hourly file (<c>omni2_YYYY.dat</c>, 55 columns).</summary>
+    public static SeriesSet ReadOmni2Hourly(string path)
+    {
+        var columns = Omni2Columns.Select(c => (c.Column, c.Name, c.Format)).ToList();
+        return ReadHourly(path, columns, expectedColumns: 55);
+    }
+
+    /// <summary>
+    /// Reads an OMNIWeb hourly subset (<c>.lst</c>) using the column description of its <c>.fmt</c>
+    /// file (items numbered 1..N with a name and a Fortran format).
+    /// </summary>
+    public static SeriesSet ReadOmniWebList(string listPath, string formatPath)
+    {
+        var items = new List<(int Column, string Name, string Format)>();
+        foreach (var line in File.ReadLines(formatPath))
+        {
+            var m = FormatItem().Match(line);
+            if (!m.Success)
+            {
+                continue;
+            }
+
+            var column = int.Parse(m.Groups["n"].Value, CultureInfo.InvariantCulture);
+            var name = CanonicalName(m.Groups["name"].Value.Trim());
+            if (name is not null)
+            {
+                items.Add((column, name, m.Groups["fmt"].Value));
+            }
+        }
+
+        if (items.Count == 0)
+        {
+            throw FormatError.At(formatPath, string.Empty, "no column descriptions ('N NAME FORMAT') found").Tag(FormatErrorKind.UnknownFormat);
+        }
+
+        var total = File.ReadLines(formatPath).Select(l => FormatItem().Match(l)).Where(m => m.Success).Max(m => int.Parse(m.Groups["n"].Value, CultureInfo.InvariantCulture));
+        return ReadHourly(listPath, items, total);
+    }
+
+    /// <summary>Maps an OMNIWeb column description to a canonical series name, or null when not used.</summary>
+    internal static string? CanonicalName(string description)
+    {
+        var d = description.ToUpperInvariant();
+        return d switch
+        {
+            _ when d.StartsWith("SCALAR B", StringComparison.Ordinal) => "bavg",
+            _ when d.StartsWith("BX, NT", StringComparison.Ordinal) => "bx_gsm",
+            _ when d.StartsWith("BY, NT (GSM)", StringComparison.Ordinal) => "by_gsm",
+            _ when d.StartsWith("BZ, NT (GSM)", StringComparison.Ordinal) => "bz_gsm",
+            _ when d.StartsWith("SW PLASMA TEMPERATURE", StringComparison.Ordinal) => "temperature",
+            _ when d.StartsWith("SW PROTON DENSITY", StringComparison.Ordinal) => "proton_density",
+            _ when d.StartsWith("SW PLASMA SPEED", StringComparison.Ordinal) => "speed",
+            _ when d.StartsWith("FLOW PRESSURE", StringComparison.Ordinal) => "pdyn",
+            _ when d.StartsWith("KP", StringComparison.Ordinal) => "kp10",
+            _ when d.StartsWith("DST", StringComparison.Ordinal) => "dst",
+            _ when d.StartsWith("AE-INDEX", StringComparison.Ordinal) || d == "AE" || d.StartsWith("AE ", StringComparison.Ordinal) => "ae",
+            _ when d.StartsWith("AL-INDEX", StringComparison.Ordinal) => "al",
+            _ when d.StartsWith("AU-INDEX", StringComparison.Ordinal) => "au",
+            _ => null,
+        };
+    }
+
+    private static SeriesSet ReadHourly(string path, List<(int Column, string Name, string Format)> columns, int expectedColumns)
+    {
+        var samples = columns.Select(_ => new List<(DateTime, double)>(8784)).ToArray();
+        var lineNumber = 0;
+        foreach (var line in File.ReadLines(path))
+        {
+            lineNumber++;
+            if (string.IsNullOrWhiteSpace(line))
+            {
+                continue;
+            }
+
+            var f = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (f.Length != expectedColumns)
+            {
+                throw FormatError.At(path, $"line {lineNumber}", $"{f.Length} columns, expected {expectedColumns}").Tag(lineNumber == 1 ? FormatErrorKind.UnknownFormat : FormatErrorKind.Corrupt);
+            }
+
+            var time = DayOfYearTime(path, lineNumber, f[0], f[1], f[2], "0");
+            for (var k = 0; k < columns.Count; k++)
+            {
+                var (column, name, format) = columns[k];
+                samples[k].Add((time, ParseWithFill(path, lineNumber, name, f[column - 1], format)));
+            }
+        }
+
+        var series = columns.Select((c, k) => RegularSeries.FromSamples(c.Name, TimeSpan.FromHours(1), samples[k])).ToList();
+
+        // OMNI stores Kp x 10 (e.g. 37 = 3.7, written 4-); AuroraStream's kp is the plain number.
+        var kp10 = series.FirstOrDefault(s => s.Name == "kp10");
+        if (kp10 is not null)
+        {
+            series.Add(new RegularSeries("kp", kp10.Start, kp10.Step, [.. kp10.Values.ToArray().Select(v => v / 10)]));
+        }
+
+        return new SeriesSet(series);
+    }
+
+    private static DateTime DayOfYearTime(string path, int line, string year, string doy, string hour, string minute)
+    {
+        if (!int.TryParse(year, CultureInfo.InvariantCulture, out var y) || !int.TryParse(doy, CultureInfo.InvariantCulture, out var d)
+            || !int.TryParse(hour, CultureInfo.InvariantCulture, out var h) || !int.TryParse(minute, CultureInfo.InvariantCulture, out var m)
+            || y is < 1950 or > 2200 || d is < 1 or > 366 || h is < 0 or > 23 || m is < 0 or > 59)
+        {
+            throw FormatError.At(path, $"line {line}", $"'{year} {doy} {hour} {minute}' is not a year, day of year, hour and minute");
+        }
+
+        return new DateTime(y, 1, 1, 0, 0, 0, DateTimeKind.Utc).AddDays(d - 1).AddHours(h).AddMinutes(m);
+    }
+
+    /// <summary>The largest all-9s value a Fortran format holds with a leading blank (F6.1 -> 999.9).</summary>
+    internal static double FillFor(string format)
+    {
+        var m = FortranFormat().Match(format);
+        if (!m.Success)
+        {
+            return double.PositiveInfinity;
+        }
+
+        var width = int.Parse(m.Groups["w"].Value, CultureInfo.InvariantCulture) - 1;
+        if (m.Groups["t"].Value is "I" or "i")
+        {
+            return Math.Pow(10, width) - 1;
+        }
+
+        var decimals = m.Groups["d"].Success ? int.Parse(m.Groups["d"].Value, CultureInfo.InvariantCulture) : 0;
+        var integerDigits = width - 1 - decimals;
+        return Math.Pow(10, integerDigits) - Math.Pow(10, -decimals);
+    }
+
+    private static double ParseWithFill(string path, int line, string name, string text, string format)
+    {
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
+        {
+            throw FormatError.At(path, $"line {line} column {name}", $"'{text}' is not a number");
+        }
+
+        var fill = FillFor(format);
+        return Math.Abs(value) >= fill - (fill * 1e-9) ? double.NaN : value;
+    }
+
+    [GeneratedRegex(@"^\s*(?<n>\d+)\s+(?<name>.+?)\s+(?<fmt>[IF]\d+(\.\d+)?)\s*$", RegexOptions.CultureInvariant)]
+    private static partial Regex FormatItem();
+
+    [GeneratedRegex(@"^(?<t>[IFif])(?<w>\d+)(\.(?<d>\d+))?$", RegexOptions.CultureInvariant)]
+    private static partial Regex FortranFormat();
+}

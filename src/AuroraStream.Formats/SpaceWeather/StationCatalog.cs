@@ -1,0 +1,108 @@
+using System.Globalization;
+using AuroraStream.Formats.IO;
+
+namespace AuroraStream.Formats.SpaceWeather;
+
+/// <summary>A ground station with its corrected geomagnetic (CGM) coordinates.</summary>
+/// <param name="Code">Four-letter code, lower case.</param>
+/// <param name="Name">Station name.</param>
+/// <param name="Latitude">Geodetic latitude, degrees.</param>
+/// <param name="Longitude">Geodetic longitude, degrees east.</param>
+/// <param name="CgmLatitude">CGM latitude, degrees; NaN when not known.</param>
+/// <param name="MagneticMidnightUt">UT hour of magnetic midnight at the station; NaN when not known.</param>
+public sealed record Station(string Code, string Name, double Latitude, double Longitude, double CgmLatitude, double MagneticMidnightUt)
+{
+    /// <summary>Magnetic local time (0-24 h) at a UT instant; NaN without CGM coordinates.</summary>
+    public double MagneticLocalTime(DateTime utc)
+    {
+        if (double.IsNaN(MagneticMidnightUt))
+        {
+            return double.NaN;
+        }
+
+        var mlt = (utc.TimeOfDay.TotalHours - MagneticMidnightUt) % 24;
+        return mlt < 0 ? mlt + 24 : mlt;
+    }
+}
+
+/// <summary>
+/// Station coordinates from the gmag station tables (<c>array,code,name,latitude,longitude,
+/// cgm_latitude,cgm_longitude,declination,lshell,mlt_midnight,mlt_ut</c>) and the ASI location table
+/// (<c>array,location_code,name,latitude,longitude,filter</c>, geodetic only). The first row of a
+/// code wins; a later file only adds codes.
+/// </summary>
+public sealed class StationCatalog
+{
+    private readonly Dictionary<string, Station> _stations;
+
+    private StationCatalog(Dictionary<string, Station> stations) => _stations = stations;
+
+    /// <summary>All stations.</summary>
+    public IReadOnlyCollection<Station> Stations => _stations.Values;
+
+    /// <summary>A station by code (case-insensitive), or null.</summary>
+    public Station? Find(string code) => _stations.GetValueOrDefault(code.ToLowerInvariant());
+
+    /// <summary>Reads one or more station files (or folders of them).</summary>
+    public static StationCatalog Read(IEnumerable<string> paths)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        var stations = new Dictionary<string, Station>(StringComparer.Ordinal);
+        var files = paths.SelectMany(p => Directory.Exists(p) ? Directory.GetFiles(p).Order(StringComparer.Ordinal) : (IEnumerable<string>)[p]).ToList();
+
+        // Tables with CGM coordinates first, so that MLT is known wherever a code has it.
+        foreach (var file in files.OrderBy(f => File.ReadLines(f).FirstOrDefault()?.Contains("mlt_midnight", StringComparison.Ordinal) == true ? 0 : 1))
+        {
+            ReadFile(file, stations);
+        }
+
+        return new StationCatalog(stations);
+    }
+
+    private static void ReadFile(string path, Dictionary<string, Station> stations)
+    {
+        using var reader = new StreamReader(path);
+        var header = reader.ReadLine()?.Split(',').Select(h => h.Trim().ToLowerInvariant()).ToArray()
+            ?? throw FormatError.At(path, string.Empty, "empty station file");
+        var code = Array.FindIndex(header, h => h is "code" or "location_code");
+        var name = Array.IndexOf(header, "name");
+        var lat = Array.IndexOf(header, "latitude");
+        var lon = Array.IndexOf(header, "longitude");
+        var cgm = Array.IndexOf(header, "cgm_latitude");
+        var midnight = Array.IndexOf(header, "mlt_midnight");
+        if (code < 0 || lat < 0 || lon < 0)
+        {
+            throw FormatError.At(path, "line 1", "a station table needs code (or location_code), latitude and longitude columns").Tag(FormatErrorKind.UnknownFormat);
+        }
+
+        var lineNumber = 1;
+        while (reader.ReadLine() is { } line)
+        {
+            lineNumber++;
+            if (string.IsNullOrWhiteSpace(line))
+            {
+                continue;
+            }
+
+            var f = line.Split(',');
+            if (f.Length < header.Length)
+            {
+                throw FormatError.At(path, $"line {lineNumber}", $"{f.Length} fields, expected {header.Length}");
+            }
+
+            var station = new Station(
+                f[code].Trim().ToLowerInvariant(),
+                name >= 0 ? f[name].Trim() : string.Empty,
+                Number(path, lineNumber, f[lat]),
+                Number(path, lineNumber, f[lon]),
+                cgm >= 0 ? Number(path, lineNumber, f[cgm]) : double.NaN,
+                midnight >= 0 ? Number(path, lineNumber, f[midnight]) : double.NaN);
+            stations.TryAdd(station.Code, station);
+        }
+    }
+
+    private static double Number(string path, int line, string text) =>
+        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v)
+            ? v
+            : throw FormatError.At(path, $"line {line}", $"'{text}' is not a number");
+}
