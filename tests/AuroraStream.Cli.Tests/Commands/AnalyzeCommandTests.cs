@@ -1,0 +1,122 @@
+using System.Globalization;
+using System.Text;
+using AuroraStream.Cli;
+using AuroraStream.TestUtilities;
+
+namespace AuroraStream.Cli.Tests.Commands;
+
+public sealed class AnalyzeCommandTests
+{
+    private static readonly byte[] PngSignature = [0x89, (byte)'P', (byte)'N', (byte)'G'];
+
+    /// <summary>A day of 3-s labels at two sites: arc when OMNI Bz (from the real January 2020 file) is below 0, else clear.</summary>
+    private static string WriteLabels(TempFolder temp)
+    {
+        var omni = File.ReadAllLines(RepoPaths.Data("omni", "OMNI_HIGH_RES_1min_202001.csv")).Skip(1).Take(1440).Select(l => l.Split(','));
+        var csv = new StringBuilder("time,site,label,confidence\n");
+        foreach (var row in omni)
+        {
+            var time = DateTime.ParseExact(row[0], "yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
+            var label = double.TryParse(row[4], CultureInfo.InvariantCulture, out var bz) && bz < 0 ? "arc" : "clear";
+            foreach (var site in new[] { "gill", "rank" })
+            {
+                for (var s = 0; s < 60; s += 3)
+                {
+                    csv.Append(CultureInfo.InvariantCulture, $"{time.AddSeconds(s):yyyy-MM-dd'T'HH:mm:ss'Z'},{site},{label},0.9\n");
+                }
+            }
+        }
+
+        return temp.Write("labels.csv", Encoding.ASCII.GetBytes(csv.ToString()));
+    }
+
+    [Fact]
+    public async Task Occurrence_RealOmniAndKp_WritesTidyCsvPlotsAndReport()
+    {
+        using var temp = new TempFolder();
+        var labels = WriteLabels(temp);
+        var outDir = temp.File("out");
+
+        var (code, output, error) = await RunAsync("analyze", "occurrence", "--labels", labels, "--omni", RepoPaths.Data("omni", "OMNI_HIGH_RES_1min_202001.csv"),
+            "--kp", RepoPaths.Data("indices", "Kp_ap_Ap_SN_F107_since_1932.csv"), "--stations", RepoPaths.Data("stations", "gmag_station_cgm_2020.txt"), "--out", outDir, "--sites", "gill");
+
+        Assert.True(code == 0, error);
+        Assert.Contains("occurrence: 28,800 labelled frames", output, StringComparison.Ordinal);
+        var csv = File.ReadAllLines(Path.Combine(outDir, "occurrence.csv"));
+        Assert.Equal("parameter,bin_low,bin_high,label,n_label,n_valid,rate,ci_low,ci_high", csv[0]);
+
+        // The labels follow the sign of Bz, so every valid frame in a southward bin is an arc.
+        var southArc = csv.Single(l => l.StartsWith("bz,-4,-2,arc,", StringComparison.Ordinal)).Split(',');
+        Assert.Equal(southArc[4], southArc[5]);
+        Assert.Equal("1", southArc[6]);
+        var northArc = csv.Single(l => l.StartsWith("bz,2,4,arc,", StringComparison.Ordinal)).Split(',');
+        Assert.Equal("0", northArc[4]);
+        foreach (var png in new[] { "occurrence_bz.png", "occurrence_kp.png", "occurrence_mlt.png", "heatmap_mlt_bz_arc.png" })
+        {
+            Assert.Equal(PngSignature, File.ReadAllBytes(Path.Combine(outDir, png))[..4]);
+        }
+
+        var report = File.ReadAllText(Path.Combine(outDir, "occurrence.md"));
+        Assert.Contains("![Occurrence vs IMF Bz GSM (nT)](occurrence_bz.png)", report, StringComparison.Ordinal);
+        Assert.Contains("Frames read: 28,800 at 1 site(s): gill 28,800", report, StringComparison.Ordinal);
+        Assert.Contains("- Sites: gill", report, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GeoEffect_RealMagnetometer_WritesDistributionsAndBoxPlots()
+    {
+        using var temp = new TempFolder();
+        var csv = new StringBuilder("time,site,label\n");
+        for (var m = 0; m < 1440; m++)
+        {
+            csv.Append(CultureInfo.InvariantCulture, $"2014-11-01T{m / 60:D2}:{m % 60:D2}:30Z,bou,{(m / 60 < 12 ? "diffuse" : "clear")}\n");
+        }
+
+        var labels = temp.Write("labels.csv", Encoding.ASCII.GetBytes(csv.ToString()));
+        var outDir = temp.File("geo");
+
+        var (code, output, error) = await RunAsync("analyze", "geoeffect", "--labels", labels, "--mag", RepoPaths.Data("magnetometer"), "--out", outDir);
+
+        Assert.True(code == 0, error);
+        Assert.Contains("1,440 labelled frames, 1,440 joined", output, StringComparison.Ordinal);
+        var rows = File.ReadAllLines(Path.Combine(outDir, "geoeffect.csv"));
+        Assert.Equal("label,quantity,n,q1,median,q3,p90,min,max", rows[0]);
+        Assert.Contains(rows, r => r.StartsWith("diffuse,dbdt,719,", StringComparison.Ordinal));
+        Assert.Contains(rows, r => r.StartsWith("clear,delta_h,720,", StringComparison.Ordinal));
+        Assert.Equal(PngSignature, File.ReadAllBytes(Path.Combine(outDir, "geoeffect_dbdt.png"))[..4]);
+        Assert.Contains("![|dB/dt| of H (nT/min) by label](geoeffect_dbdt.png)", File.ReadAllText(Path.Combine(outDir, "geoeffect.md")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Occurrence_MissingOmni_FailsWithAOneLineErrorAndExit2()
+    {
+        using var temp = new TempFolder();
+        var labels = temp.Write("labels.csv", Encoding.ASCII.GetBytes("time,site,label\n2020-01-01T00:00:00Z,gill,arc\n"));
+
+        var (code, _, error) = await RunAsync("analyze", "occurrence", "--labels", labels, "--omni", temp.File("nope"), "--out", temp.File("out"));
+
+        Assert.Equal(2, code);
+        Assert.Contains($"error: {temp.File("nope")}: no such file or directory", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Occurrence_CorruptLabelFile_NamesFileAndLine()
+    {
+        using var temp = new TempFolder();
+        var labels = temp.Write("labels.csv", Encoding.ASCII.GetBytes("time,site,label\n2020-01-01T00:00:00Z,gill,arc\nyesterday,gill,arc\n"));
+
+        var (code, _, error) = await RunAsync("analyze", "occurrence", "--labels", labels, "--omni", RepoPaths.Data("omni", "OMNI_HIGH_RES_1min_202001.csv"), "--out", temp.File("out"));
+
+        Assert.Equal(2, code);
+        Assert.Contains($"{labels}: line 3: 'yesterday' is not a time", error, StringComparison.Ordinal);
+    }
+
+    private static async Task<(int Code, string Output, string Error)> RunAsync(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var code = await AuroraStreamCli.RunAsync(args, output, error);
+        return (code, output.ToString(), error.ToString());
+    }
+}
