@@ -11,8 +11,8 @@ if ! command -v dotnet >/dev/null 2>&1; then
   exit 1
 fi
 
-# Debian packages used by later test suites are added here as the project grows.
-need gzip gzip
+# A real InfluxDB 1.x server for the integration tests (started on 127.0.0.1 by the tests).
+[ -x /usr/bin/influxd ] || [ -x /usr/local/bin/influxd ] || missing+=(influxdb)
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
@@ -23,6 +23,9 @@ if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  # Debian starts the packaged service; the tests run their own servers on free ports.
+  if command -v systemctl >/dev/null 2>&1; then systemctl stop influxdb 2>/dev/null || true; fi
+  pkill -x influxd 2>/dev/null || true
 else
   echo "error: missing packages: ${missing[*]} (run 'make test' as root, or install them)" >&2
   exit 1

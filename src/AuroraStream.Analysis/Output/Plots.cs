@@ -45,6 +45,11 @@ public static class Plots
             plot.Add.Plottable(bars);
         }
 
+        if (!plot.GetPlottables().Any())
+        {
+            NoData(plot, parameter.Bins.Low(0), parameter.Bins.High(parameter.Bins.Count - 1), $"No bin has {result.MinCount} or more frames with a valid {parameter.Name}");
+        }
+
         plot.Title($"Occurrence vs {parameter.Label}");
         plot.XLabel(parameter.Label);
         plot.YLabel($"Occurrence rate (bins with >= {result.MinCount} frames)");
@@ -72,6 +77,15 @@ public static class Plots
         }
 
         var plot = new Plot();
+        if (flipped.Cast<double>().All(double.IsNaN))
+        {
+            NoData(plot, heatmap.Parameter.Bins.Low(0), heatmap.Parameter.Bins.High(cols - 1), $"No cell has {heatmap.MinCount} or more frames with valid MLT and {heatmap.Parameter.Name}");
+            plot.Axes.SetLimitsY(heatmap.Mlt.Low(0), heatmap.Mlt.High(rows - 1));
+            plot.Title($"Occurrence of '{label}' by MLT and {heatmap.Parameter.Label}");
+            plot.SavePng(path, Width, Height);
+            return;
+        }
+
         var map = plot.Add.Heatmap(flipped);
         map.Colormap = new ScottPlot.Colormaps.Viridis();
         // ScottPlot spans the extent from the first to the last cell's anchor: with lower-left anchors,
@@ -113,9 +127,26 @@ public static class Plots
             ticks.Add(new Tick(i, $"{labels[i]} (n={sorted.Length})"));
         }
 
-        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual([.. ticks]);
+        if (ticks.Count == 0)
+        {
+            NoData(plot, -1, 1, $"No frame has a {quantity} value");
+        }
+        else
+        {
+            plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual([.. ticks]);
+        }
+
         plot.Title($"{axisLabel} at the co-located magnetometer, by label");
         plot.YLabel(axisLabel);
         plot.SavePng(path, Width, Height);
+    }
+
+    /// <summary>An empty figure says why instead of failing on an empty axis range.</summary>
+    private static void NoData(Plot plot, double xMin, double xMax, string why)
+    {
+        plot.Axes.SetLimits(xMin, xMax, 0, 1);
+        var text = plot.Add.Text(why, (xMin + xMax) / 2, 0.5);
+        text.Alignment = Alignment.MiddleCenter;
+        text.LabelFontSize = 16;
     }
 }

@@ -7,6 +7,7 @@ using AuroraStream.Analysis.Output;
 using AuroraStream.Core;
 using AuroraStream.Formats.Labels;
 using AuroraStream.Formats.SpaceWeather;
+using AuroraStream.Influx;
 using Spectre.Console;
 
 namespace AuroraStream.Cli.Commands;
@@ -108,7 +109,7 @@ internal static class AnalyzeCommand
             output.Flush();
             return AuroraStreamCli.Success;
         }
-        catch (Exception e) when (Inputs.IsInputError(e) || e is ArgumentException)
+        catch (Exception e) when (Inputs.IsInputError(e) || e is ArgumentException or InfluxException)
         {
             error.WriteLine($"error: {e.Message}");
             return AuroraStreamCli.InputFailed;
@@ -120,7 +121,11 @@ internal static class AnalyzeCommand
     /// <summary>Options both analyses take.</summary>
     private sealed class CommonOptions
     {
-        private readonly Option<string[]> _labels = new("--labels") { Description = "Label CSV files or folders (time, label, site or YYYYMMDD_site_ file names).", Required = true, AllowMultipleArgumentsPerToken = true };
+        private readonly Option<string[]> _labels = new("--labels") { Description = "Label CSV files or folders (time, label, site or YYYYMMDD_site_ file names). Or read them from InfluxDB with --influx-url.", AllowMultipleArgumentsPerToken = true };
+        private readonly Option<string?> _influxUrl = new("--influx-url") { Description = "Read labels from the stream's aurora_frame measurement in InfluxDB (v1 API; 2.x/3.x through their v1-compatible endpoint)." };
+        private readonly Option<string> _influxDb = new("--influx-db") { Description = "InfluxDB database (or bucket mapped to it).", DefaultValueFactory = _ => "aurorastream" };
+        private readonly Option<string?> _influxUser = new("--influx-user") { Description = "InfluxDB 1.x user; the password comes from AURORASTREAM_INFLUX_PASSWORD." };
+        private readonly Option<string?> _influxModel = new("--influx-model") { Description = "Only labels of this model (the aurora_frame model tag)." };
         private readonly Option<string[]> _stations = new("--stations") { Description = "Station tables with CGM coordinates (gmag_station_cgm_*.txt) and/or ASI locations.", AllowMultipleArgumentsPerToken = true };
         private readonly Option<string> _out = new("--out") { Description = "Output folder (created).", Required = true };
         private readonly Option<DateTime?> _from = new("--from") { Description = "Only frames at or after this UTC time (e.g. 2020-01-01)." };
@@ -130,6 +135,10 @@ internal static class AnalyzeCommand
         public void AddTo(Command command)
         {
             command.Options.Add(_labels);
+            command.Options.Add(_influxUrl);
+            command.Options.Add(_influxDb);
+            command.Options.Add(_influxUser);
+            command.Options.Add(_influxModel);
             command.Options.Add(_stations);
             command.Options.Add(_out);
             command.Options.Add(_from);
@@ -139,7 +148,36 @@ internal static class AnalyzeCommand
 
         public ILabelSource Source(ParseResult result)
         {
-            var paths = result.GetValue(_labels)!;
+            var paths = result.GetValue(_labels) ?? [];
+            if (result.GetValue(_influxUrl) is { } text)
+            {
+                if (!Uri.TryCreate(text, UriKind.Absolute, out var url))
+                {
+                    throw new ArgumentException($"--influx-url '{text}' is not an absolute URL");
+                }
+
+                if (paths.Length > 0)
+                {
+                    throw new ArgumentException("give either --labels or --influx-url, not both");
+                }
+
+                // Secrets come from the environment so they never appear in a process list or a report.
+                var options = new InfluxConnectionOptions
+                {
+                    Url = url,
+                    Database = result.GetValue(_influxDb)!,
+                    User = result.GetValue(_influxUser),
+                    Password = result.GetValue(_influxUser) is null ? null : Environment.GetEnvironmentVariable("AURORASTREAM_INFLUX_PASSWORD") ?? string.Empty,
+                    Token = Environment.GetEnvironmentVariable("AURORASTREAM_INFLUX_TOKEN") is { Length: > 0 } token && result.GetValue(_influxUser) is null ? token : null,
+                };
+                return new InfluxLabelSource(new InfluxQueryClient(options), options, result.GetValue(_influxModel));
+            }
+
+            if (paths.Length == 0)
+            {
+                throw new ArgumentException("give the labels: --labels FILES/FOLDERS or --influx-url URL");
+            }
+
             foreach (var path in paths)
             {
                 if (!File.Exists(path) && !Directory.Exists(path))
@@ -165,7 +203,7 @@ internal static class AnalyzeCommand
         public AnalysisProvenance Provenance(ParseResult result, string command, IEnumerable<(string, string)> inputs, IEnumerable<string> filters)
         {
             var query = Query(result);
-            var all = new List<(string, string)> { ("Labels", string.Join(" ", result.GetValue(_labels)!)) };
+            var all = new List<(string, string)> { ("Labels", result.GetValue(_influxUrl) is { } url ? $"InfluxDB {url} db={result.GetValue(_influxDb)} measurement aurora_frame" : string.Join(" ", result.GetValue(_labels) ?? [])) };
             all.AddRange(inputs);
             if (result.GetValue(_stations) is { Length: > 0 } s)
             {

@@ -120,3 +120,48 @@ public sealed class AnalyzeCommandTests
         return (code, output.ToString(), error.ToString());
     }
 }
+
+public sealed class AnalyzeFromInfluxTests : IDisposable
+{
+    private readonly InfluxServer _influx = new();
+
+    public void Dispose() => _influx.Dispose();
+
+    [Fact]
+    public async Task Occurrence_LabelsFromInfluxDb_AreAnalysed()
+    {
+        _influx.Execute("CREATE DATABASE aurorastream");
+        var t0 = new DateTime(2020, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        var lines = new StringBuilder();
+        for (var i = 0; i < 600; i++)
+        {
+            var ns = (t0.AddSeconds(3 * i) - DateTime.UnixEpoch).Ticks * 100;
+            lines.Append(CultureInfo.InvariantCulture, $"aurora_frame,site=gill,imager=themis19,label={(i % 3 == 0 ? "arc" : "clear")},model=m1 confidence=0.9 {ns}\n");
+        }
+
+        _influx.Write("aurorastream", lines.ToString());
+        using var temp = new TempFolder();
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var code = await AuroraStreamCli.RunAsync(["analyze", "occurrence", "--influx-url", _influx.Url.ToString(), "--omni", RepoPaths.Data("omni", "OMNI_HIGH_RES_1min_202001.csv"), "--out", temp.Path, "--min-count", "10"], output, error);
+
+        Assert.True(code == 0, error.ToString());
+        Assert.Contains("occurrence: 600 labelled frames", output.ToString(), StringComparison.Ordinal);
+        var hour0 = File.ReadAllLines(Path.Combine(temp.Path, "occurrence.csv")).Single(l => l.StartsWith("ut_hour,0,1,arc,", StringComparison.Ordinal)).Split(',');
+        Assert.Equal(("200", "600"), (hour0[4], hour0[5]));
+    }
+
+    [Fact]
+    public async Task Occurrence_InfluxUnreachable_FailsClearly()
+    {
+        using var temp = new TempFolder();
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var code = await AuroraStreamCli.RunAsync(["analyze", "occurrence", "--influx-url", "http://127.0.0.1:9/", "--omni", RepoPaths.Data("omni", "OMNI_HIGH_RES_1min_202001.csv"), "--out", temp.Path], output, error);
+
+        Assert.Equal(2, code);
+        Assert.Contains("error: InfluxDB at http://127.0.0.1:9/ is unreachable", error.ToString(), StringComparison.Ordinal);
+    }
+}
