@@ -4,7 +4,6 @@
 set -euo pipefail
 
 missing=()
-need() { command -v "$1" >/dev/null 2>&1 || missing+=("$2"); }
 
 if ! command -v dotnet >/dev/null 2>&1; then
   echo "error: the .NET 10 SDK (dotnet) is required: https://dot.net" >&2

@@ -62,6 +62,8 @@ Report(
         }
     });
 
+AuroraStream.Benchmarks.AnalysisBenchmark.Run(root);
+
 static void Report(string name, int frames, long compressedBytes, Action decode, Action inflate)
 {
     var (decodeSeconds, inflateSeconds) = MeasurePair(decode, inflate);
