@@ -116,16 +116,8 @@ public static partial class OmniReader
     {
         var step = TimeSpan.Zero;
         var samples = HroColumns.Select(_ => new List<(DateTime, double)>()).ToArray();
-        var lineNumber = 0;
-        foreach (var line in File.ReadLines(path))
+        foreach (var (lineNumber, f) in Records(path))
         {
-            lineNumber++;
-            if (string.IsNullOrWhiteSpace(line))
-            {
-                continue;
-            }
-
-            var f = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
             if (f.Length is not (46 or 49))
             {
                 throw FormatError.At(path, $"line {lineNumber}", $"{f.Length} columns; OMNI HRO records have 46 (1-min) or 49 (5-min)").Tag(lineNumber == 1 ? FormatErrorKind.UnknownFormat : FormatErrorKind.Corrupt);
@@ -207,16 +199,8 @@ public static partial class OmniReader
     private static SeriesSet ReadHourly(string path, List<(int Column, string Name, string Format)> columns, int expectedColumns)
     {
         var samples = columns.Select(_ => new List<(DateTime, double)>(8784)).ToArray();
-        var lineNumber = 0;
-        foreach (var line in File.ReadLines(path))
+        foreach (var (lineNumber, f) in Records(path))
         {
-            lineNumber++;
-            if (string.IsNullOrWhiteSpace(line))
-            {
-                continue;
-            }
-
-            var f = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
             if (f.Length != expectedColumns)
             {
                 throw FormatError.At(path, $"line {lineNumber}", $"{f.Length} columns, expected {expectedColumns}").Tag(lineNumber == 1 ? FormatErrorKind.UnknownFormat : FormatErrorKind.Corrupt);
@@ -240,6 +224,20 @@ public static partial class OmniReader
         }
 
         return new SeriesSet(series);
+    }
+
+    /// <summary>The whitespace-separated fields of each non-blank line, with its 1-based number.</summary>
+    private static IEnumerable<(int Line, string[] Fields)> Records(string path)
+    {
+        var lineNumber = 0;
+        foreach (var line in File.ReadLines(path))
+        {
+            lineNumber++;
+            if (!string.IsNullOrWhiteSpace(line))
+            {
+                yield return (lineNumber, line.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+            }
+        }
     }
 
     private static DateTime DayOfYearTime(string path, int line, string year, string doy, string hour, string minute)
