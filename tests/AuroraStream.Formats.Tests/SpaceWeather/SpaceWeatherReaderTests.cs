@@ -52,6 +52,38 @@ public sealed class SpaceWeatherReaderTests
         Assert.DoesNotContain(omni["speed"]!.Values.ToArray(), v => v >= 9999);
     }
 
+    [Fact]
+    public void Omni2Dat_DocumentedColumns_ReadByPosition()
+    {
+        // 55 columns of omni2.text; hour 1 has fill speed (9999.) and fill Bz GSM (999.9).
+        static string Line(int hour, string bz, string v) =>
+            $"2010   1 {hour,2} 2407 51 52  59  37   3.0   3.0  17.4  89.8   0.0   2.8   0.9   2.5 {bz}   0.0   0.7   0.2   0.2   0.6   36035.   3.7 {v}   1.9  -2.2 0.010    0.51   2627.   0.2    1.   0.4   0.6 0.001 -0.45   2.81   9.1  3 18     5   4 999999.99 99999.99 99999.99 99999.99 99999.99 99999.99  0   7  72.7  0.2    -2     2  4.9";
+        using var temp = new TempFolder();
+        var path = temp.Write("omni2_2010.dat", Encoding.ASCII.GetBytes($"{Line(0, "  1.6", " 283.")}\n{Line(1, "999.9", "9999.")}\n"));
+        var t0 = new DateTime(2010, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+
+        var omni = OmniReader.ReadOmni2Hourly(path);
+
+        Assert.Equal((3.0, 1.6, 283.0, 3.7, 0.51), (omni["bavg"]!.ValueAt(t0), omni["bz_gsm"]!.ValueAt(t0), omni["speed"]!.ValueAt(t0), omni["proton_density"]!.ValueAt(t0), omni["pdyn"]!.ValueAt(t0)));
+        Assert.Equal((0.3, 5.0, 4.0, -2.0, 2.0), (omni["kp"]!.ValueAt(t0), omni["dst"]!.ValueAt(t0), omni["ae"]!.ValueAt(t0), omni["al"]!.ValueAt(t0), omni["au"]!.ValueAt(t0)));
+        Assert.True(double.IsNaN(omni["bz_gsm"]!.ValueAt(t0.AddHours(1))) && double.IsNaN(omni["speed"]!.ValueAt(t0.AddHours(1))));
+    }
+
+    [Fact]
+    public void KpGfzText_CommentedForm_IsRead()
+    {
+        using var temp = new TempFolder();
+        var path = temp.Write("Kp_ap_Ap_SN_F107_since_1932.txt", Encoding.ASCII.GetBytes(
+            "#PURPOSE: This file distributes the geomagnetic planetary three-hour index Kp\n#YYY MM DD ...\n2020 01 01 32142 32142.5 2542 22 0.333 0.000 0.000 0.667 0.667 1.333 1.000 0.667    2    0    0    3    3    5    4    3    2   6  71.8  69.4 2\n2020 01 02 32143 32143.5 2542 23 -1.000 0.000 0.000 0.667 0.667 1.333 1.000 0.667    2    0    0    3    3    5    4    3    2   6  71.8  69.4 2\n"));
+
+        var kp = KpReader.Read(path);
+
+        Assert.Equal(0.333, kp.ValueAt(Jan1.AddMinutes(90)));
+        Assert.Equal(1.333, kp.ValueAt(Jan1.AddHours(16)));
+        Assert.True(double.IsNaN(kp.ValueAt(Jan1.AddDays(1))));
+        Assert.Equal(16, kp.Count);
+    }
+
     [Theory]
     [InlineData("F6.1", 999.9)]
     [InlineData("F6.0", 9999)]
