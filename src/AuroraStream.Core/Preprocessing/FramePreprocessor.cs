@@ -1,0 +1,269 @@
+namespace AuroraStream.Core.Preprocessing;
+
+/// <summary>
+/// The parameters of the one preprocessing both the trainer and the stream apply, stored in each
+/// model's card so the stream applies exactly what the model was trained with. The defaults are
+/// the published reference pipeline (Johnson et al.'s released encoder).
+/// </summary>
+public sealed record PreprocessingParameters
+{
+    /// <summary>Lower percentile subtracted from every pixel.</summary>
+    /// <value>Default 1.</value>
+    public double LowPercentile { get; init; } = 1;
+
+    /// <summary>Upper percentile of the shifted frame that the frame is divided by.</summary>
+    /// <value>Default 99.</value>
+    public double HighPercentile { get; init; } = 99;
+
+    /// <summary>Radius of the circular field-of-view mask as a fraction of half the width; 0 disables it.</summary>
+    /// <value>Default 0.85.</value>
+    public double MaskRadiusFraction { get; init; } = 0.85;
+
+    /// <summary>Pixels below this elevation (degrees) are masked when a skymap is given; null disables it.</summary>
+    /// <value>Default null.</value>
+    public double? MinElevationDegrees { get; init; }
+
+    /// <summary>Side of the square model input in pixels.</summary>
+    /// <value>Default 128 (the compact encoder); the ResNet-18 of the paper takes 224.</value>
+    public int OutputSize { get; init; } = 128;
+
+    /// <summary>Checks the parameters, naming the one that is wrong.</summary>
+    public void Validate()
+    {
+        if (!(LowPercentile >= 0 && LowPercentile < HighPercentile && HighPercentile <= 100))
+        {
+            throw new ArgumentOutOfRangeException(nameof(LowPercentile), $"PreprocessingParameters.LowPercentile ({LowPercentile}) and HighPercentile ({HighPercentile}) must satisfy 0 <= low < high <= 100.");
+        }
+
+        if (MaskRadiusFraction is < 0 or > 2 || double.IsNaN(MaskRadiusFraction))
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaskRadiusFraction), MaskRadiusFraction, "PreprocessingParameters.MaskRadiusFraction must be within 0..2.");
+        }
+
+        if (MinElevationDegrees is { } e && (e < 0 || e >= 90))
+        {
+            throw new ArgumentOutOfRangeException(nameof(MinElevationDegrees), e, "PreprocessingParameters.MinElevationDegrees must be within 0..90.");
+        }
+
+        if (OutputSize is < 8 or > 1024)
+        {
+            throw new ArgumentOutOfRangeException(nameof(OutputSize), OutputSize, "PreprocessingParameters.OutputSize must be within 8..1024 pixels.");
+        }
+    }
+}
+
+/// <summary>
+/// Turns raw 16-bit counts into the model's input, in this order: subtract the low percentile,
+/// divide by the high percentile of the shifted frame, clip to [0, 1] (min-max scaling when that
+/// percentile is 0; a constant frame becomes zeros); zero the pixels outside the centred circular
+/// field of view and, with a skymap, below the elevation cutoff; resize to the output size (box
+/// average when shrinking by a whole factor, bilinear otherwise). Percentiles are numpy's default
+/// (linear interpolation between closest ranks), computed exactly from a 65,536-bin histogram.
+/// </summary>
+public sealed class FramePreprocessor
+{
+    private readonly PreprocessingParameters _parameters;
+    private readonly int[] _histogram = new int[65536];
+    private float[] _normalised = [];
+
+    /// <summary>Creates a preprocessor (not thread-safe: one per worker).</summary>
+    public FramePreprocessor(PreprocessingParameters parameters)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        parameters.Validate();
+        _parameters = parameters;
+    }
+
+    /// <summary>The parameters applied.</summary>
+    public PreprocessingParameters Parameters => _parameters;
+
+    /// <summary>Output values per frame (<see cref="PreprocessingParameters.OutputSize"/> squared).</summary>
+    public int OutputLength => _parameters.OutputSize * _parameters.OutputSize;
+
+    /// <summary>
+    /// Preprocesses one frame into <paramref name="destination"/> (row-major, top row first).
+    /// </summary>
+    /// <param name="pixels">Raw counts, row-major.</param>
+    /// <param name="width">Frame width.</param>
+    /// <param name="height">Frame height.</param>
+    /// <param name="destination">OutputSize x OutputSize floats.</param>
+    /// <param name="elevation">Per-pixel elevation (degrees, NaN outside the sky) of the frame's skymap, or empty.</param>
+    public void Process(ReadOnlySpan<ushort> pixels, int width, int height, Span<float> destination, ReadOnlySpan<float> elevation = default)
+    {
+        if (width < 1 || height < 1 || pixels.Length != width * height)
+        {
+            throw new ArgumentException($"{pixels.Length} pixels do not make a {width}x{height} frame.", nameof(pixels));
+        }
+
+        if (destination.Length != OutputLength)
+        {
+            throw new ArgumentException($"Destination holds {destination.Length} values; {OutputLength} are needed.", nameof(destination));
+        }
+
+        if (!elevation.IsEmpty && elevation.Length != pixels.Length)
+        {
+            throw new ArgumentException($"Elevation map has {elevation.Length} values for {pixels.Length} pixels.", nameof(elevation));
+        }
+
+        if (_normalised.Length != pixels.Length)
+        {
+            _normalised = new float[pixels.Length];
+        }
+
+        Normalise(pixels, _normalised);
+        Mask(_normalised, width, height, elevation);
+        Resize(_normalised, width, height, destination, _parameters.OutputSize);
+    }
+
+    /// <summary>Percentile of counts (numpy's linear method), exact.</summary>
+    public static double Percentile(ReadOnlySpan<ushort> pixels, double percent)
+    {
+        var histogram = new int[65536];
+        foreach (var p in pixels)
+        {
+            histogram[p]++;
+        }
+
+        return Percentile(histogram, pixels.Length, percent);
+    }
+
+    private void Normalise(ReadOnlySpan<ushort> pixels, Span<float> output)
+    {
+        Array.Clear(_histogram);
+        ushort min = ushort.MaxValue, max = 0;
+        foreach (var p in pixels)
+        {
+            _histogram[p]++;
+            min = Math.Min(min, p);
+            max = Math.Max(max, p);
+        }
+
+        var low = Percentile(_histogram, pixels.Length, _parameters.LowPercentile);
+
+        // Percentiles commute with the shift, so the high percentile of the shifted frame is this.
+        var scale = Percentile(_histogram, pixels.Length, _parameters.HighPercentile) - low;
+        if (scale <= 0)
+        {
+            // Min-max fallback: a frame whose percentiles coincide (mostly one value).
+            low = min;
+            scale = max - min;
+        }
+
+        if (scale <= 0)
+        {
+            output.Clear();
+            return;
+        }
+
+        var inverse = 1.0 / scale;
+        for (var i = 0; i < pixels.Length; i++)
+        {
+            output[i] = (float)Math.Clamp((pixels[i] - low) * inverse, 0, 1);
+        }
+    }
+
+    private void Mask(Span<float> image, int width, int height, ReadOnlySpan<float> elevation)
+    {
+        var fraction = _parameters.MaskRadiusFraction;
+        var cx = (width - 1) / 2.0;
+        var cy = (height - 1) / 2.0;
+        var radius = fraction * width / 2.0;
+        var radius2 = radius * radius;
+        var cutoff = _parameters.MinElevationDegrees;
+        for (var y = 0; y < height; y++)
+        {
+            var dy2 = (y - cy) * (y - cy);
+            for (var x = 0; x < width; x++)
+            {
+                var i = (y * width) + x;
+                var outside = fraction > 0 && ((x - cx) * (x - cx)) + dy2 > radius2;
+                var low = cutoff is { } c && !elevation.IsEmpty && !(elevation[i] >= c);
+                if (outside || low)
+                {
+                    image[i] = 0;
+                }
+            }
+        }
+    }
+
+    private static void Resize(ReadOnlySpan<float> source, int width, int height, Span<float> destination, int size)
+    {
+        if (width == size && height == size)
+        {
+            source.CopyTo(destination);
+            return;
+        }
+
+        if (width % size == 0 && height % size == 0)
+        {
+            var fx = width / size;
+            var fy = height / size;
+            var norm = 1f / (fx * fy);
+            for (var y = 0; y < size; y++)
+            {
+                for (var x = 0; x < size; x++)
+                {
+                    var sum = 0f;
+                    for (var j = 0; j < fy; j++)
+                    {
+                        var row = ((y * fy) + j) * width;
+                        for (var i = 0; i < fx; i++)
+                        {
+                            sum += source[row + (x * fx) + i];
+                        }
+                    }
+
+                    destination[(y * size) + x] = sum * norm;
+                }
+            }
+
+            return;
+        }
+
+        // Bilinear with half-pixel centres (align_corners = false).
+        var sx = (double)width / size;
+        var sy = (double)height / size;
+        for (var y = 0; y < size; y++)
+        {
+            var fy = Math.Clamp(((y + 0.5) * sy) - 0.5, 0, height - 1);
+            var y0 = (int)fy;
+            var y1 = Math.Min(y0 + 1, height - 1);
+            var wy = fy - y0;
+            for (var x = 0; x < size; x++)
+            {
+                var fx = Math.Clamp(((x + 0.5) * sx) - 0.5, 0, width - 1);
+                var x0 = (int)fx;
+                var x1 = Math.Min(x0 + 1, width - 1);
+                var wx = fx - x0;
+                var top = (source[(y0 * width) + x0] * (1 - wx)) + (source[(y0 * width) + x1] * wx);
+                var bottom = (source[(y1 * width) + x0] * (1 - wx)) + (source[(y1 * width) + x1] * wx);
+                destination[(y * size) + x] = (float)((top * (1 - wy)) + (bottom * wy));
+            }
+        }
+    }
+
+    private static double Percentile(int[] histogram, int count, double percent)
+    {
+        // Rank h = (n - 1) p / 100 between the sorted values at floor(h) and floor(h) + 1.
+        var h = (count - 1) * percent / 100.0;
+        var lo = (long)Math.Floor(h);
+        var loValue = ValueAtRank(histogram, lo);
+        var hiValue = lo + 1 < count ? ValueAtRank(histogram, lo + 1) : loValue;
+        return loValue + ((h - lo) * (hiValue - loValue));
+    }
+
+    private static int ValueAtRank(int[] histogram, long rank)
+    {
+        long seen = 0;
+        for (var v = 0; v < histogram.Length; v++)
+        {
+            seen += histogram[v];
+            if (seen > rank)
+            {
+                return v;
+            }
+        }
+
+        return histogram.Length - 1;
+    }
+}

@@ -1,0 +1,106 @@
+using AuroraStream.Core.Preprocessing;
+using AuroraStream.Formats.Stream0;
+using AuroraStream.TestUtilities;
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+
+namespace AuroraStream.Core.Tests.Preprocessing;
+
+public sealed class FramePreprocessorTests
+{
+    [Theory]
+    [InlineData("20140310_0600_gill_themis19_full.pgm.gz", 128)]
+    [InlineData("20140310_0600_gill_themis19_full.pgm.gz", 224)]
+    [InlineData("20140310_0603_gill_themis19_full.pgm.gz", 128)]
+    [InlineData("20140310_0603_gill_themis19_full.pgm.gz", 224)]
+    public void Process_RealFrame_MatchesTheNumpyReference(string file, int size)
+    {
+        using var doc = ExpectedValues.Document("preprocessing.json");
+        var e = doc.RootElement.GetProperty($"{file}:{size}");
+        var frame = Stream0PgmReader.ReadFile(Path.Combine(RepoPaths.Stream0Folder, file)).First();
+        var preprocessor = new FramePreprocessor(new PreprocessingParameters { OutputSize = size });
+        var output = new float[size * size];
+
+        preprocessor.Process(frame.Pixels.Span, frame.Width, frame.Height, output);
+
+        Assert.Equal(e.GetProperty("p1").GetDouble(), FramePreprocessor.Percentile(frame.Pixels.Span, 1), 9);
+        Assert.Equal(e.GetProperty("p99").GetDouble(), FramePreprocessor.Percentile(frame.Pixels.Span, 99), 9);
+        Assert.Equal(e.GetProperty("sum").GetDouble(), output.Sum(v => (double)v), 2);
+        Assert.Equal(e.GetProperty("max").GetDouble(), output.Max(), 6);
+        Assert.Equal(e.GetProperty("center").GetDouble(), output[(size / 2 * size) + (size / 2)], 5);
+        Assert.Equal(e.GetProperty("at_40_60").GetDouble(), output[(40 * size) + 60], 5);
+        Assert.Equal(e.GetProperty("nonzero").GetInt32(), output.Count(v => v > 0));
+    }
+
+    [Fact]
+    public void Process_ConstantFrame_BecomesZeros()
+    {
+        var output = new float[16 * 16];
+        Array.Fill(output, 7f);
+
+        new FramePreprocessor(new PreprocessingParameters { OutputSize = 16 }).Process(Enumerable.Repeat((ushort)3000, 64 * 64).ToArray(), 64, 64, output);
+
+        Assert.All(output, v => Assert.Equal(0f, v));
+    }
+
+    [Fact]
+    public void Process_MostlyOneValue_FallsBackToMinMax()
+    {
+        // 99% of pixels equal: p1 == p99, so the frame is scaled by its min and max instead.
+        var pixels = Enumerable.Repeat((ushort)3000, 100 * 100).ToArray();
+        pixels[0] = 3500;
+        var output = new float[100 * 100];
+
+        new FramePreprocessor(new PreprocessingParameters { OutputSize = 100, MaskRadiusFraction = 0 }).Process(pixels, 100, 100, output);
+
+        Assert.Equal(1f, output[0]);
+        Assert.Equal(0f, output[1]);
+    }
+
+    [Fact]
+    public void Process_ElevationCutoff_MasksLowPixels()
+    {
+        var pixels = Enumerable.Range(0, 8 * 8).Select(i => (ushort)(1000 + (i * 37))).ToArray();
+        var elevation = Enumerable.Range(0, 64).Select(i => i % 8 < 4 ? 5f : 45f).ToArray();
+        elevation[63] = float.NaN;
+        var output = new float[64];
+
+        new FramePreprocessor(new PreprocessingParameters { OutputSize = 8, MaskRadiusFraction = 0, MinElevationDegrees = 10 }).Process(pixels, 8, 8, output, elevation);
+
+        Assert.All(Enumerable.Range(0, 64).Where(i => i % 8 < 4 || i == 63), i => Assert.Equal(0f, output[i]));
+        Assert.True(output[62] > 0);
+    }
+
+    [Fact]
+    public void Parameters_Invalid_AreNamed()
+    {
+        Assert.Contains("OutputSize", Assert.Throws<ArgumentOutOfRangeException>(() => new FramePreprocessor(new PreprocessingParameters { OutputSize = 4 })).Message, StringComparison.Ordinal);
+        Assert.Contains("LowPercentile", Assert.Throws<ArgumentOutOfRangeException>(() => new FramePreprocessor(new PreprocessingParameters { LowPercentile = 99, HighPercentile = 1 })).Message, StringComparison.Ordinal);
+    }
+
+    [Property(MaxTest = 200)]
+    public Property Process_AnyFrame_StaysWithinZeroAndOneAndZeroOutsideTheCircle(int seed)
+    {
+        var random = new Random(seed);
+        var pixels = Enumerable.Range(0, 32 * 32).Select(_ => (ushort)random.Next(65536)).ToArray();
+        var output = new float[32 * 32];
+
+        new FramePreprocessor(new PreprocessingParameters { OutputSize = 32 }).Process(pixels, 32, 32, output);
+
+        return (output.All(v => v is >= 0 and <= 1) && output[0] == 0 && output[31] == 0 && output[32 * 31] == 0).ToProperty();
+    }
+
+    [Property(MaxTest = 200)]
+    public Property Percentile_MatchesSortedRankInterpolation(int seed)
+    {
+        var random = new Random(seed);
+        var pixels = Enumerable.Range(0, 1 + random.Next(500)).Select(_ => (ushort)random.Next(65536)).ToArray();
+        var p = random.NextDouble() * 100;
+        var sorted = pixels.Order().ToArray();
+        var h = (sorted.Length - 1) * p / 100;
+        var lo = (int)Math.Floor(h);
+        var expected = sorted[lo] + ((h - lo) * (sorted[Math.Min(lo + 1, sorted.Length - 1)] - sorted[lo]));
+        return (Math.Abs(FramePreprocessor.Percentile(pixels, p) - expected) < 1e-9).ToProperty();
+    }
+}
