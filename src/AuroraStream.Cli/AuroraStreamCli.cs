@@ -23,6 +23,7 @@ public static class AuroraStreamCli
         {
             InspectCommand.Create(output, error),
             AnalyzeCommand.Create(output, error),
+            SynthCommand.Create(output, error),
         };
         var configuration = new InvocationConfiguration { Output = output, Error = error };
         return await root.Parse(args).InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
