@@ -10,6 +10,14 @@ if ! command -v dotnet >/dev/null 2>&1; then
   exit 1
 fi
 
+# TorchSharp 0.107 needs GLIBCXX_3.4.32; where libstdc++ is older (Debian 12) the build patches
+# its copy of libLibTorchSharp.so with patchelf and a g++-built shim (build/torchsharp-glibcxx).
+libstdcxx=$(ls /usr/lib/x86_64-linux-gnu/libstdc++.so.6 /lib/x86_64-linux-gnu/libstdc++.so.6 /usr/lib64/libstdc++.so.6 2>/dev/null | head -n 1 || true)
+if [ -n "$libstdcxx" ] && ! grep -qa "GLIBCXX_3.4.32" "$libstdcxx"; then
+  command -v patchelf >/dev/null 2>&1 || missing+=(patchelf)
+  command -v g++ >/dev/null 2>&1 || missing+=(g++)
+fi
+
 # A real InfluxDB 1.x server for the integration tests (started on 127.0.0.1 by the tests).
 [ -x /usr/bin/influxd ] || [ -x /usr/local/bin/influxd ] || missing+=(influxdb)
 
