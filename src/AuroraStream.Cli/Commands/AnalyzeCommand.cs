@@ -78,27 +78,50 @@ internal static class AnalyzeCommand
 
     private static async Task ReadLabelsAsync(ILabelSource source, LabelQuery query, Action<LabelledFrame> add, TextWriter error, CancellationToken cancellationToken)
     {
-        long count = 0;
-        if (error == Console.Error && !Console.IsErrorRedirected)
+        if (error != Console.Error || Console.IsErrorRedirected)
         {
-            await AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) }).Status().StartAsync("Reading labels...", async context =>
+            await foreach (var frame in source.ReadLabelsAsync(query, cancellationToken).ConfigureAwait(false))
             {
-                await foreach (var frame in source.ReadLabelsAsync(query, cancellationToken).ConfigureAwait(false))
-                {
-                    add(frame);
-                    if (++count % 50_000 == 0)
-                    {
-                        context.Status(Invariant($"Reading labels: {count:N0} frames"));
-                    }
-                }
-            }).ConfigureAwait(false);
+                add(frame);
+            }
+
             return;
         }
 
-        await foreach (var frame in source.ReadLabelsAsync(query, cancellationToken).ConfigureAwait(false))
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        if (source is LabelCsvSource files)
         {
-            add(frame);
+            // Label files: a bar over their bytes, advanced file by file.
+            var list = files.Files().Select(f => (Path: f, Bytes: new FileInfo(f).Length)).ToList();
+            await console.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+                .StartAsync(async context =>
+                {
+                    var task = context.AddTask("Reading labels", maxValue: Math.Max(1, list.Sum(f => f.Bytes)));
+                    foreach (var (path, bytes) in list)
+                    {
+                        await foreach (var frame in new LabelCsvSource([path]).ReadLabelsAsync(query, cancellationToken).ConfigureAwait(false))
+                        {
+                            add(frame);
+                        }
+
+                        task.Increment(bytes);
+                    }
+                }).ConfigureAwait(false);
+            return;
         }
+
+        long count = 0;
+        await console.Status().StartAsync("Reading labels...", async context =>
+        {
+            await foreach (var frame in source.ReadLabelsAsync(query, cancellationToken).ConfigureAwait(false))
+            {
+                add(frame);
+                if (++count % 50_000 == 0)
+                {
+                    context.Status(Invariant($"Reading labels: {count:N0} frames"));
+                }
+            }
+        }).ConfigureAwait(false);
     }
 
     private static async Task<int> RunAsync(TextWriter error, TextWriter output, Func<Task> run)
