@@ -177,15 +177,7 @@ public sealed class SyntheticSky
         {
             var (cx, cy) = (40 + (random.NextDouble() * 176), 40 + (random.NextDouble() * 176));
             var sigma = 30 + (random.NextDouble() * 40);
-            var brightness = 500 + (random.NextDouble() * 1500);
-            for (var y = 0; y < Size; y++)
-            {
-                for (var x = 0; x < Size; x++)
-                {
-                    var d2 = ((x - cx) * (x - cx)) + ((y - cy) * (y - cy));
-                    sky[(y * Size) + x] += brightness * Math.Exp(-d2 / (2 * sigma * sigma));
-                }
-            }
+            AddGaussian(sky, cx, cy, sigma, 500 + (random.NextDouble() * 1500));
         }
     }
 
@@ -220,20 +212,24 @@ public sealed class SyntheticSky
         {
             var (cx, cy) = (random.NextDouble() * Size, random.NextDouble() * Size);
             var sigma = 20 + (random.NextDouble() * 50);
-            var brightness = 300 + (random.NextDouble() * 900);
-            for (var y = 0; y < Size; y++)
-            {
-                for (var x = 0; x < Size; x++)
-                {
-                    var d2 = ((x - cx) * (x - cx)) + ((y - cy) * (y - cy));
-                    sky[(y * Size) + x] += brightness * Math.Exp(-d2 / (2 * sigma * sigma));
-                }
-            }
+            AddGaussian(sky, cx, cy, sigma, 300 + (random.NextDouble() * 900));
         }
 
         for (var i = 0; i < sky.Length; i++)
         {
             sky[i] += 200 + (random.NextDouble() * 150);
+        }
+    }
+
+    private static void AddGaussian(double[] sky, double cx, double cy, double sigma, double brightness)
+    {
+        for (var y = 0; y < Size; y++)
+        {
+            for (var x = 0; x < Size; x++)
+            {
+                var d2 = ((x - cx) * (x - cx)) + ((y - cy) * (y - cy));
+                sky[(y * Size) + x] += brightness * Math.Exp(-d2 / (2 * sigma * sigma));
+            }
         }
     }
 

@@ -8,7 +8,7 @@ namespace AuroraStream.Training.Models;
 /// <summary>Which encoder architecture.</summary>
 public enum EncoderArchitecture
 {
-    /// <summary>Compact CPU-friendly CNN for 128 px input, 192-d representation (the default on CPU).</summary>
+    /// <summary>Compact CPU-friendly CNN for 128 px input, 256-d representation (the default on CPU).</summary>
     Compact,
 
     /// <summary>ResNet-18 with a single-channel stem, 512-d representation, for parity with the paper's released model.</summary>
@@ -36,13 +36,16 @@ public static class Encoders
 }
 
 /// <summary>
-/// The compact encoder: four stride-2 stages of 3x3 convolutions (24, 48, 96, 192 channels; the
+/// The compact encoder: four stride-2 stages of 3x3 convolutions (32, 64, 128, 256 channels; the
 /// last three with a second convolution), batch norm and ReLU, then global average pooling to a
-/// 192-d representation. About 0.1 GFLOP per 128x128 frame, against 3.6 for ResNet-18 at 224.
+/// 256-d representation. About 0.34 GFLOP per 128x128 frame, a tenth of ResNet-18 at 224.
 /// </summary>
 internal sealed class CompactEncoder : Module<Tensor, Tensor>
 {
-    internal static readonly int[] Channels = [24, 48, 96, 192];
+    // Widths are multiples of 32: with 24/48/96/192 channels, libtorch 2.10's CPU convolutions
+    // (TorchSharp 0.107) gave intermittent NaN and results 3e-4 away from ONNX Runtime on this
+    // machine; at these widths 20 of 20 soak runs were clean and ONNX Runtime agrees within 1e-4.
+    internal static readonly int[] Channels = [32, 64, 128, 256];
 
     private readonly Sequential _features;
 

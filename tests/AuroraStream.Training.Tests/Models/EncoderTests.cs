@@ -7,7 +7,7 @@ namespace AuroraStream.Training.Tests.Models;
 public sealed class EncoderTests
 {
     [Theory]
-    [InlineData(EncoderArchitecture.Compact, 128, 192)]
+    [InlineData(EncoderArchitecture.Compact, 128, 256)]
     [InlineData(EncoderArchitecture.ResNet18, 224, 512)]
     public void Forward_SingleChannelBatch_GivesOneRepresentationPerFrame(EncoderArchitecture architecture, int size, int dimension)
     {
@@ -40,7 +40,7 @@ public sealed class EncoderTests
     {
         random.manual_seed(7);
         using var encoder = Encoders.Create(EncoderArchitecture.Compact);
-        using var head = new ProjectionHead(192, 64, 6);
+        using var head = new ProjectionHead(256, 64, 6);
         var parameters = encoder.parameters().Concat(head.parameters());
         using var optimizer = optim.Adam(parameters, lr: 0.01);
         using var x = randn(8, 1, 64, 64);

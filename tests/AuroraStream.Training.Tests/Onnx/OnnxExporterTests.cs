@@ -1,0 +1,93 @@
+using AuroraStream.Core.Preprocessing;
+using AuroraStream.Formats.Stream0;
+using AuroraStream.Training.Models;
+using AuroraStream.Training.Onnx;
+using AuroraStream.TestUtilities;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using static TorchSharp.torch;
+
+namespace AuroraStream.Training.Tests.Onnx;
+
+public sealed class OnnxExporterTests
+{
+    [Theory]
+    [InlineData(EncoderArchitecture.Compact, 128)]
+    [InlineData(EncoderArchitecture.ResNet18, 224)]
+    public void Export_RunInOnnxRuntime_MatchesTorchSharpOnRealFrames(EncoderArchitecture architecture, int size)
+    {
+        random.manual_seed(17);
+        using var model = new AuroraModel(architecture);
+        var frames = Preprocessed(size, 4);
+        using var batch = tensor(frames, [4, 1, size, size]);
+
+        // A few training-mode passes give the batch norms non-trivial running statistics.
+        model.train();
+        for (var i = 0; i < 3; i++)
+        {
+            using var scope = NewDisposeScope();
+            model.forward(batch * (1 + (0.3 * i)));
+        }
+
+        model.eval();
+        float[] torchProbabilities, torchRepresentation;
+        using (no_grad())
+        {
+            var (p, r) = model.forward(batch);
+            torchProbabilities = p.data<float>().ToArray();
+            torchRepresentation = r.data<float>().ToArray();
+            p.Dispose();
+            r.Dispose();
+        }
+
+        using var temp = new TempFolder();
+        var path = temp.File("model.onnx");
+        OnnxExporter.Export(model, size, path, new Dictionary<string, string> { ["architecture"] = architecture.ToString() });
+        using var session = new InferenceSession(path);
+        using var results = session.Run([NamedOnnxValue.CreateFromTensor(OnnxExporter.InputName, new DenseTensor<float>(frames, [4, 1, size, size]))]);
+        var ortProbabilities = results.Single(r => r.Name == OnnxExporter.ProbabilitiesName).AsEnumerable<float>().ToArray();
+        var ortRepresentation = results.Single(r => r.Name == OnnxExporter.RepresentationName).AsEnumerable<float>().ToArray();
+
+        Assert.Equal(4 * AuroraModel.Classes, ortProbabilities.Length);
+        Assert.Equal(4 * Encoders.RepresentationSize(architecture), ortRepresentation.Length);
+        Assert.True(MaxAbsDiff(torchProbabilities, ortProbabilities) <= 1e-4, $"probabilities differ by {MaxAbsDiff(torchProbabilities, ortProbabilities)}");
+        Assert.True(MaxAbsDiff(torchRepresentation, ortRepresentation) <= 1e-4, $"representations differ by {MaxAbsDiff(torchRepresentation, ortRepresentation)}; largest value {torchRepresentation.Max(Math.Abs)}");
+        Assert.Equal(architecture.ToString(), session.ModelMetadata.CustomMetadataMap["architecture"]);
+        Assert.Equal(17, OnnxExporter.Opset);
+    }
+
+    [Fact]
+    public void Export_DynamicBatch_RunsAnyBatchSize()
+    {
+        random.manual_seed(3);
+        using var model = new AuroraModel(EncoderArchitecture.Compact);
+        model.eval();
+        using var temp = new TempFolder();
+        var path = temp.File("model.onnx");
+        OnnxExporter.Export(model, 64, path);
+        using var session = new InferenceSession(path);
+
+        foreach (var n in new[] { 1, 5 })
+        {
+            using var results = session.Run([NamedOnnxValue.CreateFromTensor(OnnxExporter.InputName, new DenseTensor<float>(new float[n * 64 * 64], [n, 1, 64, 64]))]);
+            var probabilities = results.Single(r => r.Name == OnnxExporter.ProbabilitiesName).AsEnumerable<float>().ToArray();
+            Assert.Equal(n * 6, probabilities.Length);
+            Assert.All(Enumerable.Range(0, n), i => Assert.Equal(1.0, probabilities.Skip(6 * i).Take(6).Sum(), 5));
+        }
+    }
+
+    private static float[] Preprocessed(int size, int count)
+    {
+        var preprocessor = new FramePreprocessor(new PreprocessingParameters { OutputSize = size });
+        var output = new float[count * size * size];
+        var i = 0;
+        foreach (var frame in Stream0PgmReader.ReadFile(RepoPaths.Stream0Gz).Take(count))
+        {
+            preprocessor.Process(frame.Pixels.Span, frame.Width, frame.Height, output.AsSpan(i++ * size * size, size * size));
+        }
+
+        return output;
+    }
+
+    private static double MaxAbsDiff(float[] a, float[] b) => a.Zip(b, (x, y) => Math.Abs((double)x - y)).Max();
+}
