@@ -81,7 +81,7 @@ public sealed class SyntheticSky
     public SyntheticFrame Draw(int index)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(index);
-        var random = new Random(HashCode.Combine(_options.Seed, index, 0x5EED));
+        var random = new Random(Seeds.Combine(_options.Seed, index, 0x5EED));
         var cls = _classes[random.Next(_classes.Length)];
         var sky = new double[Size * Size];
 

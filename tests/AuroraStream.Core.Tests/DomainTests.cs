@@ -71,3 +71,18 @@ public sealed class DomainTests
     private static AllSkyFrame Frame(int w, int h, ushort[] pixels) =>
         new("gill", "themis19", new DateTime(2014, 3, 10, 6, 0, 0, DateTimeKind.Utc), w, h, pixels, null, new FrameOrigin("x", 0));
 }
+
+public sealed class SeedsTests
+{
+    [Fact]
+    public void Combine_IsTheSplitMix64MixOfItsParts_InEveryProcess()
+    {
+        // Values from an independent rendering of the same formula (Python integers).
+        Assert.Equal(966229316, Seeds.Combine(1, 2, 3));
+        Assert.Equal(997262965, Seeds.Combine(1, 2));
+    }
+
+    [Fact]
+    public void Combine_DifferentParts_GiveDifferentSeeds() =>
+        Assert.Equal(10_000, Enumerable.Range(0, 100).SelectMany(a => Enumerable.Range(0, 100).Select(b => Seeds.Combine(a, b))).Distinct().Count());
+}

@@ -1,0 +1,234 @@
+using System.Diagnostics;
+using System.Text.Json;
+using AuroraStream.Core;
+using AuroraStream.Training.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace AuroraStream.Training.SimClr;
+
+/// <summary>Settings of SimCLR pretraining.</summary>
+public sealed class SimClrOptions
+{
+    /// <summary>Encoder to pretrain.</summary>
+    /// <value>Default <see cref="EncoderArchitecture.Compact"/>.</value>
+    public EncoderArchitecture Architecture { get; init; } = EncoderArchitecture.Compact;
+
+    /// <summary>Side of the (already preprocessed) square input frames.</summary>
+    /// <value>Default 128.</value>
+    public int InputSize { get; init; } = 128;
+
+    /// <summary>Frames per step (each seen twice).</summary>
+    /// <value>Default 64.</value>
+    public int BatchSize { get; init; } = 64;
+
+    /// <summary>Optimiser steps in all.</summary>
+    /// <value>Default 1000.</value>
+    public int Steps { get; init; } = 1000;
+
+    /// <summary>Peak AdamW learning rate.</summary>
+    /// <value>Default 1e-3.</value>
+    public double LearningRate { get; init; } = 1e-3;
+
+    /// <summary>AdamW weight decay.</summary>
+    /// <value>Default 1e-4.</value>
+    public double WeightDecay { get; init; } = 1e-4;
+
+    /// <summary>Steps of linear warm-up before the cosine decay to zero.</summary>
+    /// <value>Default 50.</value>
+    public int WarmupSteps { get; init; } = 50;
+
+    /// <summary>NT-Xent temperature.</summary>
+    /// <value>Default 0.2.</value>
+    public double Temperature { get; init; } = 0.2;
+
+    /// <summary>Seed of the initial weights, the sampling and the augmentations.</summary>
+    /// <value>Default 1.</value>
+    public int Seed { get; init; } = 1;
+
+    /// <summary>Checkpoint folder: written every <see cref="CheckpointEvery"/> steps and at the end, and resumed from when present.</summary>
+    /// <value>Default null: no checkpoints.</value>
+    public string? CheckpointFolder { get; init; }
+
+    /// <summary>Steps between checkpoints.</summary>
+    /// <value>Default 100.</value>
+    public int CheckpointEvery { get; init; } = 100;
+
+    /// <summary>Augmentation strengths.</summary>
+    public AugmentationOptions Augmentation { get; init; } = new();
+
+    internal void Validate()
+    {
+        if (InputSize is < 16 or > 512)
+        {
+            throw new ArgumentOutOfRangeException(nameof(InputSize), InputSize, "SimClrOptions.InputSize must be within 16..512.");
+        }
+
+        if (BatchSize < 2 || Steps < 1 || WarmupSteps < 0 || CheckpointEvery < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(BatchSize), "SimClrOptions: BatchSize >= 2, Steps >= 1, WarmupSteps >= 0 and CheckpointEvery >= 1 are required.");
+        }
+
+        if (!(LearningRate > 0) || WeightDecay < 0 || !(Temperature > 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(LearningRate), "SimClrOptions: LearningRate and Temperature must be positive, WeightDecay non-negative.");
+        }
+    }
+}
+
+/// <summary>One step's report.</summary>
+/// <param name="Step">Steps done.</param>
+/// <param name="Steps">Steps in all.</param>
+/// <param name="Loss">This step's NT-Xent loss.</param>
+/// <param name="LearningRate">This step's learning rate.</param>
+/// <param name="ImagesPerSecond">Views processed per second over this step.</param>
+public sealed record SimClrProgress(int Step, int Steps, double Loss, double LearningRate, double ImagesPerSecond);
+
+/// <summary>
+/// SimCLR pretraining (Chen et al. 2020) of an encoder with the paper's projection head: two
+/// augmented views per frame, NT-Xent loss, AdamW with linear warm-up and cosine decay. Each step's
+/// batch and augmentations depend only on the seed and the step number, so a run resumed from a
+/// checkpoint draws what an uninterrupted run would. Checkpoints hold the weights and the step;
+/// AdamW's moment estimates restart from zero on resume.
+/// </summary>
+public sealed class SimClrTrainer : IDisposable
+{
+    private const string StateFile = "state.json";
+    private readonly SimClrOptions _options;
+    private readonly Module<Tensor, Tensor> _encoder;
+    private readonly ProjectionHead _head;
+    private readonly optim.Optimizer _optimizer;
+
+    /// <summary>Creates a trainer, resuming from the checkpoint folder when it holds one.</summary>
+    public SimClrTrainer(SimClrOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _options = options;
+        random.manual_seed(options.Seed);
+        _encoder = Encoders.Create(options.Architecture);
+        _head = new ProjectionHead(Encoders.RepresentationSize(options.Architecture));
+        if (options.CheckpointFolder is { } folder && File.Exists(Path.Combine(folder, StateFile)))
+        {
+            Resume(folder);
+        }
+
+        _optimizer = optim.AdamW(_encoder.parameters().Concat(_head.parameters()), options.LearningRate, weight_decay: options.WeightDecay);
+    }
+
+    /// <summary>Steps done so far (after a resume, the checkpoint's).</summary>
+    public int Step { get; private set; }
+
+    /// <summary>The encoder being trained.</summary>
+    public Module<Tensor, Tensor> Encoder => _encoder;
+
+    /// <summary>The learning rate of a step: linear warm-up, then cosine decay to zero.</summary>
+    public double LearningRateAt(int step)
+    {
+        if (step < _options.WarmupSteps)
+        {
+            return _options.LearningRate * (step + 1) / _options.WarmupSteps;
+        }
+
+        var progress = (double)(step - _options.WarmupSteps) / Math.Max(1, _options.Steps - _options.WarmupSteps);
+        return _options.LearningRate * 0.5 * (1 + Math.Cos(Math.PI * Math.Min(1, progress)));
+    }
+
+    /// <summary>
+    /// Trains until <see cref="SimClrOptions.Steps"/> on preprocessed frames (each InputSize x
+    /// InputSize values in [0, 1]); returns the losses of the steps run.
+    /// </summary>
+    public async Task<IReadOnlyList<double>> TrainAsync(IReadOnlyList<float[]> frames, IProgress<SimClrProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(frames);
+        var pixels = _options.InputSize * _options.InputSize;
+        if (frames.Count < 2 || frames.Any(f => f.Length != pixels))
+        {
+            throw new ArgumentException($"SimCLR needs at least 2 frames of {_options.InputSize}x{_options.InputSize} values.", nameof(frames));
+        }
+
+        var losses = new List<double>();
+        _encoder.train();
+        _head.train();
+        while (Step < _options.Steps)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var watch = Stopwatch.StartNew();
+            var loss = TrainStep(frames, pixels);
+            losses.Add(loss);
+            Step++;
+            progress?.Report(new SimClrProgress(Step, _options.Steps, loss, LearningRateAt(Step - 1), 2 * _options.BatchSize / watch.Elapsed.TotalSeconds));
+            if (_options.CheckpointFolder is { } folder && (Step % _options.CheckpointEvery == 0 || Step == _options.Steps))
+            {
+                SaveCheckpoint(folder);
+            }
+
+            await Task.Yield();
+        }
+
+        _encoder.eval();
+        return losses;
+    }
+
+    /// <summary>Writes the weights and the step to a folder.</summary>
+    public void SaveCheckpoint(string folder)
+    {
+        Directory.CreateDirectory(folder);
+        _encoder.save(Path.Combine(folder, "encoder.bin"));
+        _head.save(Path.Combine(folder, "head.bin"));
+        File.WriteAllText(Path.Combine(folder, StateFile), JsonSerializer.Serialize(new CheckpointState(Step, _options.Architecture.ToString(), _options.InputSize, _options.Seed)));
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _optimizer.Dispose();
+        _head.Dispose();
+        _encoder.Dispose();
+    }
+
+    private double TrainStep(IReadOnlyList<float[]> frames, int pixels)
+    {
+        using var scope = NewDisposeScope();
+        var lr = LearningRateAt(Step);
+        foreach (var group in _optimizer.ParamGroups)
+        {
+            group.LearningRate = lr;
+        }
+
+        // Batch and views depend on (seed, step) only: resuming draws what an uninterrupted run would.
+        var sampler = new Random(Seeds.Combine(_options.Seed, Step, 0x51CC));
+        var batch = new float[_options.BatchSize * pixels];
+        for (var i = 0; i < _options.BatchSize; i++)
+        {
+            frames[sampler.Next(frames.Count)].CopyTo(batch, i * pixels);
+        }
+
+        using var augmenter = new AllSkyAugmenter(_options.Augmentation, Seeds.Combine(_options.Seed, Step, 0xA06));
+        var x = tensor(batch, [_options.BatchSize, 1, _options.InputSize, _options.InputSize]);
+        var first = _head.forward(_encoder.forward(augmenter.Apply(x)));
+        var second = _head.forward(_encoder.forward(augmenter.Apply(x)));
+        var loss = NtXentLoss.Compute(first, second, _options.Temperature);
+        _optimizer.zero_grad();
+        loss.backward();
+        _optimizer.step();
+        return loss.item<float>();
+    }
+
+    private void Resume(string folder)
+    {
+        var state = JsonSerializer.Deserialize<CheckpointState>(File.ReadAllText(Path.Combine(folder, StateFile)))
+            ?? throw new InvalidDataException($"{folder}: unreadable {StateFile}");
+        if (state.Architecture != _options.Architecture.ToString() || state.InputSize != _options.InputSize)
+        {
+            throw new InvalidDataException($"{folder}: the checkpoint is of a {state.Architecture} at {state.InputSize} px, not of this run's {_options.Architecture} at {_options.InputSize} px.");
+        }
+
+        _encoder.load(Path.Combine(folder, "encoder.bin"));
+        _head.load(Path.Combine(folder, "head.bin"));
+        Step = state.Step;
+    }
+
+    private sealed record CheckpointState(int Step, string Architecture, int InputSize, int Seed);
+}
