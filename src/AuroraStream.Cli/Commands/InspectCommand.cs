@@ -85,7 +85,7 @@ internal sealed class InspectRunner(TextWriter output, TextWriter error, bool js
                     Describe(path, () => DescribePng(path));
                     break;
                 default:
-                    InspectFrames(console, path, cancellationToken);
+                    InspectFrames(console, path, kind, cancellationToken);
                     break;
             }
         }
@@ -114,12 +114,12 @@ internal sealed class InspectRunner(TextWriter output, TextWriter error, bool js
         return console;
     }
 
-    private void InspectFrames(IAnsiConsole console, string path, CancellationToken cancellationToken)
+    private void InspectFrames(IAnsiConsole console, string path, AsiFileKind kind, CancellationToken cancellationToken)
     {
         Table? table = json ? null : NewTable(path);
         try
         {
-            foreach (var frame in AsiFiles.ReadFrames(path))
+            foreach (var frame in AsiFiles.ReadFrames(path, kind))
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 _frames++;

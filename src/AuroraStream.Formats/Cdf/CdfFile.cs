@@ -176,39 +176,23 @@ public sealed class CdfFile : IDisposable
             throw FormatError.At(Source, $"variable {variable.Name}", $"{variable.RecordBytes * variable.RecordCount} bytes is too large to read whole; stream its records");
         }
 
-        var result = new List<double>();
-        switch (CdfDataTypes.SizeOf(variable.DataType))
+        return CdfDataTypes.SizeOf(variable.DataType) switch
         {
-            case 1:
-                foreach (var r in ReadRecords<byte>(variable))
-                {
-                    result.AddRange(CdfValues.ToDoubles(r.Values, variable.DataType));
-                }
+            1 => ToDoubles<byte>(variable),
+            2 => ToDoubles<ushort>(variable),
+            4 => ToDoubles<uint>(variable),
+            8 => ToDoubles<ulong>(variable),
+            _ => throw FormatError.At(Source, $"variable {variable.Name}", $"type {variable.DataType} cannot be read as numbers").Tag(FormatErrorKind.Unsupported),
+        };
+    }
 
-                break;
-            case 2:
-                foreach (var r in ReadRecords<ushort>(variable))
-                {
-                    result.AddRange(CdfValues.ToDoubles(MemoryMarshal.AsBytes(r.Values.AsSpan()), variable.DataType));
-                }
-
-                break;
-            case 4:
-                foreach (var r in ReadRecords<uint>(variable))
-                {
-                    result.AddRange(CdfValues.ToDoubles(MemoryMarshal.AsBytes(r.Values.AsSpan()), variable.DataType));
-                }
-
-                break;
-            case 8:
-                foreach (var r in ReadRecords<ulong>(variable))
-                {
-                    result.AddRange(CdfValues.ToDoubles(MemoryMarshal.AsBytes(r.Values.AsSpan()), variable.DataType));
-                }
-
-                break;
-            default:
-                throw FormatError.At(Source, $"variable {variable.Name}", $"type {variable.DataType} cannot be read as numbers").Tag(FormatErrorKind.Unsupported);
+    private double[] ToDoubles<T>(CdfVariable variable)
+        where T : unmanaged
+    {
+        var result = new List<double>();
+        foreach (var r in ReadRecords<T>(variable))
+        {
+            result.AddRange(CdfValues.ToDoubles(MemoryMarshal.AsBytes(r.Values.AsSpan()), variable.DataType));
         }
 
         return [.. result];

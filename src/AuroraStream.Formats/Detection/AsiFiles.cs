@@ -85,9 +85,12 @@ public static class AsiFiles
     /// Reads the frames of one file of any frame-bearing kind. Complete frames before a corruption
     /// are yielded, then the <see cref="InvalidDataException"/> is thrown.
     /// </summary>
-    public static IEnumerable<AllSkyFrame> ReadFrames(string path, Stream0ReaderOptions? stream0 = null, CdfReaderOptions? cdf = null)
+    public static IEnumerable<AllSkyFrame> ReadFrames(string path, Stream0ReaderOptions? stream0 = null, CdfReaderOptions? cdf = null) =>
+        ReadFrames(path, Detect(path), stream0, cdf);
+
+    /// <summary>Reads the frames of a file whose kind <see cref="Detect"/> has already given.</summary>
+    public static IEnumerable<AllSkyFrame> ReadFrames(string path, AsiFileKind kind, Stream0ReaderOptions? stream0 = null, CdfReaderOptions? cdf = null)
     {
-        var kind = Detect(path);
         return kind switch
         {
             AsiFileKind.Stream0Pgm or AsiFileKind.Stream0PgmGzip => Stream0PgmReader.ReadFile(path, stream0),
@@ -139,12 +142,13 @@ public sealed class AsiFileFrameSource(IReadOnlyList<string> paths, Stream0Reade
         foreach (var (path, fromFolder) in AsiFiles.Expand(paths))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (fromFolder && !AsiFiles.HoldsFrames(AsiFiles.Detect(path)))
+            var kind = AsiFiles.Detect(path);
+            if (fromFolder && !AsiFiles.HoldsFrames(kind))
             {
                 continue;
             }
 
-            foreach (var frame in AsiFiles.ReadFrames(path, stream0, cdf))
+            foreach (var frame in AsiFiles.ReadFrames(path, kind, stream0, cdf))
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 yield return frame;

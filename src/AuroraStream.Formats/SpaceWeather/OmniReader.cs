@@ -148,6 +148,7 @@ public static partial class OmniReader
     public static SeriesSet ReadOmniWebList(string listPath, string formatPath)
     {
         var items = new List<(int Column, string Name, string Format)>();
+        var total = 0;
         foreach (var line in File.ReadLines(formatPath))
         {
             var m = FormatItem().Match(line);
@@ -157,6 +158,7 @@ public static partial class OmniReader
             }
 
             var column = int.Parse(m.Groups["n"].Value, CultureInfo.InvariantCulture);
+            total = Math.Max(total, column);
             var name = CanonicalName(m.Groups["name"].Value.Trim());
             if (name is not null)
             {
@@ -169,7 +171,6 @@ public static partial class OmniReader
             throw FormatError.At(formatPath, string.Empty, "no column descriptions ('N NAME FORMAT') found").Tag(FormatErrorKind.UnknownFormat);
         }
 
-        var total = File.ReadLines(formatPath).Select(l => FormatItem().Match(l)).Where(m => m.Success).Max(m => int.Parse(m.Groups["n"].Value, CultureInfo.InvariantCulture));
         return ReadHourly(listPath, items, total);
     }
 
