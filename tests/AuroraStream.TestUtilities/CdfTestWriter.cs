@@ -20,6 +20,9 @@ public sealed class CdfTestWriter
     /// <summary>EPOCH.</summary>
     public const int Epoch = 31;
 
+    /// <summary>EPOCH16 (each record: seconds and picoseconds, two doubles).</summary>
+    public const int Epoch16 = 32;
+
     /// <summary>TIME_TT2000.</summary>
     public const int Tt2000 = 33;
 
@@ -315,7 +318,8 @@ public sealed class CdfTestWriter
         return order;
     }
 
-    private static int SizeOf(int type) => type switch { Uint2 => 2, Real8 or Epoch or Tt2000 => 8, Char => 1, _ => throw new ArgumentException($"type {type}") };
+    /// <summary>Bytes per array element handed to the writer (EPOCH16 comes as two doubles).</summary>
+    private static int SizeOf(int type) => type switch { Uint2 => 2, Real8 or Epoch or Epoch16 or Tt2000 => 8, Char => 1, _ => throw new ArgumentException($"type {type}") };
 
     private sealed record Variable(string Name, int Type, int[] Dims, bool RecordVaries, Array[] Records);
 

@@ -176,7 +176,8 @@ public sealed class CdfFile : IDisposable
             throw FormatError.At(Source, $"variable {variable.Name}", $"{variable.RecordBytes * variable.RecordCount} bytes is too large to read whole; stream its records");
         }
 
-        return CdfDataTypes.SizeOf(variable.DataType) switch
+        // By swap unit, not element size: an EPOCH16 value is two doubles.
+        return CdfDataTypes.SwapUnit(variable.DataType) switch
         {
             1 => ToDoubles<byte>(variable),
             2 => ToDoubles<ushort>(variable),

@@ -107,6 +107,21 @@ public sealed class CdfFileTests
     }
 
     [Fact]
+    public void ReadTimes_Epoch16Variable_ConvertsSecondsAndPicoseconds()
+    {
+        // EPOCH16 = seconds since 0000-01-01 and picoseconds within the second.
+        var t = new DateTime(2011, 1, 6, 17, 0, 3, DateTimeKind.Utc);
+        var seconds = CdfTime.ToEpoch(t) / 1000;
+        var bytes = new CdfTestWriter()
+            .AddVariable("t_epoch16", CdfTestWriter.Epoch16, [], true, new[] { seconds, 38_123_456_700.0 }, new[] { seconds + 3, 0.0 })
+            .Build();
+
+        using var cdf = CdfFile.Open(new MemoryStream(bytes), "epoch16.cdf");
+
+        Assert.Equal([t.AddTicks(381_234), t.AddSeconds(3)], cdf.ReadTimes(cdf.GetVariable("t_epoch16")));
+    }
+
+    [Fact]
     public void Open_Cdf2Magic_IsRefusedAsUnsupported()
     {
         var bytes = File.ReadAllBytes(RepoPaths.L1AsfCdf);
