@@ -24,6 +24,13 @@ public static class AuroraStreamCli
             InspectCommand.Create(output, error),
             AnalyzeCommand.Create(output, error),
             SynthCommand.Create(output, error),
+            TrainCommand.Create(output, error),
+            EvaluateCommand.Create(output, error),
+            ExportCommand.Create(output, error),
+            ClassifyCommand.Create(output, error),
+            StreamCommands.Publish(output, error),
+            StreamCommands.Run(output, error),
+            StreamCommands.Demo(output, error),
         };
         var configuration = new InvocationConfiguration { Output = output, Error = error };
         return await root.Parse(args).InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);

@@ -22,6 +22,18 @@ public sealed class InfluxConnectionOptions
     /// <summary>API token (2.x/3.x, sent as <c>Authorization: Token</c>). Never printed or logged.</summary>
     public string? Token { get; init; }
 
+    /// <summary>Write API: <see cref="InfluxWriteApi.V1"/> (<c>/write?db=&amp;rp=</c>, user/password) or <see cref="InfluxWriteApi.V2"/> (<c>/api/v2/write?org=&amp;bucket=</c>, token; InfluxDB 2.x and 3.x).</summary>
+    /// <value>Default <see cref="InfluxWriteApi.V1"/>.</value>
+    public InfluxWriteApi WriteApi { get; init; } = InfluxWriteApi.V1;
+
+    /// <summary>Organisation for the v2 write API.</summary>
+    /// <value>Default null.</value>
+    public string? Org { get; init; }
+
+    /// <summary>Bucket for the v2 write API.</summary>
+    /// <value>Default null: the <see cref="Database"/> name (as a v1-compatible DBRP mapping would).</value>
+    public string? Bucket { get; init; }
+
     /// <summary>Timeout of one HTTP request.</summary>
     /// <value>Default 30 s.</value>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(30);
@@ -49,6 +61,11 @@ public sealed class InfluxConnectionOptions
             throw new ArgumentException("InfluxConnectionOptions: use either Token or User/Password, not both.", nameof(Token));
         }
 
+        if (WriteApi == InfluxWriteApi.V2 && (string.IsNullOrWhiteSpace(Org) || Token is null))
+        {
+            throw new ArgumentException("InfluxConnectionOptions: the v2 write API needs Org and Token.", nameof(Org));
+        }
+
         if (Timeout <= TimeSpan.Zero)
         {
             throw new ArgumentOutOfRangeException(nameof(Timeout), Timeout, "InfluxConnectionOptions.Timeout must be positive.");
@@ -57,5 +74,15 @@ public sealed class InfluxConnectionOptions
 
     /// <inheritdoc />
     public override string ToString() =>
-        $"{Url} db={Database}{(RetentionPolicy is null ? string.Empty : $" rp={RetentionPolicy}")}{(User is null ? string.Empty : $" user={User} password=***")}{(Token is null ? string.Empty : " token=***")}";
+        $"{Url} {(WriteApi == InfluxWriteApi.V2 ? $"v2 org={Org} bucket={Bucket ?? Database}" : $"db={Database}")}{(RetentionPolicy is null ? string.Empty : $" rp={RetentionPolicy}")}{(User is null ? string.Empty : $" user={User} password=***")}{(Token is null ? string.Empty : " token=***")}";
+}
+
+/// <summary>Which InfluxDB write endpoint.</summary>
+public enum InfluxWriteApi
+{
+    /// <summary>InfluxDB 1.x <c>/write</c> (also served by 2.x/3.x for compatibility).</summary>
+    V1,
+
+    /// <summary>InfluxDB 2.x/3.x <c>/api/v2/write</c>.</summary>
+    V2,
 }

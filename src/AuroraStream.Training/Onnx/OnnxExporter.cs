@@ -51,7 +51,12 @@ public static class OnnxExporter
             _ => throw new ArgumentOutOfRangeException(nameof(model), model.Architecture, "Unknown architecture."),
         };
         graph.Rename(representation, RepresentationName);
-        var logits = graph.Node("Gemm", [RepresentationName, graph.Weight("_classifier.weight"), graph.Weight("_classifier.bias")], [Int("transB", 1)]);
+        var logits = model.Head switch
+        {
+            ClassifierHead.Linear => graph.Gemm(RepresentationName, "_classifier.0"),
+            ClassifierHead.Mlp => graph.Gemm(graph.Relu(graph.Gemm(RepresentationName, "_classifier.0")), "_classifier.2"),
+            _ => throw new ArgumentOutOfRangeException(nameof(model), model.Head, "Unknown classifier head."),
+        };
         graph.Node("Softmax", [logits], [Int("axis", 1)], ProbabilitiesName);
 
         var proto = graph.Graph;
@@ -175,6 +180,9 @@ public static class OnnxExporter
             Node("BatchNormalization", [input, Weight($"{prefix}.weight"), Weight($"{prefix}.bias"), Weight($"{prefix}.running_mean"), Weight($"{prefix}.running_var")], [Float("epsilon", BatchNormEpsilon)]);
 
         public string Relu(string input) => Node("Relu", [input]);
+
+        public string Gemm(string input, string prefix) =>
+            Node("Gemm", [input, Weight($"{prefix}.weight"), Weight($"{prefix}.bias")], [Int("transB", 1)]);
 
         public string Pool(string input) => Node("Flatten", [Node("GlobalAveragePool", [input])], [Int("axis", 1)]);
 

@@ -77,6 +77,13 @@ public sealed class SimClrOptions
     }
 }
 
+/// <summary>An encoder read from a SimCLR checkpoint.</summary>
+/// <param name="Architecture">Its architecture.</param>
+/// <param name="InputSize">The input side it was trained at.</param>
+/// <param name="Steps">Pretraining steps done.</param>
+/// <param name="Encoder">The encoder (the caller owns it).</param>
+public sealed record PretrainedEncoder(EncoderArchitecture Architecture, int InputSize, int Steps, Module<Tensor, Tensor> Encoder);
+
 /// <summary>One step's report.</summary>
 /// <param name="Step">Steps done.</param>
 /// <param name="Steps">Steps in all.</param>
@@ -228,6 +235,36 @@ public sealed class SimClrTrainer : IDisposable
         _encoder.load(Path.Combine(folder, "encoder.bin"));
         _head.load(Path.Combine(folder, "head.bin"));
         Step = state.Step;
+    }
+
+    /// <summary>Loads the encoder of a checkpoint folder, for classifier training.</summary>
+    public static PretrainedEncoder LoadEncoder(string folder)
+    {
+        var statePath = Path.Combine(folder, StateFile);
+        if (!File.Exists(statePath))
+        {
+            throw new FileNotFoundException($"{folder}: not a SimCLR checkpoint (no {StateFile})", statePath);
+        }
+
+        var state = JsonSerializer.Deserialize<CheckpointState>(File.ReadAllText(statePath))
+            ?? throw new InvalidDataException($"{statePath}: empty");
+        if (!Enum.TryParse<EncoderArchitecture>(state.Architecture, out var architecture))
+        {
+            throw new InvalidDataException($"{statePath}: unknown architecture '{state.Architecture}'");
+        }
+
+        var encoder = Encoders.Create(architecture);
+        try
+        {
+            encoder.load(Path.Combine(folder, "encoder.bin"));
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            encoder.Dispose();
+            throw new InvalidDataException($"{folder}: encoder.bin does not hold a {architecture} encoder ({e.Message})", e);
+        }
+
+        return new PretrainedEncoder(architecture, state.InputSize, state.Step, encoder);
     }
 
     private sealed record CheckpointState(int Step, string Architecture, int InputSize, int Seed);

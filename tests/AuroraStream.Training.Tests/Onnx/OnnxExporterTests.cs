@@ -1,4 +1,6 @@
+using AuroraStream.Core.Models;
 using AuroraStream.Core.Preprocessing;
+using AuroraStream.Training.Classifier;
 using AuroraStream.Formats.Stream0;
 using AuroraStream.Training.Models;
 using AuroraStream.Training.Onnx;
@@ -12,12 +14,13 @@ namespace AuroraStream.Training.Tests.Onnx;
 public sealed class OnnxExporterTests
 {
     [Theory]
-    [InlineData(EncoderArchitecture.Compact, 128)]
-    [InlineData(EncoderArchitecture.ResNet18, 224)]
-    public void Export_RunInOnnxRuntime_MatchesTorchSharpOnRealFrames(EncoderArchitecture architecture, int size)
+    [InlineData(EncoderArchitecture.Compact, 128, ClassifierHead.Linear)]
+    [InlineData(EncoderArchitecture.Compact, 128, ClassifierHead.Mlp)]
+    [InlineData(EncoderArchitecture.ResNet18, 224, ClassifierHead.Linear)]
+    public void Export_RunInOnnxRuntime_MatchesTorchSharpOnRealFrames(EncoderArchitecture architecture, int size, ClassifierHead head)
     {
         random.manual_seed(17);
-        using var model = new AuroraModel(architecture);
+        using var model = new AuroraModel(architecture, head);
         var frames = Preprocessed(size, 4);
         using var batch = tensor(frames, [4, 1, size, size]);
 
@@ -74,6 +77,62 @@ public sealed class OnnxExporterTests
             Assert.Equal(n * 6, probabilities.Length);
             Assert.All(Enumerable.Range(0, n), i => Assert.Equal(1.0, probabilities.Skip(6 * i).Take(6).Sum(), 5));
         }
+    }
+
+    [Fact]
+    public void Package_WritesModelAndCard_WhoseHashCostAndInputMatchTheFile()
+    {
+        random.manual_seed(5);
+        using var model = new AuroraModel(EncoderArchitecture.Compact, ClassifierHead.Mlp);
+        model.eval();
+        var info = new ClassifierInfo
+        {
+            Architecture = EncoderArchitecture.Compact,
+            Head = ClassifierHead.Mlp,
+            Preprocessing = new PreprocessingParameters { OutputSize = 64 },
+            Training = new ModelTraining { Head = "mlp", LabelledCounts = new Dictionary<string, int> { ["arc"] = 3 } },
+            Evaluations = [new ModelEvaluation("synthetic-held-out", 10, 0.9, null, 1.0, "test")],
+        };
+        using var temp = new TempFolder();
+        var path = temp.File("m.onnx");
+
+        var card = ModelPackager.Export(model, info, path, "notes");
+
+        var read = ModelCard.FromJson(File.ReadAllText(temp.File("m.card.json")), "m.card.json");
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(path))), read.Sha256);
+        Assert.Equal(card.Sha256, read.Sha256);
+        Assert.Equal([-1, 1, 64, 64], read.Input.Shape);
+        Assert.Equal(64, read.Preprocessing.OutputSize);
+        Assert.Equal(ModelCost.FlopsPerFrame(EncoderArchitecture.Compact, ClassifierHead.Mlp, 64), read.FlopsPerFrame);
+        Assert.Equal(model.parameters().Sum(p => p.numel()), read.Parameters);
+        Assert.Equal("m", read.Name);
+        Assert.Equal(0.9, read.Evaluations.Single().Accuracy);
+        using var session = new InferenceSession(path);
+        Assert.Equal([-1, 1, 64, 64], session.InputMetadata[read.Input.Name].Dimensions);
+    }
+
+    [Fact]
+    public void Card_Tampered_IsRefusedNamingTheProblem()
+    {
+        var good = new ModelCard
+        {
+            Name = "m",
+            Architecture = "compact",
+            RepresentationSize = 256,
+            Input = new ModelInputSpec("frames", [-1, 1, 64, 64], "float32", "probabilities", "representation"),
+            Preprocessing = new PreprocessingParameters(),
+            Training = new ModelTraining { Head = "linear" },
+            FlopsPerFrame = 1,
+            Parameters = 1,
+            ModelFile = "m.onnx",
+            Sha256 = new string('a', 64),
+        };
+
+        Assert.Equal(good.Sha256, ModelCard.FromJson(good.ToJson(), "x").Sha256);
+        Assert.Contains("sha256", Assert.Throws<InvalidDataException>(() => ModelCard.FromJson((good with { Sha256 = "zz" }).ToJson(), "card.json")).Message, StringComparison.Ordinal);
+        Assert.Contains("OATH six", Assert.Throws<InvalidDataException>(() => ModelCard.FromJson((good with { Classes = ["a", "b"] }).ToJson(), "card.json")).Message, StringComparison.Ordinal);
+        Assert.Contains("MaskRadiusFraction", Assert.Throws<InvalidDataException>(() => ModelCard.FromJson((good with { Preprocessing = new PreprocessingParameters { MaskRadiusFraction = 5 } }).ToJson(), "card.json")).Message, StringComparison.Ordinal);
+        Assert.StartsWith("card.json: not a model card", Assert.Throws<InvalidDataException>(() => ModelCard.FromJson("{", "card.json")).Message, StringComparison.Ordinal);
     }
 
     private static float[] Preprocessed(int size, int count)

@@ -1,0 +1,179 @@
+using System.CommandLine;
+using AuroraStream.Core;
+using AuroraStream.Core.Models;
+using AuroraStream.Core.Preprocessing;
+using AuroraStream.Inference;
+using AuroraStream.Training.Classifier;
+using AuroraStream.Training.Evaluation;
+using AuroraStream.Training.Models;
+using AuroraStream.Training.SimClr;
+using static System.FormattableString;
+
+namespace AuroraStream.Cli.Commands;
+
+/// <summary><c>aurorastream evaluate oath|frames</c>.</summary>
+internal static class EvaluateCommand
+{
+    public static Command Create(TextWriter output, TextWriter error) => new("evaluate", "Evaluate models: the OATH benchmark protocol, or an exported model on labelled frames.")
+    {
+        Oath(output, error),
+        Frames(output, error),
+    };
+
+    private static Command Oath(TextWriter output, TextWriter error)
+    {
+        var root = new Option<string>("--oath") { Description = "OATH data set folder (classifications.csv, train_test_split.csv, images/).", Required = true };
+        var checkpoint = new Option<string?>("--checkpoint") { Description = "Classifier checkpoint: its encoder and head type are evaluated, and the result is recorded in it." };
+        var encoder = new Option<string?>("--encoder") { Description = "SimCLR checkpoint folder whose encoder is evaluated (instead of --checkpoint)." };
+        var head = new Option<ClassifierHead>("--head") { Description = "Head with --encoder: Linear or Mlp.", DefaultValueFactory = _ => ClassifierHead.Linear };
+        var fineTune = new Option<bool>("--fine-tune") { Description = "Fine-tune the encoder in every split." };
+        var headEpochs = new Option<int>("--head-epochs") { DefaultValueFactory = _ => 200, Description = "Epochs of head training per split." };
+        var fineTuneEpochs = new Option<int>("--fine-tune-epochs") { DefaultValueFactory = _ => 10, Description = "Epochs of fine-tuning per split." };
+        var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 1, Description = "Seed." };
+        var report = new Option<string>("--report") { Description = "Folder for oath-benchmark.json and oath-benchmark.md.", Required = true };
+        var threads = TrainCommand.Threads();
+        var command = new Command("oath", "The OATH benchmark exactly as published: a classifier per split of train_test_split.csv (70/30, five splits), 6-class mean and std, 2-class from the confusion matrix, per-class scores; JSON and markdown with the published figures.")
+        {
+            root, checkpoint, encoder, head, fineTune, headEpochs, fineTuneEpochs, seed, report, threads,
+        };
+        command.SetAction(async (result, cancellationToken) => await TrainCommand.Guard(error, () =>
+        {
+            TrainCommand.SetThreads(result.GetValue(threads));
+            var (architecture, side, factory, headKind, method) = EncoderSource(result.GetValue(checkpoint), result.GetValue(encoder), result.GetValue(head));
+            var failures = new List<string>();
+            var data = TrainingInputs.LoadOath(result.GetValue(root)!, new FramePreprocessor(new PreprocessingParameters { OutputSize = side }), failures);
+            TrainCommand.ReportFailures(error, failures);
+            var found = data.Frames.Count(f => f is not null);
+            output.WriteLine(Invariant($"evaluate: OATH {result.GetValue(root)}: {data.Dataset.Entries.Count} labelled entries, {found} images found, {data.Splits.Count} splits"));
+            var options = new ClassifierOptions
+            {
+                InputSize = side,
+                Head = headKind,
+                FineTune = result.GetValue(fineTune),
+                HeadEpochs = result.GetValue(headEpochs),
+                FineTuneEpochs = result.GetValue(fineTuneEpochs),
+                Seed = result.GetValue(seed),
+            };
+            var benchmark = BenchmarkEvaluation.Run(
+                $"OATH v1.1 layout at {result.GetValue(root)}",
+                data.Frames,
+                data.Classes,
+                data.Splits,
+                architecture,
+                factory,
+                options,
+                Invariant($"{method}; {headKind} head{(options.FineTune ? ", fine-tuned" : string.Empty)}, {options.HeadEpochs} epochs per split"),
+                new Reporter<string>(line => output.WriteLine($"evaluate: {line}")),
+                cancellationToken);
+            var folder = result.GetValue(report)!;
+            Directory.CreateDirectory(folder);
+            File.WriteAllText(Path.Combine(folder, "oath-benchmark.json"), benchmark.ToJson());
+            File.WriteAllText(Path.Combine(folder, "oath-benchmark.md"), benchmark.ToMarkdown());
+            output.WriteLine(Invariant($"evaluate: 6-class {Show(benchmark.MeanAccuracy)} ± {Show(benchmark.AccuracyStd)}, 2-class {Show(benchmark.MeanTwoClassAccuracy)}; report in {folder}"));
+            if (result.GetValue(checkpoint) is { } cp && benchmark.MeanAccuracy is { } mean)
+            {
+                var info = ClassifierCheckpoint.ReadInfo(cp);
+                var evaluation = new ModelEvaluation(
+                    "oath-5-splits",
+                    benchmark.Splits.Sum(s => s.TestFrames),
+                    mean,
+                    benchmark.AccuracyStd,
+                    benchmark.MeanTwoClassAccuracy ?? double.NaN,
+                    Invariant($"OATH protocol with {found} of {data.Dataset.Entries.Count} images found; {(found < data.Dataset.Entries.Count ? "a subset, not comparable with the published 82%/92%" : "the full benchmark")}"));
+                ClassifierCheckpoint.WriteInfo(cp, info with { Evaluations = [.. info.Evaluations.Where(e => e.Name != evaluation.Name), evaluation] });
+            }
+
+            return Task.FromResult(failures.Count == 0 ? AuroraStreamCli.Success : AuroraStreamCli.InputFailed);
+        }).ConfigureAwait(false));
+        return command;
+    }
+
+    private static Command Frames(TextWriter output, TextWriter error)
+    {
+        var model = new Option<string>("--model") { Description = "Exported model (.onnx with its card beside it).", Required = true };
+        var inputs = new Argument<string[]>("inputs") { Description = "Frame files or folders, labelled by --labels.", Arity = ArgumentArity.ZeroOrMore };
+        var labels = new Option<string[]>("--labels") { Description = "Label CSV files (time,site,label...).", AllowMultipleArgumentsPerToken = true };
+        var synthetic = new Option<int>("--synthetic") { Description = "Evaluate on this many synthetic frames." };
+        var syntheticSeed = new Option<int>("--synthetic-seed") { Description = "Their seed.", DefaultValueFactory = _ => 99 };
+        var command = new Command("frames", "Evaluate an exported model in ONNX Runtime on labelled frames (files with label CSVs, or synthetic).")
+        {
+            model, inputs, labels, synthetic, syntheticSeed,
+        };
+        command.SetAction(async (result, cancellationToken) => await TrainCommand.Guard(error, () =>
+        {
+            using var classifier = new OnnxAuroraClassifier(new OnnxClassifierOptions { ModelPath = result.GetValue(model)! });
+            var preprocessor = new FramePreprocessor(classifier.Card.Preprocessing);
+            var failures = new List<string>();
+            var labelled = new List<(float[] Pixels, AuroraClass Class)>();
+            if ((result.GetValue(inputs) ?? []) is { Length: > 0 } paths)
+            {
+                var joined = TrainingInputs.Join(TrainingInputs.LoadFrames(paths, preprocessor, failures, cancellationToken: cancellationToken), result.GetValue(labels) ?? [], failures);
+                labelled.AddRange(joined.Select(j => (j.Frame.Pixels, j.Class)));
+            }
+
+            labelled.AddRange(TrainingInputs.Synthetic(result.GetValue(synthetic), result.GetValue(syntheticSeed), preprocessor).Select(s => (s.Frame.Pixels, s.Class)));
+            TrainCommand.ReportFailures(error, failures);
+            if (labelled.Count == 0)
+            {
+                throw new ArgumentException("no labelled frames to evaluate on: give inputs with --labels, or --synthetic N");
+            }
+
+            var matrix = new ConfusionMatrix();
+            var pixels = preprocessor.OutputLength;
+            const int Batch = 32;
+            for (var start = 0; start < labelled.Count; start += Batch)
+            {
+                var count = Math.Min(Batch, labelled.Count - start);
+                var buffer = new float[count * pixels];
+                for (var i = 0; i < count; i++)
+                {
+                    labelled[start + i].Pixels.CopyTo(buffer, i * pixels);
+                }
+
+                var predictions = classifier.Classify(buffer, count);
+                for (var i = 0; i < count; i++)
+                {
+                    matrix.Add(labelled[start + i].Class, predictions[i].Label);
+                }
+            }
+
+            output.WriteLine(Invariant($"evaluate: {classifier.Card.Name} on {matrix.Total} frames: 6-class accuracy {matrix.Accuracy:0.000}, 2-class {matrix.TwoClassAccuracy:0.000}"));
+            foreach (var c in matrix.PerClass())
+            {
+                output.WriteLine(Invariant($"  {c.Label,-9} support {c.Support,5}  precision {Show(c.Precision)}  recall {Show(c.Recall)}  F1 {Show(c.F1)}"));
+            }
+
+            return Task.FromResult(failures.Count == 0 ? AuroraStreamCli.Success : AuroraStreamCli.InputFailed);
+        }).ConfigureAwait(false));
+        return command;
+    }
+
+    private static (EncoderArchitecture Architecture, int Side, Func<TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>> Factory, ClassifierHead Head, string Method)
+        EncoderSource(string? checkpoint, string? encoder, ClassifierHead head)
+    {
+        if (checkpoint is null == encoder is null)
+        {
+            throw new ArgumentException("give exactly one of --checkpoint (a trained classifier) or --encoder (a SimCLR checkpoint)");
+        }
+
+        if (checkpoint is not null)
+        {
+            var info = ClassifierCheckpoint.ReadInfo(checkpoint);
+            return (info.Architecture, info.Preprocessing.OutputSize, () =>
+            {
+                // A fresh copy of the trained encoder for every split; the head is trained anew.
+                var (model, _) = ClassifierCheckpoint.Load(checkpoint);
+                using (model)
+                {
+                    return model.CloneEncoder();
+                }
+            }, info.Head, $"encoder of {checkpoint}");
+        }
+
+        var first = SimClrTrainer.LoadEncoder(encoder!);
+        first.Encoder.Dispose();
+        return (first.Architecture, first.InputSize, () => SimClrTrainer.LoadEncoder(encoder!).Encoder, head, $"SimCLR encoder of {encoder} ({first.Steps} steps)");
+    }
+
+    private static string Show(double? value) => value is { } v && double.IsFinite(v) ? v.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture) : "-";
+}

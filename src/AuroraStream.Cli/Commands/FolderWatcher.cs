@@ -1,0 +1,67 @@
+using System.Globalization;
+using AuroraStream.Formats.Detection;
+
+namespace AuroraStream.Cli.Commands;
+
+/// <summary>
+/// Live publishing: polls a folder tree (the UCalgary layout YYYY/MM/DD/site_imager/utHH/ or any
+/// other) for frame files, hands each on once it is complete (same size and time stamp over two
+/// polls, and not written to for <see cref="Settle"/>), and records it in a state file so a
+/// restart does not publish it again.
+/// </summary>
+internal sealed class FolderWatcher(string folder, string statePath, TimeProvider time)
+{
+    public static readonly TimeSpan Poll = TimeSpan.FromSeconds(2);
+
+    public static readonly TimeSpan Settle = TimeSpan.FromSeconds(2);
+
+    public async Task RunAsync(Action<string> publish, CancellationToken cancellationToken)
+    {
+        if (!Directory.Exists(folder))
+        {
+            throw new DirectoryNotFoundException($"--watch {folder}: no such folder");
+        }
+
+        var done = File.Exists(statePath)
+            ? File.ReadLines(statePath).Select(l => l.Split('\t')).Where(p => p.Length == 3).Select(p => p[0]).ToHashSet(StringComparer.Ordinal)
+            : new HashSet<string>(StringComparer.Ordinal);
+        var seen = new Dictionary<string, (long Size, DateTime Written)>(StringComparer.Ordinal);
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            foreach (var path in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+            {
+                var full = Path.GetFullPath(path);
+                if (done.Contains(full) || full == Path.GetFullPath(statePath))
+                {
+                    continue;
+                }
+
+                var info = new FileInfo(full);
+                var now = (info.Length, info.LastWriteTimeUtc);
+                var stable = seen.TryGetValue(full, out var before) && before == now && time.GetUtcNow().UtcDateTime - info.LastWriteTimeUtc >= Settle;
+                seen[full] = now;
+                if (!stable)
+                {
+                    continue;
+                }
+
+                if (AsiFiles.HoldsFrames(AsiFiles.Detect(full)))
+                {
+                    publish(full);
+                }
+
+                done.Add(full);
+                File.AppendAllText(statePath, string.Create(CultureInfo.InvariantCulture, $"{full}\t{info.Length}\t{info.LastWriteTimeUtc:O}\n"));
+            }
+
+            try
+            {
+                await Task.Delay(Poll, time, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+    }
+}

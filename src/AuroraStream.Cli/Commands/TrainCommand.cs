@@ -1,0 +1,329 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using AuroraStream.Core;
+using AuroraStream.Core.Models;
+using AuroraStream.Core.Preprocessing;
+using AuroraStream.Training.Classifier;
+using AuroraStream.Training.Evaluation;
+using AuroraStream.Training.Models;
+using AuroraStream.Training.SimClr;
+using static System.FormattableString;
+
+namespace AuroraStream.Cli.Commands;
+
+/// <summary><c>aurorastream train simclr|classifier</c>.</summary>
+internal static class TrainCommand
+{
+    internal const string PretrainingFile = "pretraining.json";
+
+    public static Command Create(TextWriter output, TextWriter error) => new("train", "Train models offline (TorchSharp): SimCLR pretraining, then the classifier.")
+    {
+        SimClr(output, error),
+        Classifier(output, error),
+    };
+
+    private static Command SimClr(TextWriter output, TextWriter error)
+    {
+        var inputs = new Argument<string[]>("inputs") { Description = "Unlabelled frames: stream0 PGM / L1 CDF files or folders.", Arity = ArgumentArity.ZeroOrMore };
+        var synthetic = new Option<int>("--synthetic") { Description = "Add this many seeded synthetic frames." };
+        var syntheticSeed = new Option<int>("--synthetic-seed") { Description = "Seed of the synthetic frames.", DefaultValueFactory = _ => 11 };
+        var outDir = new Option<string>("--out") { Description = "Checkpoint folder (resumed from when it holds one).", Required = true };
+        var architecture = new Option<EncoderArchitecture>("--architecture") { Description = "Encoder: Compact or ResNet18.", DefaultValueFactory = _ => EncoderArchitecture.Compact };
+        var size = new Option<int>("--size") { Description = "Input side in pixels.", DefaultValueFactory = _ => 128 };
+        var steps = new Option<int>("--steps") { Description = "Optimiser steps.", DefaultValueFactory = _ => 1000 };
+        var batch = new Option<int>("--batch") { Description = "Frames per step (two views each).", DefaultValueFactory = _ => 64 };
+        var lr = new Option<double>("--lr") { Description = "Peak AdamW learning rate.", DefaultValueFactory = _ => 1e-3 };
+        var warmup = new Option<int>("--warmup") { Description = "Warm-up steps.", DefaultValueFactory = _ => 50 };
+        var temperature = new Option<double>("--temperature") { Description = "NT-Xent temperature.", DefaultValueFactory = _ => 0.2 };
+        var seed = new Option<int>("--seed") { Description = "Seed of weights, sampling and augmentations.", DefaultValueFactory = _ => 1 };
+        var threads = Threads();
+        var maxFrames = new Option<int>("--max-frames") { Description = "Read at most this many frames from the inputs.", DefaultValueFactory = _ => 100_000 };
+        var command = new Command("simclr", "Pretrain an encoder with SimCLR on unlabelled frames (files, folders, synthetic).")
+        {
+            inputs, synthetic, syntheticSeed, outDir, architecture, size, steps, batch, lr, warmup, temperature, seed, threads, maxFrames,
+        };
+        command.SetAction(async (result, cancellationToken) => await Guard(error, async () =>
+        {
+            SetThreads(result.GetValue(threads));
+            var preprocessing = new PreprocessingParameters { OutputSize = result.GetValue(size) };
+            var preprocessor = new FramePreprocessor(preprocessing);
+            var failures = new List<string>();
+            var frames = TrainingInputs.LoadFrames(result.GetValue(inputs) ?? [], preprocessor, failures, result.GetValue(maxFrames), cancellationToken);
+            var real = frames.Count;
+            var syntheticCount = result.GetValue(synthetic);
+            frames.AddRange(TrainingInputs.Synthetic(syntheticCount, result.GetValue(syntheticSeed), preprocessor).Select(s => s.Frame));
+            ReportFailures(error, failures);
+            if (frames.Count < 2)
+            {
+                throw new ArgumentException($"SimCLR needs at least 2 frames; found {real} in the inputs and asked for {syntheticCount} synthetic (use --synthetic N or give files)");
+            }
+
+            var options = new SimClrOptions
+            {
+                Architecture = result.GetValue(architecture),
+                InputSize = preprocessing.OutputSize,
+                BatchSize = result.GetValue(batch),
+                Steps = result.GetValue(steps),
+                LearningRate = result.GetValue(lr),
+                WarmupSteps = result.GetValue(warmup),
+                Temperature = result.GetValue(temperature),
+                Seed = result.GetValue(seed),
+                CheckpointFolder = result.GetValue(outDir),
+            };
+            output.WriteLine(Invariant($"simclr: {frames.Count} frames ({real} from files, {syntheticCount} synthetic), {options.Architecture} at {options.InputSize} px, {options.Steps} steps of {options.BatchSize}"));
+            using var trainer = new SimClrTrainer(options);
+            if (trainer.Step > 0)
+            {
+                output.WriteLine(Invariant($"simclr: resuming at step {trainer.Step}"));
+            }
+
+            IReadOnlyList<double> losses = [];
+            var images = new List<double>();
+            await RunProgress.RunAsync(error, "simclr", options.Steps, async report =>
+            {
+                losses = await trainer.TrainAsync(
+                    [.. frames.Select(f => f.Pixels)],
+                    new Reporter<SimClrProgress>(p =>
+                    {
+                        images.Add(p.ImagesPerSecond);
+                        report(p.Step, Invariant($"loss {p.Loss:0.000} lr {p.LearningRate:0.0e0} {p.ImagesPerSecond:0} img/s"));
+                    }),
+                    cancellationToken).ConfigureAwait(false);
+            }).ConfigureAwait(false);
+            var sources = (result.GetValue(inputs) ?? []).Select(Path.GetFileName).ToList();
+            var description = Invariant($"SimCLR (NT-Xent, temperature {options.Temperature}, AdamW {options.LearningRate:0.0e0} warm-up {options.WarmupSteps} + cosine), {trainer.Step} steps of {options.BatchSize} frames x 2 views, on {frames.Count} frames: {real} real ({string.Join(", ", sources)}), {syntheticCount} synthetic (seed {result.GetValue(syntheticSeed)})");
+            File.WriteAllText(Path.Combine(options.CheckpointFolder!, PretrainingFile), JsonSerializer.Serialize(new PretrainingRecord(description, frames.Count, trainer.Step)));
+            if (losses.Count > 0)
+            {
+                output.WriteLine(Invariant($"simclr: loss {losses.Take(10).Average():0.000} (first 10 steps) -> {losses.TakeLast(10).Average():0.000} (last 10), median {Median(images):0} images/s; checkpoint in {options.CheckpointFolder}"));
+            }
+
+            return failures.Count == 0 ? AuroraStreamCli.Success : AuroraStreamCli.InputFailed;
+        }).ConfigureAwait(false));
+        return command;
+    }
+
+    private static Command Classifier(TextWriter output, TextWriter error)
+    {
+        var inputs = new Argument<string[]>("inputs") { Description = "Labelled frames (stream0 PGM / L1 CDF files or folders), labelled by --labels.", Arity = ArgumentArity.ZeroOrMore };
+        var labels = new Option<string[]>("--labels") { Description = "Label CSV files (time,site,label...) for the inputs.", AllowMultipleArgumentsPerToken = true };
+        var encoder = new Option<string?>("--encoder") { Description = "SimCLR checkpoint folder of the encoder; without it the encoder starts random." };
+        var architecture = new Option<EncoderArchitecture>("--architecture") { Description = "Encoder when no --encoder is given.", DefaultValueFactory = _ => EncoderArchitecture.Compact };
+        var size = new Option<int?>("--size") { Description = "Input side when no --encoder is given (default 128)." };
+        var synthetic = new Option<int>("--synthetic") { Description = "Add this many labelled synthetic frames." };
+        var syntheticSeed = new Option<int>("--synthetic-seed") { Description = "Seed of the labelled synthetic frames.", DefaultValueFactory = _ => 21 };
+        var oath = new Option<string?>("--oath") { Description = "Add the images found in an OATH data set folder (classifications.csv, images/)." };
+        var unlabelled = new Option<string[]>("--unlabelled") { Description = "Unlabelled frames (files or folders) for self-training.", AllowMultipleArgumentsPerToken = true };
+        var unlabelledSynthetic = new Option<int>("--unlabelled-synthetic") { Description = "Add this many unlabelled synthetic frames for self-training." };
+        var head = new Option<ClassifierHead>("--head") { Description = "Linear (probe) or Mlp.", DefaultValueFactory = _ => ClassifierHead.Linear };
+        var fineTune = new Option<bool>("--fine-tune") { Description = "Fine-tune the whole encoder after training the head." };
+        var headEpochs = new Option<int>("--head-epochs") { DefaultValueFactory = _ => 200, Description = "Epochs of head training." };
+        var fineTuneEpochs = new Option<int>("--fine-tune-epochs") { DefaultValueFactory = _ => 10, Description = "Epochs of fine-tuning." };
+        var headLr = new Option<double>("--lr") { DefaultValueFactory = _ => 1e-2, Description = "Head learning rate." };
+        var fineTuneLr = new Option<double>("--fine-tune-lr") { DefaultValueFactory = _ => 3e-4, Description = "Fine-tuning learning rate." };
+        var batch = new Option<int>("--batch") { DefaultValueFactory = _ => 64, Description = "Frames per step." };
+        var rounds = new Option<int>("--self-training") { Description = "Self-training rounds." };
+        var threshold = new Option<double>("--threshold") { DefaultValueFactory = _ => 0.9, Description = "Pseudo-label probability threshold." };
+        var holdout = new Option<int>("--holdout-synthetic") { Description = "Evaluate on this many held-out synthetic frames (a seed of their own) and record it." };
+        var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 1, Description = "Seed." };
+        var threads = Threads();
+        var outDir = new Option<string>("--out") { Description = "Classifier checkpoint folder (model.bin, classifier.json); export it with `aurorastream export`.", Required = true };
+        var command = new Command("classifier", "Train the six-class classifier on an encoder: labelled files, synthetic frames and/or OATH images; linear or MLP head, optional fine-tuning and self-training.")
+        {
+            inputs, labels, encoder, architecture, size, synthetic, syntheticSeed, oath, unlabelled, unlabelledSynthetic, head, fineTune, headEpochs, fineTuneEpochs,
+            headLr, fineTuneLr, batch, rounds, threshold, holdout, seed, threads, outDir,
+        };
+        command.SetAction(async (result, cancellationToken) => await Guard(error, async () =>
+        {
+            SetThreads(result.GetValue(threads));
+            var failures = new List<string>();
+            PretrainedEncoder? pretrained = result.GetValue(encoder) is { } folder ? SimClrTrainer.LoadEncoder(folder) : null;
+            var side = pretrained?.InputSize ?? result.GetValue(size) ?? 128;
+            if (pretrained is not null && result.GetValue(size) is { } asked && asked != side)
+            {
+                throw new ArgumentException($"--size {asked} differs from the encoder's input size {side}");
+            }
+
+            var arch = pretrained?.Architecture ?? result.GetValue(architecture);
+            var preprocessing = new PreprocessingParameters { OutputSize = side };
+            var preprocessor = new FramePreprocessor(preprocessing);
+            var sources = new List<string>();
+            var frames = new List<float[]>();
+            var classes = new List<AuroraClass>();
+            var inputPaths = result.GetValue(inputs) ?? [];
+            var labelPaths = result.GetValue(labels) ?? [];
+            if (inputPaths.Length > 0 != labelPaths.Length > 0)
+            {
+                throw new ArgumentException("labelled inputs need --labels and --labels need inputs");
+            }
+
+            if (inputPaths.Length > 0)
+            {
+                var joined = TrainingInputs.Join(TrainingInputs.LoadFrames(inputPaths, preprocessor, failures, cancellationToken: cancellationToken), labelPaths, failures);
+                frames.AddRange(joined.Select(j => j.Frame.Pixels));
+                classes.AddRange(joined.Select(j => j.Class));
+                sources.Add(Invariant($"{joined.Count} labelled frames from {string.Join(", ", inputPaths.Select(Path.GetFileName))}"));
+            }
+
+            if (result.GetValue(synthetic) is > 0 and var n)
+            {
+                var drawn = TrainingInputs.Synthetic(n, result.GetValue(syntheticSeed), preprocessor);
+                frames.AddRange(drawn.Select(d => d.Frame.Pixels));
+                classes.AddRange(drawn.Select(d => d.Class));
+                sources.Add(Invariant($"{n} synthetic frames (seed {result.GetValue(syntheticSeed)})"));
+            }
+
+            if (result.GetValue(oath) is { } oathRoot)
+            {
+                var data = TrainingInputs.LoadOath(oathRoot, preprocessor, failures);
+                var found = Enumerable.Range(0, data.Frames.Length).Where(i => data.Frames[i] is not null).ToList();
+                frames.AddRange(found.Select(i => data.Frames[i]!));
+                classes.AddRange(found.Select(i => data.Classes[i]));
+                sources.Add(Invariant($"{found.Count} OATH images ({data.Dataset.Entries.Count} labelled entries in {oathRoot})"));
+                output.WriteLine(Invariant($"classifier: OATH {oathRoot}: {found.Count} of {data.Dataset.Entries.Count} images found"));
+            }
+
+            if (frames.Count == 0)
+            {
+                throw new ArgumentException("no labelled frames: give inputs with --labels, --synthetic N or --oath DIR");
+            }
+
+            var unlabelledFrames = TrainingInputs.LoadFrames(result.GetValue(unlabelled) ?? [], preprocessor, failures, cancellationToken: cancellationToken).Select(f => f.Pixels).ToList();
+            unlabelledFrames.AddRange(TrainingInputs.Synthetic(result.GetValue(unlabelledSynthetic), result.GetValue(syntheticSeed) + 7919, preprocessor).Select(s => s.Frame.Pixels));
+            ReportFailures(error, failures);
+            var options = new ClassifierOptions
+            {
+                InputSize = side,
+                Head = result.GetValue(head),
+                FineTune = result.GetValue(fineTune),
+                HeadEpochs = result.GetValue(headEpochs),
+                FineTuneEpochs = result.GetValue(fineTuneEpochs),
+                HeadLearningRate = result.GetValue(headLr),
+                FineTuneLearningRate = result.GetValue(fineTuneLr),
+                BatchSize = result.GetValue(batch),
+                SelfTrainingRounds = result.GetValue(rounds),
+                PseudoLabelThreshold = result.GetValue(threshold),
+                Seed = result.GetValue(seed),
+            };
+            output.WriteLine(Invariant($"classifier: {frames.Count} labelled frames ({TrainingInputs.Counts(classes)}), {unlabelledFrames.Count} unlabelled; {arch} at {side} px, {options.Head} head{(options.FineTune ? ", fine-tuned" : string.Empty)}"));
+            var epochsPerRound = options.HeadEpochs + (options.FineTune ? options.FineTuneEpochs : 0);
+            var roundsRun = unlabelledFrames.Count > 0 ? options.SelfTrainingRounds : 0;
+            AuroraModel? model = null;
+            ClassifierReport? report = null;
+            await RunProgress.RunAsync(error, "classifier", epochsPerRound * (roundsRun + 1), report2 =>
+            {
+                var done = 0;
+                (model, report) = ClassifierTrainer.Train(
+                    arch,
+                    pretrained?.Encoder ?? Encoders.Create(arch),
+                    new LabelledSet(frames, classes),
+                    unlabelledFrames,
+                    options,
+                    new Reporter<ClassifierProgress>(p => report2(++done, Invariant($"round {p.Round} {p.Phase} loss {p.Loss:0.000}"))),
+                    cancellationToken);
+                return Task.CompletedTask;
+            }).ConfigureAwait(false);
+            using var trained = model!;
+            var evaluations = new List<ModelEvaluation>();
+            if (result.GetValue(holdout) is > 0 and var h)
+            {
+                var heldOut = TrainingInputs.Synthetic(h, result.GetValue(syntheticSeed) + 104_729, preprocessor);
+                var matrix = Score(trained, heldOut.Select(x => x.Frame.Pixels).ToList(), heldOut.Select(x => x.Class).ToList(), side);
+                evaluations.Add(new ModelEvaluation("synthetic-held-out", matrix.Total, matrix.Accuracy, null, matrix.TwoClassAccuracy, Invariant($"{h} synthetic frames from a seed not used in training (seed {result.GetValue(syntheticSeed) + 104_729}); measures learning on the generator's classes, not on real skies")));
+                output.WriteLine(Invariant($"classifier: held-out synthetic 6-class accuracy {matrix.Accuracy:0.000}, 2-class {matrix.TwoClassAccuracy:0.000} ({matrix.Total} frames)"));
+            }
+
+            var pretrainingRecord = result.GetValue(encoder) is { } encoderFolder ? ReadPretraining(encoderFolder) : null;
+            var info = new ClassifierInfo
+            {
+                Architecture = arch,
+                Head = options.Head,
+                Preprocessing = preprocessing,
+                Training = new ModelTraining
+                {
+                    Pretraining = pretrainingRecord?.Description ?? (pretrained is null ? "none (random initial encoder)" : Invariant($"SimCLR, {pretrained.Steps} steps")),
+                    PretrainingFrames = pretrainingRecord?.Frames ?? 0,
+                    PretrainingSteps = pretrained?.Steps ?? 0,
+                    Head = options.Head.ToString().ToLowerInvariant(),
+                    FineTuned = options.FineTune,
+                    LabelledSources = sources,
+                    LabelledCounts = report!.LabelledCounts.ToDictionary(kv => kv.Key.ToLabel(), kv => kv.Value),
+                    SelfTrainingRounds = report.PseudoLabelledPerRound.Count,
+                    PseudoLabelled = report.PseudoLabelledPerRound.LastOrDefault(),
+                    Seed = options.Seed,
+                },
+                Evaluations = evaluations,
+            };
+            ClassifierCheckpoint.Save(result.GetValue(outDir)!, trained, info);
+            output.WriteLine(Invariant($"classifier: saved to {result.GetValue(outDir)}{(report.PseudoLabelledPerRound.Count > 0 ? $"; pseudo-labelled per round: {string.Join(", ", report.PseudoLabelledPerRound)}" : string.Empty)}"));
+            return failures.Count == 0 ? AuroraStreamCli.Success : AuroraStreamCli.InputFailed;
+        }).ConfigureAwait(false));
+        return command;
+    }
+
+    internal static ConfusionMatrix Score(AuroraModel model, IReadOnlyList<float[]> frames, IReadOnlyList<AuroraClass> classes, int side)
+    {
+        var predictions = ClassifierTrainer.Predict(model, frames, side);
+        var matrix = new ConfusionMatrix();
+        for (var i = 0; i < frames.Count; i++)
+        {
+            matrix.Add(classes[i], new FramePrediction(predictions[i]).Label);
+        }
+
+        return matrix;
+    }
+
+    internal static PretrainingRecord? ReadPretraining(string folder)
+    {
+        var path = Path.Combine(folder, PretrainingFile);
+        return File.Exists(path) ? JsonSerializer.Deserialize<PretrainingRecord>(File.ReadAllText(path)) : null;
+    }
+
+    internal static Option<int> Threads() => new("--threads") { Description = "libtorch CPU threads (0: its default).", DefaultValueFactory = _ => 0 };
+
+    internal static void SetThreads(int threads)
+    {
+        if (threads < 0)
+        {
+            throw new ArgumentException($"--threads must be 0 or more (got {threads})");
+        }
+
+        if (threads > 0)
+        {
+            TorchSharp.torch.set_num_threads(threads);
+        }
+    }
+
+    internal static void ReportFailures(TextWriter error, IReadOnlyCollection<string> failures)
+    {
+        foreach (var failure in failures)
+        {
+            error.WriteLine($"error: {failure}");
+        }
+    }
+
+    /// <summary>Runs a command body: bad arguments and unreadable inputs become a one-line error and exit 2.</summary>
+    internal static async Task<int> Guard(TextWriter error, Func<Task<int>> body)
+    {
+        try
+        {
+            return await body().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is ArgumentException or IOException or InvalidDataException or UnauthorizedAccessException or JsonException)
+        {
+            error.WriteLine($"error: {e.Message}");
+            return AuroraStreamCli.InputFailed;
+        }
+    }
+
+    private static double Median(List<double> values) => values.Count == 0 ? 0 : values.Order().ElementAt(values.Count / 2);
+
+    internal sealed record PretrainingRecord(string Description, int Frames, int Steps);
+}
+
+/// <summary>An <see cref="IProgress{T}"/> that reports synchronously, on the caller's thread.</summary>
+internal sealed class Reporter<T>(Action<T> report) : IProgress<T>
+{
+    public void Report(T value) => report(value);
+}

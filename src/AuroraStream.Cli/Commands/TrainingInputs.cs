@@ -1,0 +1,187 @@
+using System.Globalization;
+using AuroraStream.Core;
+using AuroraStream.Core.Preprocessing;
+using AuroraStream.Formats.Detection;
+using AuroraStream.Formats.Labels;
+using AuroraStream.Formats.Oath;
+using AuroraStream.Synthetic;
+using AuroraStream.Training.Evaluation;
+using Spectre.Console;
+
+namespace AuroraStream.Cli.Commands;
+
+/// <summary>A preprocessed frame with where it came from.</summary>
+internal sealed record PreparedFrame(string Site, DateTime Time, string File, int Index, float[] Pixels);
+
+/// <summary>The OATH set, preprocessed: one frame per entry (null when its image is missing).</summary>
+internal sealed record PreparedOath(OathDataset Dataset, float[]?[] Frames, AuroraClass[] Classes, IReadOnlyList<BenchmarkSplit> Splits);
+
+/// <summary>Loads and preprocesses the trainer's inputs through the foundation readers and the Core preprocessing.</summary>
+internal static class TrainingInputs
+{
+    /// <summary>Reads every frame of the inputs (files or folders); failures are collected, frames before a corruption kept.</summary>
+    public static List<PreparedFrame> LoadFrames(IEnumerable<string> inputs, FramePreprocessor preprocessor, ICollection<string> failures, int maxFrames = int.MaxValue, CancellationToken cancellationToken = default)
+    {
+        var frames = new List<PreparedFrame>();
+        foreach (var (path, fromFolder) in AsiFiles.Expand(inputs))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (frames.Count >= maxFrames)
+            {
+                break;
+            }
+
+            if (!File.Exists(path))
+            {
+                failures.Add($"{path}: no such file or directory");
+                continue;
+            }
+
+            try
+            {
+                var kind = AsiFiles.Detect(path);
+                if (!AsiFiles.HoldsFrames(kind))
+                {
+                    if (!fromFolder)
+                    {
+                        failures.Add($"{path}: not a THEMIS ASI frame file ({kind})");
+                    }
+
+                    continue;
+                }
+
+                var index = 0;
+                foreach (var frame in AsiFiles.ReadFrames(path, kind))
+                {
+                    var pixels = new float[preprocessor.OutputLength];
+                    preprocessor.Process(frame.Pixels.Span, frame.Width, frame.Height, pixels);
+                    frames.Add(new PreparedFrame(frame.Site, frame.CaptureTime, path, index++, pixels));
+                    if (frames.Count >= maxFrames)
+                    {
+                        break;
+                    }
+                }
+            }
+            catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
+            {
+                failures.Add(e.Message);
+            }
+        }
+
+        return frames;
+    }
+
+    /// <summary>Joins frames with label files (time,site,label...) on site and capture time (to the millisecond).</summary>
+    public static List<(PreparedFrame Frame, AuroraClass Class)> Join(IReadOnlyList<PreparedFrame> frames, IReadOnlyList<string> labelFiles, ICollection<string> failures)
+    {
+        var labels = new Dictionary<(string, long), AuroraClass>();
+        foreach (var file in labelFiles)
+        {
+            foreach (var row in LabelCsvSource.ReadFile(file))
+            {
+                if (!AuroraClasses.TryParseLabel(row.Label, out var c))
+                {
+                    failures.Add($"{file}: label '{row.Label}' at {row.Site} {row.Time:O} is not one of the six OATH classes");
+                    continue;
+                }
+
+                labels[(row.Site, Millis(row.Time))] = c;
+            }
+        }
+
+        var joined = new List<(PreparedFrame, AuroraClass)>();
+        foreach (var frame in frames)
+        {
+            if (labels.TryGetValue((frame.Site, Millis(frame.Time)), out var c))
+            {
+                joined.Add((frame, c));
+            }
+        }
+
+        return joined;
+    }
+
+    /// <summary>Seeded synthetic frames with their classes.</summary>
+    public static List<(PreparedFrame Frame, AuroraClass Class)> Synthetic(int count, int seed, FramePreprocessor preprocessor)
+    {
+        var sky = new SyntheticSky(new SyntheticSkyOptions { Seed = seed });
+        var result = new (PreparedFrame, AuroraClass)[count];
+        Parallel.For(0, count, i =>
+        {
+            var drawn = sky.Draw(i);
+            var pixels = new float[preprocessor.OutputLength];
+            preprocessor.Process(drawn.Frame.Pixels.Span, drawn.Frame.Width, drawn.Frame.Height, pixels);
+            result[i] = (new PreparedFrame(drawn.Frame.Site, drawn.Frame.CaptureTime, $"synthetic(seed {seed})", i, pixels), drawn.Class);
+        });
+        return [.. result];
+    }
+
+    /// <summary>Reads an OATH data set (classifications, splits and whichever images are present).</summary>
+    public static PreparedOath LoadOath(string root, FramePreprocessor preprocessor, ICollection<string> failures)
+    {
+        var dataset = OathDataset.Load(root);
+        var frames = new float[]?[dataset.Entries.Count];
+        for (var i = 0; i < dataset.Entries.Count; i++)
+        {
+            if (dataset.FindImage(dataset.Entries[i]) is not { } path)
+            {
+                continue;
+            }
+
+            try
+            {
+                var intensity = OathDataset.ReadIntensity(path, out var width, out var height);
+                var pixels = new float[preprocessor.OutputLength];
+                preprocessor.Process(intensity, width, height, pixels);
+                frames[i] = pixels;
+            }
+            catch (Exception e) when (e is InvalidDataException or IOException)
+            {
+                failures.Add(e.Message);
+            }
+        }
+
+        var splits = dataset.Splits.Select(s => new BenchmarkSplit(s.Number, s.Train, s.Test)).ToList();
+        return new PreparedOath(dataset, frames, [.. dataset.Entries.Select(e => e.Class)], splits);
+    }
+
+    public static string Counts(IEnumerable<AuroraClass> classes)
+    {
+        var list = classes.ToList();
+        return string.Join(", ", AuroraClasses.All.Select(c => string.Create(CultureInfo.InvariantCulture, $"{c.ToLabel()} {list.Count(x => x == c)}")));
+    }
+
+    private static long Millis(DateTime time) => time.Ticks / TimeSpan.TicksPerMillisecond;
+}
+
+/// <summary>Progress of a long run: a bar on a terminal, otherwise a line every twentieth of the work.</summary>
+internal static class RunProgress
+{
+    public static async Task RunAsync(TextWriter error, string title, int total, Func<Action<int, string>, Task> work)
+    {
+        if (error != Console.Error || Console.IsErrorRedirected)
+        {
+            var every = Math.Max(1, total / 20);
+            await work((done, status) =>
+            {
+                if (done % every == 0 || done == total)
+                {
+                    error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{title}: {done}/{total} {status}"));
+                }
+            }).ConfigureAwait(false);
+            return;
+        }
+
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        await console.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+            .StartAsync(async context =>
+            {
+                var task = context.AddTask(title, maxValue: Math.Max(1, total));
+                await work((done, status) =>
+                {
+                    task.Value = done;
+                    task.Description = $"{title} {Markup.Escape(status)}";
+                }).ConfigureAwait(false);
+            }).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,24 @@
+namespace AuroraStream.Cli;
+
+/// <summary>Finds the model shipped in the repository's <c>onnx-models/</c> folder.</summary>
+internal static class DefaultModel
+{
+    /// <summary>File name of the default model.</summary>
+    public const string FileName = "aurorastream-compact.onnx";
+
+    /// <summary>
+    /// The default model: <c>onnx-models/</c> under the working directory, else under the nearest
+    /// ancestor of the executable that has one (a build inside the repository).
+    /// </summary>
+    public static string Resolve()
+    {
+        var candidates = new List<string> { Path.Combine(Environment.CurrentDirectory, "onnx-models", FileName) };
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            candidates.Add(Path.Combine(dir.FullName, "onnx-models", FileName));
+        }
+
+        return candidates.FirstOrDefault(File.Exists)
+            ?? throw new FileNotFoundException($"the default model onnx-models/{FileName} was not found under {Environment.CurrentDirectory} or above {AppContext.BaseDirectory}; pass --model M.onnx");
+    }
+}

@@ -1,0 +1,99 @@
+using System.Globalization;
+using System.Text;
+using AuroraStream.Core;
+using AuroraStream.Core.Stream;
+
+namespace AuroraStream.Influx;
+
+/// <summary>
+/// The embedded file store: the same points as InfluxDB gets, appended as line protocol to
+/// <c>aurora.lp</c> (loadable with <c>influx -import</c> or the v2 write API), plus
+/// <c>labels.csv</c> (time,site,label,confidence: the analysis command reads it) and
+/// <c>events.csv</c>. Appends are flushed before a write returns.
+/// </summary>
+public sealed class FilePredictionSink : IPredictionSink
+{
+    private readonly StreamWriter _lines;
+    private readonly StreamWriter _labels;
+    private readonly StreamWriter _events;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
+    /// <summary>Opens (appending) the files in a folder, creating it.</summary>
+    public FilePredictionSink(string folder)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(folder);
+        Directory.CreateDirectory(folder);
+        Folder = folder;
+        _lines = Open(Path.Combine(folder, "aurora.lp"), null);
+        _labels = Open(Path.Combine(folder, "labels.csv"), "time,site,label,confidence");
+        _events = Open(Path.Combine(folder, "events.csv"), "time,site,imager,model,kind,from,to,p_aurora,confidence");
+    }
+
+    /// <summary>The folder written to.</summary>
+    public string Folder { get; }
+
+    /// <inheritdoc />
+    public string Description => $"file store {Folder}";
+
+    /// <inheritdoc />
+    public async Task<SinkWriteResult> WriteAsync(IReadOnlyList<ClassifiedFrame> frames, IReadOnlyList<AuroraEvent> events, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(frames);
+        ArgumentNullException.ThrowIfNull(events);
+        var lines = new LineBuilder();
+        var labels = new StringBuilder();
+        var eventRows = new StringBuilder();
+        foreach (var f in frames)
+        {
+            AuroraPoints.Append(lines, f);
+            labels.Append(CultureInfo.InvariantCulture, $"{Time(f.CaptureTimeUnixNanoseconds)},{f.Site},{f.Prediction.Label.ToLabel()},{f.Prediction.Confidence:0.######}\n");
+        }
+
+        foreach (var e in events)
+        {
+            AuroraPoints.Append(lines, e);
+            eventRows.Append(CultureInfo.InvariantCulture, $"{Time(e.TimeUnixNanoseconds)},{e.Site},{e.Imager},{e.Model},{AuroraPoints.Kind(e.Kind)},{e.From.ToLabel()},{e.To.ToLabel()},{e.AuroraProbability:0.######},{e.Confidence:0.######}\n");
+        }
+
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await _lines.WriteAsync(lines.ToString().AsMemory(), cancellationToken).ConfigureAwait(false);
+            await _labels.WriteAsync(labels, cancellationToken).ConfigureAwait(false);
+            await _events.WriteAsync(eventRows, cancellationToken).ConfigureAwait(false);
+            await _lines.FlushAsync(cancellationToken).ConfigureAwait(false);
+            await _labels.FlushAsync(cancellationToken).ConfigureAwait(false);
+            await _events.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+
+        return SinkWriteResult.Written;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await _lines.DisposeAsync().ConfigureAwait(false);
+        await _labels.DisposeAsync().ConfigureAwait(false);
+        await _events.DisposeAsync().ConfigureAwait(false);
+        _gate.Dispose();
+    }
+
+    private static string Time(long unixNanoseconds) =>
+        DateTime.UnixEpoch.AddTicks(unixNanoseconds / 100).ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
+
+    private static StreamWriter Open(string path, string? header)
+    {
+        var exists = File.Exists(path) && new FileInfo(path).Length > 0;
+        var writer = new StreamWriter(new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read), new UTF8Encoding(false));
+        if (!exists && header is not null)
+        {
+            writer.Write(header + "\n");
+        }
+
+        return writer;
+    }
+}

@@ -1,0 +1,114 @@
+using AuroraStream.Core;
+using AuroraStream.Core.Stream;
+
+namespace AuroraStream.Influx;
+
+/// <summary>
+/// The stream's points as line protocol: <c>aurora_frame</c> (tags site, imager, label, model;
+/// fields p_arc..p_clear, p_aurora, confidence; time = capture time in ns) and <c>aurora_event</c>
+/// (tags site, imager, model, kind; fields from, to, p_aurora, confidence). A point is identified by
+/// measurement, tags and time, so writing a frame twice leaves one point.
+/// </summary>
+public static class AuroraPoints
+{
+    /// <summary>Measurement of labelled frames.</summary>
+    public const string FrameMeasurement = "aurora_frame";
+
+    /// <summary>Measurement of events.</summary>
+    public const string EventMeasurement = "aurora_event";
+
+    /// <summary>Appends one frame's point.</summary>
+    public static void Append(LineBuilder lines, ClassifiedFrame frame)
+    {
+        ArgumentNullException.ThrowIfNull(lines);
+        ArgumentNullException.ThrowIfNull(frame);
+        var p = frame.Prediction;
+        lines.Measurement(FrameMeasurement)
+            .Tag("site", frame.Site).Tag("imager", frame.Imager).Tag("label", p.Label.ToLabel()).Tag("model", frame.Model);
+        foreach (var c in AuroraClasses.All)
+        {
+            lines.Field($"p_{c.ToLabel()}", Math.Round((double)p[c], 6));
+        }
+
+        lines.Field("p_aurora", Math.Round((double)p.AuroraProbability, 6))
+            .Field("confidence", Math.Round((double)p.Confidence, 6))
+            .Timestamp(frame.CaptureTimeUnixNanoseconds);
+    }
+
+    /// <summary>Appends one event's point.</summary>
+    public static void Append(LineBuilder lines, AuroraEvent e)
+    {
+        ArgumentNullException.ThrowIfNull(lines);
+        ArgumentNullException.ThrowIfNull(e);
+        lines.Measurement(EventMeasurement)
+            .Tag("site", e.Site).Tag("imager", e.Imager).Tag("model", e.Model).Tag("kind", Kind(e.Kind))
+            .Field("from", e.From.ToLabel())
+            .Field("to", e.To.ToLabel())
+            .Field("p_aurora", Math.Round(e.AuroraProbability, 6))
+            .Field("confidence", Math.Round(e.Confidence, 6))
+            .Timestamp(e.TimeUnixNanoseconds);
+    }
+
+    /// <summary>The event kind as written: onset, end, label_change.</summary>
+    public static string Kind(AuroraEventKind kind) => kind switch
+    {
+        AuroraEventKind.Onset => "onset",
+        AuroraEventKind.End => "end",
+        AuroraEventKind.LabelChange => "label_change",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
+    };
+}
+
+/// <summary>Writes the stream's points to InfluxDB, split into requests of at most <c>maxPointsPerRequest</c>.</summary>
+public sealed class InfluxPredictionSink(InfluxConnectionOptions options, InfluxRetryOptions? retry = null, int maxPointsPerRequest = 5000) : IPredictionSink
+{
+    private readonly InfluxWriter _writer = new(options, retry);
+
+    /// <inheritdoc />
+    public string Description => $"InfluxDB {options}";
+
+    /// <inheritdoc />
+    public async Task<SinkWriteResult> WriteAsync(IReadOnlyList<ClassifiedFrame> frames, IReadOnlyList<AuroraEvent> events, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(frames);
+        ArgumentNullException.ThrowIfNull(events);
+        var lines = new LineBuilder();
+        var points = 0;
+        foreach (var frame in frames)
+        {
+            AuroraPoints.Append(lines, frame);
+            if (++points == maxPointsPerRequest && await FlushAsync(lines, cancellationToken).ConfigureAwait(false) is { } rejected)
+            {
+                return new SinkWriteResult(rejected);
+            }
+
+            points %= maxPointsPerRequest;
+        }
+
+        foreach (var e in events)
+        {
+            AuroraPoints.Append(lines, e);
+        }
+
+        return new SinkWriteResult(await FlushAsync(lines, cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync()
+    {
+        _writer.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private async Task<string?> FlushAsync(LineBuilder lines, CancellationToken cancellationToken)
+    {
+        if (lines.Length == 0)
+        {
+            return null;
+        }
+
+        var outcome = await _writer.WriteAsync(lines.ToString(), cancellationToken).ConfigureAwait(false);
+        lines.Clear();
+        return outcome.Rejected;
+    }
+}

@@ -1,0 +1,139 @@
+using System.Runtime.InteropServices;
+using AuroraStream.Core;
+using AuroraStream.Core.Stream;
+using AuroraStream.Kafka.Schema;
+using Google.Protobuf;
+
+namespace AuroraStream.Kafka;
+
+/// <summary>What the stream accepts as a THEMIS ASI frame.</summary>
+public sealed class FrameValidationOptions
+{
+    /// <summary>Required frame width.</summary>
+    /// <value>Default 256 (THEMIS ASI full-resolution frames).</value>
+    public int Width { get; init; } = 256;
+
+    /// <summary>Required frame height.</summary>
+    /// <value>Default 256.</value>
+    public int Height { get; init; } = 256;
+
+    /// <summary>Prefix an imager name must have to be a THEMIS ASI.</summary>
+    /// <value>Default <c>themis</c> (stream0 <c>themis19</c>, L1 <c>themis-asf</c>).</value>
+    public string ImagerPrefix { get; init; } = "themis";
+}
+
+/// <summary>Encodes frames as <see cref="FrameMessage"/> (schema version 1) and decodes and checks them.</summary>
+public sealed class FrameMessageCodec(FrameValidationOptions? validation = null) : IFrameDecoder
+{
+    /// <summary>The schema version written and the newest read.</summary>
+    public const uint SchemaVersion = 1;
+
+    private readonly FrameValidationOptions _validation = validation ?? new FrameValidationOptions();
+
+    /// <summary>Serialises a frame.</summary>
+    public static byte[] Encode(AllSkyFrame frame)
+    {
+        ArgumentNullException.ThrowIfNull(frame);
+        var message = new FrameMessage
+        {
+            SchemaVersion = SchemaVersion,
+            Site = frame.Site,
+            Imager = frame.Imager,
+            CaptureTimeUnixNs = frame.CaptureTimeUnixNanoseconds,
+            Width = (uint)frame.Width,
+            Height = (uint)frame.Height,
+            PixelEncoding = PixelEncoding.Uint16Le,
+            Pixels = ByteString.CopyFrom(MemoryMarshal.AsBytes(frame.Pixels.Span)),
+            SourceFile = Path.GetFileName(frame.Origin.Source),
+            FrameIndex = (uint)Math.Max(0, frame.Origin.Index),
+        };
+        if (!BitConverter.IsLittleEndian)
+        {
+            throw new PlatformNotSupportedException("Frame messages are written on little-endian hosts only.");
+        }
+
+        if (frame.ExposureMs is { } exposure)
+        {
+            message.ExposureMs = exposure;
+        }
+
+        return message.ToByteArray();
+    }
+
+    /// <inheritdoc />
+    public AllSkyFrame? Decode(InboundMessage message, out string? reason)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        FrameMessage decoded;
+        try
+        {
+            decoded = FrameMessage.Parser.ParseFrom(message.Value.Span);
+        }
+        catch (InvalidProtocolBufferException e)
+        {
+            reason = $"undecodable: not a frame message ({e.Message})";
+            return null;
+        }
+
+        reason = Check(decoded);
+        if (reason is not null)
+        {
+            return null;
+        }
+
+        var pixels = new ushort[decoded.Width * decoded.Height];
+        decoded.Pixels.Span.CopyTo(MemoryMarshal.AsBytes(pixels.AsSpan()));
+        try
+        {
+            return new AllSkyFrame(
+                decoded.Site,
+                decoded.Imager,
+                DateTime.UnixEpoch.AddTicks(decoded.CaptureTimeUnixNs / 100),
+                (int)decoded.Width,
+                (int)decoded.Height,
+                pixels,
+                decoded.HasExposureMs ? decoded.ExposureMs : null,
+                new FrameOrigin(decoded.SourceFile, (int)decoded.FrameIndex));
+        }
+        catch (ArgumentException e)
+        {
+            reason = $"invalid frame: {e.Message}";
+            return null;
+        }
+    }
+
+    private string? Check(FrameMessage m)
+    {
+        if (m.SchemaVersion is 0 or > SchemaVersion)
+        {
+            return $"undecodable: schema version {m.SchemaVersion} (this reader knows 1..{SchemaVersion})";
+        }
+
+        if (string.IsNullOrWhiteSpace(m.Site) || string.IsNullOrWhiteSpace(m.Imager))
+        {
+            return "invalid frame: site and imager are required";
+        }
+
+        if (!m.Imager.StartsWith(_validation.ImagerPrefix, StringComparison.OrdinalIgnoreCase))
+        {
+            return $"not a THEMIS ASI frame: imager '{m.Imager}' (site {m.Site})";
+        }
+
+        if (m.Width != _validation.Width || m.Height != _validation.Height)
+        {
+            return $"wrong dimensions: {m.Width}x{m.Height}, expected {_validation.Width}x{_validation.Height} ({m.Site} {m.Imager})";
+        }
+
+        if (m.PixelEncoding != PixelEncoding.Uint16Le)
+        {
+            return $"invalid frame: pixel encoding {m.PixelEncoding}";
+        }
+
+        if (m.Pixels.Length != 2L * m.Width * m.Height)
+        {
+            return $"invalid frame: {m.Pixels.Length} pixel bytes for {m.Width}x{m.Height} (expected {2L * m.Width * m.Height}; truncated?)";
+        }
+
+        return m.CaptureTimeUnixNs <= 0 ? $"invalid frame: capture time {m.CaptureTimeUnixNs} ns" : null;
+    }
+}

@@ -1,0 +1,122 @@
+using AuroraStream.Core;
+using Confluent.Kafka;
+
+namespace AuroraStream.Kafka;
+
+/// <summary>A frame too large for the broker.</summary>
+public sealed class MessageTooLargeException(string message) : IOException(message);
+
+/// <summary>
+/// Publishes frames to the frames topic: one frame per message, key = site (each site stays in one
+/// partition, in order), idempotent producer (acks=all, no duplicates on retry), compressed.
+/// Delivery reports are checked: <see cref="FlushAsync"/> throws if any message was not delivered.
+/// </summary>
+public sealed class FramePublisher : IAsyncDisposable
+{
+    private readonly KafkaOptions _options;
+    private readonly IProducer<string, byte[]> _producer;
+    private long _pending;
+    private long _delivered;
+    private string? _failure;
+
+    /// <summary>Creates a publisher.</summary>
+    public FramePublisher(KafkaOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _options = options;
+        var config = options.Apply(new ProducerConfig
+        {
+            EnableIdempotence = true,
+            Acks = Acks.All,
+            CompressionType = options.CompressionType(),
+            LingerMs = 5,
+            MessageMaxBytes = options.MaxMessageBytes,
+            MessageTimeoutMs = 60_000,
+        });
+        _producer = new ProducerBuilder<string, byte[]>(config).Build();
+    }
+
+    /// <summary>Messages delivered (acknowledged by the broker).</summary>
+    public long Delivered => Interlocked.Read(ref _delivered);
+
+    /// <summary>Queues a frame; throws <see cref="MessageTooLargeException"/> (an <see cref="IOException"/>) for a frame over the size limit, or when an earlier delivery failed.</summary>
+    public void Publish(AllSkyFrame frame) => Publish(frame.Site, FrameMessageCodec.Encode(frame), $"{frame.Site} {frame.CaptureTime:O} ({frame.Origin})");
+
+    /// <summary>Queues raw bytes under a key (tests use it for poison messages).</summary>
+    public void Publish(string key, byte[] value, string what)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        if (_failure is { } failure)
+        {
+            throw new KafkaException(new Error(ErrorCode.Local_Fail, $"an earlier message was not delivered: {failure}"));
+        }
+
+        if (value.Length > _options.MaxMessageBytes)
+        {
+            throw new MessageTooLargeException($"{what}: message of {value.Length:N0} bytes exceeds the broker limit of {_options.MaxMessageBytes:N0} bytes (Kafka:MaxMessageBytes)");
+        }
+
+        Interlocked.Increment(ref _pending);
+        while (true)
+        {
+            try
+            {
+                _producer.Produce(_options.FramesTopic, new Message<string, byte[]> { Key = key, Value = value }, OnDelivery);
+                return;
+            }
+            catch (ProduceException<string, byte[]> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
+            {
+                _producer.Poll(TimeSpan.FromMilliseconds(100));
+            }
+        }
+    }
+
+    /// <summary>Waits until every queued message is delivered; throws if any failed.</summary>
+    public Task FlushAsync(CancellationToken cancellationToken = default) => Task.Run(
+        () =>
+        {
+            while (Interlocked.Read(ref _pending) > 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                _producer.Flush(TimeSpan.FromMilliseconds(200));
+            }
+
+            if (_failure is { } failure)
+            {
+                throw new KafkaException(new Error(ErrorCode.Local_Fail, $"not every frame was delivered: {failure}"));
+            }
+        },
+        cancellationToken);
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await FlushAsync().ConfigureAwait(false);
+        }
+        catch (KafkaException)
+        {
+            // Reported by FlushAsync to callers that asked; disposing must not throw.
+        }
+        finally
+        {
+            _producer.Dispose();
+        }
+    }
+
+    private void OnDelivery(DeliveryReport<string, byte[]> report)
+    {
+        if (report.Error.IsError)
+        {
+            _failure ??= $"{report.Error.Reason} ({report.Error.Code})";
+        }
+        else
+        {
+            Interlocked.Increment(ref _delivered);
+        }
+
+        Interlocked.Decrement(ref _pending);
+    }
+}

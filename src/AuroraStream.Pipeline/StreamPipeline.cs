@@ -1,0 +1,269 @@
+using System.Diagnostics;
+using System.Threading.Tasks.Dataflow;
+using AuroraStream.Core;
+using AuroraStream.Core.Preprocessing;
+using AuroraStream.Core.Stream;
+
+namespace AuroraStream.Pipeline;
+
+/// <summary>
+/// The stream: messages from the broker through a bounded TPL Dataflow graph, decode (parallel,
+/// unordered) -> preprocess (the model card's parameters) -> batch (size or time) -> classify ->
+/// events -> sink, with undecodable messages and rejected points routed to the dead-letter sink.
+/// A message is done when its frame is written or it is dead-lettered; the source is told the
+/// per-partition watermark of done messages, so commits never run ahead of the sink. Per-message
+/// failures are values routed to the dead-letter block; only infrastructure failures fault the
+/// graph. Stopping (the stop token) ends consumption, drains what is in flight, and commits.
+/// </summary>
+public sealed class StreamPipeline
+{
+    private readonly IMessageSource _source;
+    private readonly IFrameDecoder _decoder;
+    private readonly IAuroraClassifier _classifier;
+    private readonly IPredictionSink _sink;
+    private readonly IDeadLetterSink _deadLetters;
+    private readonly PipelineOptions _options;
+    private readonly TimeProvider _time;
+    private readonly OffsetTracker _offsets = new();
+    private readonly AuroraEventDetector _events;
+    private readonly FramePreprocessor _preprocessor;
+
+    /// <summary>Wires the graph to its ports.</summary>
+    public StreamPipeline(IMessageSource source, IFrameDecoder decoder, IAuroraClassifier classifier, IPredictionSink sink, IDeadLetterSink deadLetters, PipelineOptions options, PipelineMetrics metrics, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _source = source ?? throw new ArgumentNullException(nameof(source));
+        _decoder = decoder ?? throw new ArgumentNullException(nameof(decoder));
+        _classifier = classifier ?? throw new ArgumentNullException(nameof(classifier));
+        _sink = sink ?? throw new ArgumentNullException(nameof(sink));
+        _deadLetters = deadLetters ?? throw new ArgumentNullException(nameof(deadLetters));
+        _options = options;
+        Metrics = metrics ?? throw new ArgumentNullException(nameof(metrics));
+        _time = timeProvider ?? TimeProvider.System;
+        _events = new AuroraEventDetector(options.Events);
+        _preprocessor = new FramePreprocessor(classifier.Card.Preprocessing);
+    }
+
+    /// <summary>Counts and per-site tallies.</summary>
+    public PipelineMetrics Metrics { get; }
+
+    /// <summary>Messages read but not yet written or dead-lettered.</summary>
+    public int InFlight => _offsets.InFlight;
+
+    /// <summary>
+    /// Runs until <paramref name="stop"/> is cancelled (or the source ends), then drains and commits.
+    /// <paramref name="abort"/> abandons the drain (what is in flight is not committed and is read again).
+    /// </summary>
+    public async Task RunAsync(CancellationToken stop, CancellationToken abort = default)
+    {
+        using var failed = CancellationTokenSource.CreateLinkedTokenSource(abort);
+        var work = failed.Token;
+        var bounded = _options.StageCapacity;
+        var decode = new TransformBlock<InboundMessage, Work>(
+            m => Decode(m),
+            new ExecutionDataflowBlockOptions { MaxDegreeOfParallelism = _options.Parallelism, BoundedCapacity = bounded, EnsureOrdered = false, CancellationToken = work });
+        var preprocess = new TransformBlock<Work, Work>(
+            Preprocess,
+            new ExecutionDataflowBlockOptions { MaxDegreeOfParallelism = _options.Parallelism, BoundedCapacity = bounded, EnsureOrdered = false, CancellationToken = work });
+        var batch = new BatchBlock<Work>(_options.BatchSize, new GroupingDataflowBlockOptions { BoundedCapacity = Math.Max(bounded, _options.BatchSize), CancellationToken = work });
+        var classify = new TransformBlock<Work[], Work[]>(
+            Classify,
+            new ExecutionDataflowBlockOptions { MaxDegreeOfParallelism = 1, BoundedCapacity = 2, CancellationToken = work });
+        var write = new ActionBlock<Work[]>(
+            batchOfWork => WriteAsync(batchOfWork, work),
+            new ExecutionDataflowBlockOptions { MaxDegreeOfParallelism = 1, BoundedCapacity = 2, CancellationToken = work });
+        var deadLetter = new ActionBlock<Work>(
+            w => SendDeadLettersAsync([w], work),
+            new ExecutionDataflowBlockOptions { MaxDegreeOfParallelism = 1, BoundedCapacity = bounded, CancellationToken = work });
+        var link = new DataflowLinkOptions { PropagateCompletion = true };
+        decode.LinkTo(preprocess, link, w => w.Letter is null);
+        decode.LinkTo(deadLetter, new DataflowLinkOptions { PropagateCompletion = false });
+        preprocess.LinkTo(batch, link, w => w.Letter is null);
+        preprocess.LinkTo(deadLetter, new DataflowLinkOptions { PropagateCompletion = false });
+        batch.LinkTo(classify, link);
+        classify.LinkTo(write, link);
+
+        // A partial batch goes on after BatchTimeout, so latency stays bounded at live rates.
+        using var timer = _time.CreateTimer(_ => batch.TriggerBatch(), null, _options.BatchTimeout, _options.BatchTimeout);
+
+        // Any faulted block stops everything: the feeding loop and the other blocks.
+        var blocks = new IDataflowBlock[] { decode, preprocess, batch, classify, write, deadLetter };
+        foreach (var block in blocks)
+        {
+            _ = block.Completion.ContinueWith(t => failed.Cancel(), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        }
+
+        using var feedStop = CancellationTokenSource.CreateLinkedTokenSource(stop, work);
+        try
+        {
+            await foreach (var message in _source.ReadAsync(feedStop.Token).ConfigureAwait(false))
+            {
+                foreach (var revoked in _source.TakeRevokedPartitions())
+                {
+                    _offsets.Revoke(revoked);
+                }
+
+                _offsets.Track(message.Partition, message.Offset);
+                Metrics.OnConsumed();
+                if (!await decode.SendAsync(message, feedStop.Token).ConfigureAwait(false))
+                {
+                    break;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (feedStop.IsCancellationRequested)
+        {
+            // Stop asked for (or a block failed, reported below): drain what was read.
+        }
+
+        decode.Complete();
+        await Task.WhenAll(decode.Completion, preprocess.Completion).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
+        deadLetter.Complete();
+        var all = Task.WhenAll(blocks.Select(b => b.Completion));
+        try
+        {
+            await all.ConfigureAwait(false);
+        }
+        catch (Exception) when (all.Exception is { } aggregate)
+        {
+            var cause = aggregate.Flatten().InnerExceptions.FirstOrDefault(e => e is not OperationCanceledException);
+            if (cause is not null)
+            {
+                throw new InvalidOperationException($"the stream stopped: {cause.Message}", cause);
+            }
+
+            abort.ThrowIfCancellationRequested();
+            throw;
+        }
+
+        foreach (var revoked in _source.TakeRevokedPartitions())
+        {
+            _offsets.Revoke(revoked);
+        }
+
+        await _source.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+    }
+
+    private Work Decode(InboundMessage message)
+    {
+        var frame = _decoder.Decode(message, out var reason);
+        if (frame is null)
+        {
+            return new Work(message) { Letter = new DeadLetter(message, "decode", reason ?? "undecodable") };
+        }
+
+        Metrics.OnDecoded();
+        return new Work(message) { Frame = frame };
+    }
+
+    private Work Preprocess(Work work)
+    {
+        var frame = work.Frame!;
+        var pixels = new float[_preprocessor.OutputLength];
+        try
+        {
+            _preprocessor.Process(frame.Pixels.Span, frame.Width, frame.Height, pixels);
+        }
+        catch (ArgumentException e)
+        {
+            return work with { Letter = new DeadLetter(work.Message, "preprocess", $"{frame.Site} {frame.CaptureTime:O}: {e.Message}") };
+        }
+
+        return work with { Pixels = pixels };
+    }
+
+    private Work[] Classify(Work[] batch)
+    {
+        var length = _preprocessor.OutputLength;
+        var input = new float[batch.Length * length];
+        for (var i = 0; i < batch.Length; i++)
+        {
+            batch[i].Pixels!.CopyTo(input, i * length);
+        }
+
+        var watch = Stopwatch.StartNew();
+        var predictions = _classifier.Classify(input, batch.Length);
+        Metrics.OnClassified(batch.Length, watch.Elapsed.TotalMilliseconds);
+        var result = new Work[batch.Length];
+        for (var i = 0; i < batch.Length; i++)
+        {
+            var frame = batch[i].Frame!;
+            result[i] = batch[i] with
+            {
+                Pixels = null,
+                Classified = new ClassifiedFrame(frame.Site, frame.Imager, frame.CaptureTimeUnixNanoseconds, _classifier.Card.Name, predictions[i], frame.Origin),
+                Started = watch,
+            };
+        }
+
+        return result;
+    }
+
+    private async Task WriteAsync(Work[] batch, CancellationToken cancellationToken)
+    {
+        // Events need each site's frames in capture order; decoding is unordered, so order the batch.
+        var ordered = batch.OrderBy(w => w.Classified!.Site, StringComparer.Ordinal).ThenBy(w => w.Classified!.CaptureTimeUnixNanoseconds).ToArray();
+        var frames = ordered.Select(w => w.Classified!).ToList();
+        var events = new List<AuroraEvent>();
+        foreach (var frame in frames)
+        {
+            events.AddRange(_events.Observe(frame));
+        }
+
+        var result = await _sink.WriteAsync(frames, events, cancellationToken).ConfigureAwait(false);
+        if (result.Rejected is { } why)
+        {
+            await SendDeadLettersAsync([.. ordered.Select(w => w with { Letter = new DeadLetter(w.Message, "sink", $"rejected by {_sink.Description}: {why}") })], cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        var now = _time.GetUtcNow().UtcDateTime;
+        Metrics.OnWritten(frames.Count, ordered[0].Started?.Elapsed.TotalMilliseconds ?? 0);
+        foreach (var w in ordered)
+        {
+            var tally = Metrics.Site(w.Classified!.Site);
+            tally.Frame(w.Classified.Prediction.Label);
+            Metrics.OnLatency((now - w.Classified.CaptureTime).TotalMilliseconds);
+            Done(w.Message);
+        }
+
+        foreach (var e in events)
+        {
+            Metrics.Site(e.Site).Event();
+        }
+    }
+
+    private async Task SendDeadLettersAsync(IReadOnlyList<Work> letters, CancellationToken cancellationToken)
+    {
+        await _deadLetters.SendAsync([.. letters.Select(w => w.Letter!)], cancellationToken).ConfigureAwait(false);
+        foreach (var w in letters)
+        {
+            Metrics.OnDeadLettered(w.Frame?.Site ?? SiteOf(w.Message.Key));
+            Done(w.Message);
+        }
+    }
+
+    private static string? SiteOf(string? key) => string.IsNullOrWhiteSpace(key) || key.Length > 16 ? null : key.Trim().ToLowerInvariant();
+
+    private void Done(InboundMessage message)
+    {
+        if (_offsets.Complete(message.Partition, message.Offset) is { } next)
+        {
+            _source.MarkProcessed(message.Partition, next);
+        }
+    }
+
+    private sealed record Work(InboundMessage Message)
+    {
+        public AllSkyFrame? Frame { get; init; }
+
+        public float[]? Pixels { get; init; }
+
+        public ClassifiedFrame? Classified { get; init; }
+
+        public DeadLetter? Letter { get; init; }
+
+        public Stopwatch? Started { get; init; }
+    }
+}

@@ -1,0 +1,101 @@
+using System.Text.Json;
+using AuroraStream.Core.Models;
+using AuroraStream.TestUtilities;
+
+namespace AuroraStream.Cli.Tests.Commands;
+
+/// <summary>train simclr -> train classifier -> evaluate oath -> export -> classify, as a user runs them.</summary>
+public sealed class TrainingCommandsTests
+{
+    private static readonly string[] Labels = ["arc", "diffuse", "discrete", "cloudy", "moon", "clear"];
+
+    [Fact]
+    public async Task TrainEvaluateExportClassify_SmallRun_ProducesAModelTheCliServes()
+    {
+        using var temp = new TempFolder();
+        var simclr = temp.File("simclr");
+        var classifier = temp.File("classifier");
+        var model = temp.File("small.onnx");
+
+        var (code, output, error) = await RunAsync("train", "simclr", RepoPaths.Samples, "--synthetic", "24", "--size", "32", "--steps", "3", "--batch", "8", "--warmup", "1", "--out", simclr, "--threads", "1");
+        Assert.True(code == 0, error);
+        Assert.Contains("simclr: 167 frames (143 from files, 24 synthetic)", output, StringComparison.Ordinal);
+        Assert.Contains("simclr: 3/3 loss", error, StringComparison.Ordinal);
+
+        (code, output, error) = await RunAsync("train", "classifier", "--encoder", simclr, "--synthetic", "36", "--oath", RepoPaths.Data("oath"), "--head", "mlp", "--head-epochs", "5", "--holdout-synthetic", "12", "--out", classifier);
+        Assert.True(code == 0, error);
+        Assert.Contains("OATH " + RepoPaths.Data("oath") + ": 10 of 5824 images found", output, StringComparison.Ordinal);
+        Assert.Contains("46 labelled frames", output, StringComparison.Ordinal);
+
+        (code, output, error) = await RunAsync("evaluate", "oath", "--oath", RepoPaths.Data("oath"), "--checkpoint", classifier, "--head-epochs", "5", "--report", temp.File("report"));
+        Assert.True(code == 0, error);
+        Assert.Contains("5824 labelled entries, 10 images found, 5 splits", output, StringComparison.Ordinal);
+        using (var report = JsonDocument.Parse(File.ReadAllText(temp.File("report/oath-benchmark.json"))))
+        {
+            Assert.Equal(5, report.RootElement.GetProperty("splits").GetArrayLength());
+            Assert.Equal(10, report.RootElement.GetProperty("imagesFound").GetInt32());
+        }
+
+        Assert.Contains("Clausen & Nickisch 2018", File.ReadAllText(temp.File("report/oath-benchmark.md")), StringComparison.Ordinal);
+
+        (code, output, error) = await RunAsync("export", "--checkpoint", classifier, "--out", model, "--notes", "test model");
+        Assert.True(code == 0, error);
+        var card = ModelCard.FromJson(File.ReadAllText(temp.File("small.card.json")), "card");
+        Assert.Equal(32, card.Preprocessing.OutputSize);
+        Assert.Equal(["synthetic-held-out", "oath-5-splits"], card.Evaluations.Select(e => e.Name));
+        Assert.Equal("mlp", card.Training.Head);
+        Assert.Equal(3, card.Training.PretrainingSteps);
+
+        (code, output, error) = await RunAsync("classify", RepoPaths.Stream0Gz, "--model", model, "--json");
+        Assert.True(code == 0, error);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(ExpectedValues.Frames[Path.GetFileName(RepoPaths.Stream0Gz)].Count, lines.Length);
+        for (var i = 0; i < lines.Length; i++)
+        {
+            using var doc = JsonDocument.Parse(lines[i]);
+            var root = doc.RootElement;
+            Assert.Equal(i, root.GetProperty("index").GetInt32());
+            Assert.Equal("gill", root.GetProperty("site").GetString());
+            Assert.Equal(ExpectedValues.Frames[Path.GetFileName(RepoPaths.Stream0Gz)][i].Time[..23], root.GetProperty("time").GetString()![..23]);
+            Assert.Contains(root.GetProperty("label").GetString(), Labels);
+            var probabilities = root.GetProperty("probabilities").EnumerateObject().ToList();
+            Assert.Equal(Labels, probabilities.Select(p => p.Name));
+            Assert.Equal(1.0, probabilities.Sum(p => p.Value.GetDouble()), 4);
+            Assert.Equal(probabilities.Max(p => p.Value.GetDouble()), probabilities.Single(p => p.Name == root.GetProperty("label").GetString()).Value.GetDouble());
+        }
+    }
+
+    [Fact]
+    public async Task Classify_MissingModelOrBadInput_ExitsTwoNamingTheProblem()
+    {
+        using var temp = new TempFolder();
+
+        var (code, _, error) = await RunAsync("classify", RepoPaths.Stream0Gz, "--model", temp.File("none.onnx"));
+        Assert.Equal(2, code);
+        Assert.Contains("none.onnx: model file not found", error, StringComparison.Ordinal);
+
+        (code, var output, error) = await RunAsync("classify", RepoPaths.Stream0Gz, temp.File("missing.pgm"), "--model", Path.Combine(RepoPaths.Root, "onnx-models", "aurorastream-compact.onnx"));
+        Assert.Equal(2, code);
+        Assert.Contains("missing.pgm: no such file or directory", error, StringComparison.Ordinal);
+        Assert.Equal(ExpectedValues.Frames[Path.GetFileName(RepoPaths.Stream0Gz)].Count, output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+    }
+
+    [Fact]
+    public async Task TrainClassifier_NoLabelledFrames_ExitsTwoSayingWhatToGive()
+    {
+        using var temp = new TempFolder();
+
+        var (code, _, error) = await RunAsync("train", "classifier", "--out", temp.File("c"));
+
+        Assert.Equal(2, code);
+        Assert.Contains("no labelled frames: give inputs with --labels, --synthetic N or --oath DIR", error, StringComparison.Ordinal);
+    }
+
+    private static async Task<(int Code, string Output, string Error)> RunAsync(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var code = await AuroraStreamCli.RunAsync(args, output, error);
+        return (code, output.ToString(), error.ToString());
+    }
+}

@@ -1,0 +1,172 @@
+using System.Net;
+using System.Text;
+using AuroraStream.Core;
+using AuroraStream.Core.Stream;
+using AuroraStream.TestUtilities;
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+
+namespace AuroraStream.Influx.Tests;
+
+public sealed class LineProtocolTests
+{
+    [Property(MaxTest = 300)]
+    public Property TagAndFieldText_AnyPrintableString_SplitsBackIntoTheSameParts(NonEmptyString tag, NonEmptyString text)
+    {
+        // Quotes in tag values are literal in line protocol; the reference reader below only knows them in fields.
+        var value = tag.Get.Replace("\"", string.Empty, StringComparison.Ordinal).Replace("\n", string.Empty, StringComparison.Ordinal).Replace("\r", string.Empty, StringComparison.Ordinal).TrimEnd('\\');
+        var field = text.Get.Replace("\n", string.Empty, StringComparison.Ordinal);
+        if (value.Length == 0)
+        {
+            return true.ToProperty();
+        }
+
+        var line = new LineBuilder().Measurement("m x,y").Tag("k=1", value).Field("f,2", field).Field("n", 3L).Timestamp(5).ToString();
+
+        // A reference reader written from the line-protocol specification.
+        var (measurement, tags, fields, time) = Parse(line.TrimEnd('\n'));
+        return (measurement == "m x,y" && tags["k=1"] == value && fields["f,2"] == $"\"{field}\"" && fields["n"] == "3i" && time == "5").ToProperty();
+    }
+
+    [Fact]
+    public void Builder_RefusesWhatLineProtocolCannotCarry()
+    {
+        Assert.Contains("line break", Assert.Throws<ArgumentException>(() => new LineBuilder().Measurement("m").Tag("site", "a\nb")).Message, StringComparison.Ordinal);
+        Assert.Contains("backslash", Assert.Throws<ArgumentException>(() => new LineBuilder().Measurement("m").Tag("site", "a\\")).Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new LineBuilder().Measurement("m").Field("p", double.NaN));
+        Assert.Throws<InvalidOperationException>(() => new LineBuilder().Measurement("m").Timestamp(1));
+        Assert.Equal("m,a=1 f=1.5 7\n", new LineBuilder().Measurement("m").Tag("empty", string.Empty).Tag("a", "1").Field("f", 1.5).Timestamp(7).ToString());
+    }
+
+    [Fact]
+    public async Task Points_WrittenTwiceToRealInfluxDb_AreOnePointEach_AndABadPointIsRejectedWithTheServerMessage()
+    {
+        using var server = new InfluxServer();
+        server.Execute("CREATE DATABASE aurora");
+        var sink = new InfluxPredictionSink(new InfluxConnectionOptions { Url = server.Url, Database = "aurora" });
+        await using (sink)
+        {
+            float[] p = [0.7f, 0.1f, 0.05f, 0.05f, 0.05f, 0.05f];
+            var frames = Enumerable.Range(0, 5).Select(i => new ClassifiedFrame("gill", "themis19", 1_394_431_200_000_000_000 + (i * 3_000_000_000L), "m1", new FramePrediction(p), new FrameOrigin("f", i))).ToList();
+            var events = new List<AuroraEvent> { new("gill", "themis19", frames[3].CaptureTimeUnixNanoseconds, "m1", AuroraEventKind.Onset, AuroraClass.Clear, AuroraClass.Arc, 0.85, 0.7) };
+
+            Assert.Null((await sink.WriteAsync(frames, events)).Rejected);
+            Assert.Null((await sink.WriteAsync(frames, events)).Rejected);
+
+            using var query = new InfluxQueryClient(new InfluxConnectionOptions { Url = server.Url, Database = "aurora" });
+            var series = await query.QueryAsync("SELECT count(p_arc) FROM aurora_frame; SELECT \"from\", \"to\", p_aurora FROM aurora_event WHERE kind = 'onset'").ToListAsync();
+            Assert.Equal(5L, series[0].Values[0][1].GetInt64());
+            Assert.Equal("clear|arc", $"{series[1].Values.Single()[1].GetString()}|{series[1].Values.Single()[2].GetString()}");
+
+            // A field type conflict (p_arc is a float; here a string) is a 4xx: rejected, not retried.
+            using var writer = new InfluxWriter(new InfluxConnectionOptions { Url = server.Url, Database = "aurora" });
+            var outcome = await writer.WriteAsync("aurora_frame,site=gill p_arc=\"x\" 1394431200000000000\n");
+            Assert.StartsWith("HTTP 400", outcome.Rejected, StringComparison.Ordinal);
+            Assert.Contains("field type conflict", outcome.Rejected, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Writer_ServerErrors_RetriedWithBackoffUntilAccepted()
+    {
+        var handler = new Sequence(HttpStatusCode.ServiceUnavailable, HttpStatusCode.InternalServerError, HttpStatusCode.NoContent);
+        var retries = new List<string>();
+        using var writer = new InfluxWriter(
+            new InfluxConnectionOptions { Url = new Uri("http://127.0.0.1:1/"), Database = "db", User = "u", Password = "secret" },
+            new InfluxRetryOptions { BaseDelay = TimeSpan.FromMilliseconds(1), MaxDelay = TimeSpan.FromMilliseconds(5), OnRetry = (n, why) => retries.Add($"{n} {why}") },
+            handler);
+
+        var outcome = await writer.WriteAsync("m f=1 1\n");
+
+        Assert.Null(outcome.Rejected);
+        Assert.Equal(["1 HTTP 503", "2 HTTP 500"], retries);
+        Assert.Equal("http://127.0.0.1:1/write?db=db&precision=ns", handler.Requests[0]);
+        Assert.DoesNotContain("secret", new InfluxConnectionOptions { Url = new Uri("http://h/"), User = "u", Password = "secret", Token = null }.ToString(), StringComparison.Ordinal);
+    }
+
+    private static (string Measurement, Dictionary<string, string> Tags, Dictionary<string, string> Fields, string Time) Parse(string line)
+    {
+        // Sections split at unescaped spaces outside string values, items at unescaped commas, keys
+        // at the first unescaped '='; a backslash escapes only the characters the specification names.
+        var sections = Split(line, ' ');
+        var head = Split(sections[0], ',');
+        var tags = head.Skip(1).Select(KeyValue).ToDictionary(kv => kv.Key, kv => Unescape(kv.Value, ",= "));
+        var fields = Split(sections[1], ',').Select(KeyValue).ToDictionary(kv => kv.Key, kv => kv.Value.StartsWith('"') ? "\"" + Unescape(kv.Value[1..^1], "\"\\") + "\"" : kv.Value);
+        return (Unescape(head[0], ", "), tags, fields, sections[2]);
+    }
+
+    private static List<string> Split(string text, char separator)
+    {
+        var parts = new List<string>();
+        var start = 0;
+        var inString = false;
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (text[i] == '\\' && i + 1 < text.Length && (inString ? "\"\\" : ",= ").Contains(text[i + 1], StringComparison.Ordinal))
+            {
+                i++;
+                continue;
+            }
+
+            if (text[i] == '"')
+            {
+                inString = !inString;
+            }
+            else if (!inString && text[i] == separator)
+            {
+                parts.Add(text[start..i]);
+                start = i + 1;
+            }
+        }
+
+        parts.Add(text[start..]);
+        return parts;
+    }
+
+    private static KeyValuePair<string, string> KeyValue(string item)
+    {
+        for (var i = 0; i < item.Length; i++)
+        {
+            if (item[i] == '\\' && i + 1 < item.Length && ",= ".Contains(item[i + 1], StringComparison.Ordinal))
+            {
+                i++;
+            }
+            else if (item[i] == '=')
+            {
+                return new(Unescape(item[..i], ",= "), item[(i + 1)..]);
+            }
+        }
+
+        throw new FormatException(item);
+    }
+
+    private static string Unescape(string text, string special)
+    {
+        var result = new StringBuilder();
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (text[i] == '\\' && i + 1 < text.Length && special.Contains(text[i + 1], StringComparison.Ordinal))
+            {
+                i++;
+            }
+
+            result.Append(text[i]);
+        }
+
+        return result.ToString();
+    }
+
+    private sealed class Sequence(params HttpStatusCode[] codes) : HttpMessageHandler
+    {
+        private int _next;
+
+        public List<string> Requests { get; } = [];
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            Requests.Add(request.RequestUri!.ToString());
+            return Task.FromResult(new HttpResponseMessage(codes[Math.Min(_next++, codes.Length - 1)]) { Content = new StringContent(string.Empty) });
+        }
+    }
+}
