@@ -49,7 +49,7 @@ public sealed class TrainingCommandsTests
         (code, output, error) = await RunAsync("classify", RepoPaths.Stream0Gz, "--model", model, "--json");
         Assert.True(code == 0, error);
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal(ExpectedValues.Frames[Path.GetFileName(RepoPaths.Stream0Gz)].Count, lines.Length);
+        Assert.Equal(ExpectedValues.Frames[Path.GetFileName(RepoPaths.Stream0Gz)].Count(), lines.Length);
         for (var i = 0; i < lines.Length; i++)
         {
             using var doc = JsonDocument.Parse(lines[i]);
@@ -77,7 +77,7 @@ public sealed class TrainingCommandsTests
         (code, var output, error) = await RunAsync("classify", RepoPaths.Stream0Gz, temp.File("missing.pgm"), "--model", Path.Combine(RepoPaths.Root, "onnx-models", "aurorastream-compact.onnx"));
         Assert.Equal(2, code);
         Assert.Contains("missing.pgm: no such file or directory", error, StringComparison.Ordinal);
-        Assert.Equal(ExpectedValues.Frames[Path.GetFileName(RepoPaths.Stream0Gz)].Count, output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.Equal(ExpectedValues.Frames[Path.GetFileName(RepoPaths.Stream0Gz)].Count(), output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
     }
 
     [Fact]
