@@ -39,22 +39,15 @@ internal static class ClassifyCommand
             var preprocessor = new FramePreprocessor(classifier.Card.Preprocessing);
             var failures = 0;
             var frames = 0;
-            foreach (var (path, fromFolder) in AsiFiles.Expand(result.GetValue(paths) ?? []))
+            foreach (var (path, kind) in AsiFiles.FrameFiles(result.GetValue(paths) ?? [], (_, e) =>
+            {
+                error.WriteLine($"error: {e.Message}");
+                failures++;
+            }))
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 try
                 {
-                    var kind = File.Exists(path) ? AsiFiles.Detect(path) : throw new FileNotFoundException($"{path}: no such file or directory");
-                    if (!AsiFiles.HoldsFrames(kind))
-                    {
-                        if (!fromFolder)
-                        {
-                            throw new InvalidDataException($"{path}: not a THEMIS ASI frame file ({kind})");
-                        }
-
-                        continue;
-                    }
-
                     var index = 0;
                     foreach (var chunk in AsiFiles.ReadFrames(path, kind).Chunk(Batch))
                     {

@@ -233,26 +233,7 @@ internal static class StreamCommands
     private static async Task CheckReachableAsync(StreamSettings settings, CancellationToken cancellationToken)
     {
         // Bad configuration fails fast with a clear message instead of retrying for ever.
-        using var admin = new Confluent.Kafka.AdminClientBuilder(new Confluent.Kafka.AdminClientConfig { BootstrapServers = settings.Kafka.BootstrapServers }.Also(c =>
-        {
-            foreach (var (k, v) in settings.Kafka.Properties)
-            {
-                c.Set(k, v);
-            }
-        })).Build();
-        try
-        {
-            var metadata = admin.GetMetadata(settings.Kafka.FramesTopic, TimeSpan.FromSeconds(10));
-            if (metadata.Brokers.Count == 0)
-            {
-                throw new IOException($"Kafka {settings.Kafka.BootstrapServers}: no broker answered");
-            }
-        }
-        catch (Confluent.Kafka.KafkaException e)
-        {
-            throw new IOException($"Kafka {settings.Kafka.BootstrapServers}: not reachable ({e.Error.Reason})", e);
-        }
-
+        KafkaConnectivity.CheckReachable(settings.Kafka, TimeSpan.FromSeconds(10));
         if (settings.Influx is { } influx)
         {
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
@@ -343,24 +324,30 @@ internal static class StreamCommands
 
     private static DateTime? Utc(DateTime? time) => time is { } t ? DateTime.SpecifyKind(t.Kind == DateTimeKind.Local ? t.ToUniversalTime() : t, DateTimeKind.Utc) : null;
 
-    private static CancellationTokenSource StopOnSignals(CancellationToken cancellationToken)
-    {
-        var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
-        {
-            context.Cancel = true;
-            stop.Cancel();
-        });
-        return stop;
-    }
-}
+    private static SignalStop StopOnSignals(CancellationToken cancellationToken) => new(cancellationToken);
 
-/// <summary>Small fluent helper for option objects.</summary>
-internal static class ObjectExtensions
-{
-    public static T Also<T>(this T value, Action<T> action)
+    /// <summary>A stop token cancelled by the caller's token or SIGTERM (Ctrl-C arrives through the caller's token); keeps the signal registration alive.</summary>
+    private sealed class SignalStop : IDisposable
     {
-        action(value);
-        return value;
+        private readonly CancellationTokenSource _source;
+        private readonly PosixSignalRegistration _registration;
+
+        public SignalStop(CancellationToken cancellationToken)
+        {
+            _source = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            _registration = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+            {
+                context.Cancel = true;
+                _source.Cancel();
+            });
+        }
+
+        public CancellationToken Token => _source.Token;
+
+        public void Dispose()
+        {
+            _registration.Dispose();
+            _source.Dispose();
+        }
     }
 }

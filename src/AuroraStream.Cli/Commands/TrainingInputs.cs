@@ -23,7 +23,7 @@ internal static class TrainingInputs
     public static List<PreparedFrame> LoadFrames(IEnumerable<string> inputs, FramePreprocessor preprocessor, ICollection<string> failures, int maxFrames = int.MaxValue, CancellationToken cancellationToken = default)
     {
         var frames = new List<PreparedFrame>();
-        foreach (var (path, fromFolder) in AsiFiles.Expand(inputs))
+        foreach (var (path, kind) in AsiFiles.FrameFiles(inputs, (_, e) => failures.Add(e.Message)))
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (frames.Count >= maxFrames)
@@ -31,25 +31,8 @@ internal static class TrainingInputs
                 break;
             }
 
-            if (!File.Exists(path))
-            {
-                failures.Add($"{path}: no such file or directory");
-                continue;
-            }
-
             try
             {
-                var kind = AsiFiles.Detect(path);
-                if (!AsiFiles.HoldsFrames(kind))
-                {
-                    if (!fromFolder)
-                    {
-                        failures.Add($"{path}: not a THEMIS ASI frame file ({kind})");
-                    }
-
-                    continue;
-                }
-
                 var index = 0;
                 foreach (var frame in AsiFiles.ReadFrames(path, kind))
                 {

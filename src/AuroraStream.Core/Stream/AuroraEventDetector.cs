@@ -71,55 +71,44 @@ public sealed class AuroraEventDetector
         var events = new List<AuroraEvent>(0);
         var p = frame.Prediction.AuroraProbability;
 
-        // Aurora presence with two thresholds.
+        // Aurora presence with two thresholds: between them nothing changes.
         var vote = p >= _options.OnsetProbability ? true : p <= _options.EndProbability ? false : (bool?)null;
-        if (vote is { } v && (state.Aurora is null || v != state.Aurora))
+        if (vote is { } v && v != state.Aurora)
         {
-            state.PresenceRun = state.PresenceCandidate == v ? state.PresenceRun + 1 : 1;
-            state.PresenceSum = state.PresenceCandidate == v ? state.PresenceSum + p : p;
-            state.PresenceCandidate = v;
-            if (state.PresenceRun >= _options.ConfirmFrames)
+            if (state.Presence.Confirm(v, p, 0, _options.ConfirmFrames))
             {
                 if (state.Aurora is not null)
                 {
-                    events.Add(Event(frame, v ? AuroraEventKind.Onset : AuroraEventKind.End, state.Label ?? frame.Prediction.Label, frame.Prediction.Label, state.PresenceSum / state.PresenceRun, frame.Prediction.Confidence));
+                    events.Add(Event(frame, v ? AuroraEventKind.Onset : AuroraEventKind.End, state.Label ?? frame.Prediction.Label, frame.Prediction.Label, state.Presence.MeanA, frame.Prediction.Confidence));
                 }
 
                 state.Aurora = v;
-                state.PresenceRun = 0;
-                state.PresenceCandidate = null;
+                state.Presence.Reset();
             }
         }
         else
         {
-            state.PresenceRun = 0;
-            state.PresenceCandidate = null;
+            state.Presence.Reset();
         }
 
         // Stable label.
         var label = frame.Prediction.Label;
         if (state.Label != label)
         {
-            state.LabelRun = state.LabelCandidate == label ? state.LabelRun + 1 : 1;
-            state.LabelConfidence = state.LabelCandidate == label ? state.LabelConfidence + frame.Prediction.Confidence : frame.Prediction.Confidence;
-            state.LabelAurora = state.LabelCandidate == label ? state.LabelAurora + p : p;
-            state.LabelCandidate = label;
-            if (state.LabelRun >= _options.ConfirmFrames)
+            if (state.LabelRun.Confirm(label, frame.Prediction.Confidence, p, _options.ConfirmFrames))
             {
                 if (state.Label is { } from)
                 {
-                    events.Add(Event(frame, AuroraEventKind.LabelChange, from, label, state.LabelAurora / state.LabelRun, state.LabelConfidence / state.LabelRun));
+                    events.Add(Event(frame, AuroraEventKind.LabelChange, from, label, state.LabelRun.MeanB, state.LabelRun.MeanA));
                 }
 
                 state.Label = label;
-                state.LabelRun = 0;
-                state.LabelCandidate = null;
+                state.LabelRun.Reset();
             }
         }
         else
         {
-            state.LabelRun = 0;
-            state.LabelCandidate = null;
+            state.LabelRun.Reset();
         }
 
         return events;
@@ -134,20 +123,52 @@ public sealed class AuroraEventDetector
 
         public bool? Aurora { get; set; }
 
-        public bool? PresenceCandidate { get; set; }
-
-        public int PresenceRun { get; set; }
-
-        public double PresenceSum { get; set; }
-
         public AuroraClass? Label { get; set; }
 
-        public AuroraClass? LabelCandidate { get; set; }
+        public Run<bool> Presence { get; } = new();
 
-        public int LabelRun { get; set; }
+        public Run<AuroraClass> LabelRun { get; } = new();
+    }
 
-        public double LabelConfidence { get; set; }
+    /// <summary>Consecutive frames voting for one candidate state, with the sums of two values over them.</summary>
+    private sealed class Run<T>
+        where T : struct
+    {
+        private T? _candidate;
+        private int _count;
+        private double _sumA;
+        private double _sumB;
 
-        public double LabelAurora { get; set; }
+        public double MeanA => _sumA / _count;
+
+        public double MeanB => _sumB / _count;
+
+        /// <summary>Counts a vote; true once <paramref name="confirm"/> consecutive votes agree.</summary>
+        public bool Confirm(T value, double a, double b, int confirm)
+        {
+            if (_candidate is { } c && EqualityComparer<T>.Default.Equals(c, value))
+            {
+                _count++;
+                _sumA += a;
+                _sumB += b;
+            }
+            else
+            {
+                _candidate = value;
+                _count = 1;
+                _sumA = a;
+                _sumB = b;
+            }
+
+            return _count >= confirm;
+        }
+
+        public void Reset()
+        {
+            _candidate = null;
+            _count = 0;
+            _sumA = 0;
+            _sumB = 0;
+        }
     }
 }

@@ -33,35 +33,8 @@ public static class ArchiveReplay
         try
         {
             var order = 0;
-            foreach (var (path, fromFolder) in AsiFiles.Expand(inputs))
+            foreach (var (path, kind) in AsiFiles.FrameFiles(inputs, onError))
             {
-                if (!File.Exists(path))
-                {
-                    onError(path, new FileNotFoundException($"{path}: no such file or directory", path));
-                    continue;
-                }
-
-                AsiFileKind kind;
-                try
-                {
-                    kind = AsiFiles.Detect(path);
-                }
-                catch (IOException e)
-                {
-                    onError(path, e);
-                    continue;
-                }
-
-                if (!AsiFiles.HoldsFrames(kind))
-                {
-                    if (!fromFolder)
-                    {
-                        onError(path, new InvalidDataException($"{path}: not a THEMIS ASI frame file ({kind})"));
-                    }
-
-                    continue;
-                }
-
                 var cursor = Safe(path, AsiFiles.ReadFrames(path, kind), onError).Where(filter.Accepts).GetEnumerator();
                 cursors.Add(cursor);
                 if (cursor.MoveNext())

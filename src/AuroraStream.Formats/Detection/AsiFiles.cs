@@ -102,6 +102,44 @@ public static class AsiFiles
     }
 
     /// <summary>
+    /// The frame files (stream0 PGM, CDF) among files and folders, with their kind. A missing path, an
+    /// unreadable file or a named file that holds no frames is reported through <paramref name="onError"/>
+    /// and skipped; other files found in folders are skipped silently.
+    /// </summary>
+    public static IEnumerable<(string Path, AsiFileKind Kind)> FrameFiles(IEnumerable<string> inputs, Action<string, Exception> onError)
+    {
+        ArgumentNullException.ThrowIfNull(onError);
+        foreach (var (path, fromFolder) in Expand(inputs))
+        {
+            if (!File.Exists(path))
+            {
+                onError(path, new FileNotFoundException($"{path}: no such file or directory", path));
+                continue;
+            }
+
+            AsiFileKind kind;
+            try
+            {
+                kind = Detect(path);
+            }
+            catch (IOException e)
+            {
+                onError(path, e);
+                continue;
+            }
+
+            if (HoldsFrames(kind))
+            {
+                yield return (path, kind);
+            }
+            else if (!fromFolder)
+            {
+                onError(path, new InvalidDataException($"{path}: not a THEMIS ASI frame file ({kind})"));
+            }
+        }
+    }
+
+    /// <summary>
     /// Expands files and folders (recursively, in ordinal path order) into files. Missing paths are
     /// returned too, so the caller reports them.
     /// </summary>
