@@ -44,8 +44,8 @@ bench: build
 # Reproduces the default model in onnx-models/ (a few minutes on 2 CPU cores).
 model: build
 	rm -rf $(MODEL_WORK)
-	$(CLI) train simclr samples tests/data/themis-asi --synthetic 2000 --synthetic-seed 11 --size 64 --steps 200 --warmup 20 --batch 64 --lr 2e-3 --seed 1 --out $(MODEL_WORK)/simclr
-	$(CLI) train classifier --encoder $(MODEL_WORK)/simclr --synthetic 1500 --synthetic-seed 21 --oath tests/data/oath --head mlp --head-epochs 60 --fine-tune --fine-tune-epochs 12 --fine-tune-lr 1e-3 --batch 32 --holdout-synthetic 600 --seed 7 --out $(MODEL_WORK)/classifier
+	$(CLI) train simclr samples tests/data/themis-asi --synthetic 2000 --synthetic-seed 11 --size 64 --steps 300 --warmup 20 --batch 64 --lr 2e-3 --seed 1 --out $(MODEL_WORK)/simclr
+	$(CLI) train classifier --encoder $(MODEL_WORK)/simclr --synthetic 1500 --synthetic-seed 21 --oath tests/data/oath --head mlp --head-epochs 60 --fine-tune --fine-tune-epochs 16 --fine-tune-lr 1e-3 --batch 32 --holdout-synthetic 600 --unlabelled samples --unlabelled-synthetic 1500 --self-training 1 --seed 7 --out $(MODEL_WORK)/classifier
 	$(CLI) evaluate oath --oath tests/data/oath --checkpoint $(MODEL_WORK)/classifier --report $(MODEL_WORK)/oath
 	$(CLI) export --checkpoint $(MODEL_WORK)/classifier --out onnx-models/aurorastream-compact.onnx --notes "$(MODEL_NOTES)"
 	cp $(MODEL_WORK)/oath/oath-benchmark.md onnx-models/aurorastream-compact.oath-benchmark.md

@@ -32,6 +32,10 @@ public sealed class KafkaMessageSource : IMessageSource
             AutoCommitIntervalMs = 1000,
             EnableAutoOffsetStore = false,
             AutoOffsetReset = AutoOffsetReset.Earliest,
+
+            // librdkafka prefetches up to 64 MB per partition by default; 16 MB keeps the consumer's
+            // share of memory small beside the pipeline's own bound (overridable through Properties).
+            QueuedMaxMessagesKbytes = 16_384,
         });
         _consumer = new ConsumerBuilder<string?, byte[]>(config)
             .SetPartitionsRevokedHandler((_, partitions) =>

@@ -21,6 +21,15 @@ public sealed class PipelineOptions
     /// <value>Default 128.</value>
     public int StageCapacity { get; set; } = 128;
 
+    /// <summary>
+    /// The most messages the graph can hold at once (read from the broker, not yet written or
+    /// dead-lettered): decode, preprocess, batch and dead-letter stages hold up to
+    /// <see cref="StageCapacity"/> each, classify and write two batches each, and the feeding loop
+    /// one. Memory of the graph is bounded by this times a frame's size (about 300 KB decoded and
+    /// preprocessed), whatever the speed of the sink.
+    /// </summary>
+    public int InFlightLimit => (4 * StageCapacity) + (4 * BatchSize) + 1;
+
     /// <summary>Event hysteresis.</summary>
     public AuroraEventOptions Events { get; set; } = new();
 

@@ -76,11 +76,15 @@ public sealed class StreamPipeline
         var deadLetter = new ActionBlock<Work>(
             w => SendDeadLettersAsync([w], work),
             new ExecutionDataflowBlockOptions { MaxDegreeOfParallelism = 1, BoundedCapacity = bounded, CancellationToken = work });
+        // Both links of a stage filter: a bounded target that is full postpones a message, and the
+        // source then offers it to its next link, so an unfiltered dead-letter link would take good
+        // frames whenever the next stage is busy.
         var link = new DataflowLinkOptions { PropagateCompletion = true };
+        var toDeadLetters = new DataflowLinkOptions { PropagateCompletion = false };
         decode.LinkTo(preprocess, link, w => w.Letter is null);
-        decode.LinkTo(deadLetter, new DataflowLinkOptions { PropagateCompletion = false });
+        decode.LinkTo(deadLetter, toDeadLetters, w => w.Letter is not null);
         preprocess.LinkTo(batch, link, w => w.Letter is null);
-        preprocess.LinkTo(deadLetter, new DataflowLinkOptions { PropagateCompletion = false });
+        preprocess.LinkTo(deadLetter, toDeadLetters, w => w.Letter is not null);
         batch.LinkTo(classify, link);
         classify.LinkTo(write, link);
 

@@ -12,17 +12,19 @@ namespace AuroraStream.TestUtilities;
 public sealed class InfluxServer : IDisposable
 {
     private readonly TempFolder _folder = new();
-    private readonly Process _process;
+    private readonly string _influxd;
+    private readonly string _config;
+    private Process? _process;
 
     /// <summary>Starts the server and waits (up to 30 s) until <c>/ping</c> answers.</summary>
     public InfluxServer()
     {
-        var influxd = new[] { "/usr/bin/influxd", "/usr/local/bin/influxd" }.FirstOrDefault(File.Exists)
+        _influxd = new[] { "/usr/bin/influxd", "/usr/local/bin/influxd" }.FirstOrDefault(File.Exists)
             ?? throw new InvalidOperationException("influxd is not installed: 'make test' installs Debian's influxdb package when run as root (apt-get install influxdb).");
         Port = FreePort();
         var rpcPort = FreePort();
-        var config = _folder.File("influxdb.conf");
-        File.WriteAllText(config, string.Create(CultureInfo.InvariantCulture, $"""
+        _config = _folder.File("influxdb.conf");
+        File.WriteAllText(_config, string.Create(CultureInfo.InvariantCulture, $"""
             reporting-disabled = true
             bind-address = "127.0.0.1:{rpcPort}"
             [meta]
@@ -41,30 +43,54 @@ public sealed class InfluxServer : IDisposable
             [continuous_queries]
               enabled = false
             """));
-        _process = Process.Start(new ProcessStartInfo(influxd, ["-config", config])
+        try
+        {
+            Start();
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Whether the server process is running.</summary>
+    public bool IsRunning => _process is { HasExited: false };
+
+    /// <summary>(Re)starts the server on the same port and data, waiting (up to 30 s) until <c>/ping</c> answers.</summary>
+    public void Start()
+    {
+        if (IsRunning)
+        {
+            return;
+        }
+
+        _process?.Dispose();
+        var process = Process.Start(new ProcessStartInfo(_influxd, ["-config", _config])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         }) ?? throw new InvalidOperationException("influxd did not start.");
-        _process.OutputDataReceived += (_, _) => { };
-        _process.ErrorDataReceived += (_, _) => { };
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
+        _process = process;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (true)
         {
-            if (_process.HasExited)
+            if (process.HasExited)
             {
-                throw new InvalidOperationException($"influxd exited with code {_process.ExitCode} at start-up.");
+                throw new InvalidOperationException($"influxd exited with code {process.ExitCode} at start-up.");
             }
 
             try
             {
                 if (http.GetAsync(new Uri(Url, "ping")).GetAwaiter().GetResult().StatusCode == HttpStatusCode.NoContent)
                 {
-                    break;
+                    return;
                 }
             }
             catch (HttpRequestException)
@@ -78,11 +104,27 @@ public sealed class InfluxServer : IDisposable
 
             if (DateTime.UtcNow > deadline)
             {
-                Dispose();
                 throw new TimeoutException($"influxd did not answer /ping on port {Port} within 30 s.");
             }
 
             Thread.Sleep(100);
+        }
+    }
+
+    /// <summary>Stops the server (SIGKILL, as a crash would), keeping its data for <see cref="Start"/>.</summary>
+    public void Stop()
+    {
+        try
+        {
+            if (_process is { HasExited: false } process)
+            {
+                process.Kill(entireProcessTree: true);
+                process.WaitForExit(10_000);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
         }
     }
 
@@ -114,20 +156,8 @@ public sealed class InfluxServer : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
-        try
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                _process.WaitForExit(10_000);
-            }
-        }
-        catch (InvalidOperationException)
-        {
-            // Already gone.
-        }
-
-        _process.Dispose();
+        Stop();
+        _process?.Dispose();
         _folder.Dispose();
     }
 

@@ -1,0 +1,193 @@
+using AuroraStream.Core;
+using AuroraStream.Core.Stream;
+
+namespace AuroraStream.Pipeline.Tests;
+
+/// <summary>The Dataflow graph with in-memory ports: routing, watermarks, backpressure, draining.</summary>
+public sealed class StreamPipelineTests
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task Run_GoodAndBadMessages_WritesEachGoodFrameOnceDeadLettersTheRestAndCommitsEverything()
+    {
+        var messages = new List<InboundMessage>();
+        for (var i = 0; i < 40; i++)
+        {
+            var partition = i % 2;
+            messages.Add(i % 10 == 3
+                ? new InboundMessage(partition, i / 2, "gill", "garbage"u8.ToArray())
+                : TextDecoder.Message(partition, i / 2, partition == 0 ? "gill" : "fsmi", i));
+        }
+
+        var (source, sink, letters, pipeline) = Build(messages, new PipelineOptions { BatchSize = 8, StageCapacity = 16 });
+        using var stop = new CancellationTokenSource();
+        var run = pipeline.RunAsync(stop.Token);
+
+        await Until(() => pipeline.Metrics.Written + pipeline.Metrics.DeadLettered == 40, run);
+        await stop.CancelAsync();
+        await run;
+
+        Assert.Equal(36, sink.Frames.Count);
+        Assert.Equal(36, sink.Frames.Select(f => (f.Site, f.CaptureTimeUnixNanoseconds)).Distinct().Count());
+        Assert.Equal(4, letters.Letters.Count);
+        Assert.All(letters.Letters, l => Assert.Equal("decode", l.Stage));
+        Assert.All(letters.Letters, l => Assert.Equal("undecodable: 'garbage'", l.Reason));
+        Assert.Equal(20, source.Marked[0]);
+        Assert.Equal(20, source.Marked[1]);
+        Assert.True(source.Commits >= 1);
+        Assert.Equal(0, pipeline.InFlight);
+    }
+
+    [Fact]
+    public async Task Run_SinkRefusesTheData_FramesAreDeadLetteredWithTheServersMessageAndTheStreamGoesOn()
+    {
+        var messages = Enumerable.Range(0, 10).Select(i => TextDecoder.Message(0, i, "gill", i)).ToList();
+        var (source, sink, letters, pipeline) = Build(messages, new PipelineOptions { BatchSize = 5, StageCapacity = 8 });
+        sink.Reject = "field type conflict";
+        using var stop = new CancellationTokenSource();
+        var run = pipeline.RunAsync(stop.Token);
+
+        await Until(() => pipeline.Metrics.DeadLettered == 10, run);
+        await stop.CancelAsync();
+        await run;
+
+        Assert.Empty(sink.Frames);
+        Assert.All(letters.Letters, l => Assert.Equal("sink", l.Stage));
+        Assert.All(letters.Letters, l => Assert.Equal("rejected by recording sink: field type conflict", l.Reason));
+        Assert.Equal(10, source.Marked[0]);
+    }
+
+    [Fact]
+    public async Task Run_SinkHeldBack_ConsumptionStopsWithinTheInFlightLimitAndNothingUnwrittenIsMarked()
+    {
+        var options = new PipelineOptions { BatchSize = 4, StageCapacity = 8, Parallelism = 2 };
+        var messages = Enumerable.Range(0, 500).Select(i => TextDecoder.Message(0, i, "gill", i)).ToList();
+        var (source, sink, _, pipeline) = Build(messages, options);
+        sink.Hold();
+        using var stop = new CancellationTokenSource();
+        var run = pipeline.RunAsync(stop.Token);
+
+        // The graph fills up and the feeding loop stops reading: the count of messages read settles.
+        await Until(() => sink.Writes >= 1, run);
+        var settled = await Settle(() => source.Read);
+
+        Assert.True(settled <= options.InFlightLimit, $"{settled} read while the sink held everything (limit {options.InFlightLimit})");
+        Assert.True(settled < messages.Count);
+        Assert.Empty(source.Marked);
+
+        sink.Release();
+        await Until(() => pipeline.Metrics.Written == 500, run);
+        await stop.CancelAsync();
+        await run;
+        Assert.Equal(500, source.Marked[0]);
+    }
+
+    [Fact]
+    public async Task Run_StoppedWithFramesInFlight_DrainsWritesAndCommitsBeforeReturning()
+    {
+        var messages = Enumerable.Range(0, 30).Select(i => TextDecoder.Message(0, i, "gill", i)).ToList();
+        var (source, sink, _, pipeline) = Build(messages, new PipelineOptions { BatchSize = 4, StageCapacity = 8 });
+        sink.Hold();
+        using var stop = new CancellationTokenSource();
+        var run = pipeline.RunAsync(stop.Token);
+        await Until(() => sink.Writes >= 1, run);
+        var read = await Settle(() => source.Read);
+
+        await stop.CancelAsync();
+        sink.Release();
+        await run.WaitAsync(Deadline);
+
+        Assert.Equal(read, sink.Frames.Count);
+        Assert.Equal(read, source.Marked[0]);
+        Assert.True(source.Commits >= 1);
+    }
+
+    [Fact]
+    public async Task Run_Aborted_MarksNothingThatWasNotWritten()
+    {
+        var messages = Enumerable.Range(0, 30).Select(i => TextDecoder.Message(0, i, "gill", i)).ToList();
+        var (source, sink, _, pipeline) = Build(messages, new PipelineOptions { BatchSize = 4, StageCapacity = 8 });
+        sink.Hold();
+        using var stop = new CancellationTokenSource();
+        using var abort = new CancellationTokenSource();
+        var run = pipeline.RunAsync(stop.Token, abort.Token);
+        await Until(() => sink.Writes >= 1, run);
+
+        await abort.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run.WaitAsync(Deadline));
+
+        Assert.Empty(sink.Frames);
+        Assert.Empty(source.Marked);
+    }
+
+    [Fact]
+    public async Task Run_ClearSkyThenAurora_OneOnsetEventPerSiteAtTheConfirmingFrame()
+    {
+        // Per site: 5 clear frames, then 7 with aurora; onset confirmed on the third aurora frame.
+        var messages = Enumerable.Range(0, 24).Select(i => TextDecoder.Message(i % 2, i / 2, i % 2 == 0 ? "gill" : "fsmi", i, dark: i / 2 < 5)).ToList();
+        var (_, sink, _, pipeline) = Build(messages, new PipelineOptions { BatchSize = 3, StageCapacity = 6 });
+        using var stop = new CancellationTokenSource();
+        var run = pipeline.RunAsync(stop.Token);
+
+        await Until(() => pipeline.Metrics.Written == 24, run);
+        await stop.CancelAsync();
+        await run;
+
+        var onsets = sink.Events.Where(e => e.Kind == AuroraEventKind.Onset).OrderBy(e => e.Site, StringComparer.Ordinal).ToList();
+        Assert.Equal(["fsmi", "gill"], onsets.Select(e => e.Site));
+        Assert.Equal(Nanoseconds(15), onsets[0].TimeUnixNanoseconds);
+        Assert.Equal(Nanoseconds(14), onsets[1].TimeUnixNanoseconds);
+        Assert.Equal(2, sink.Events.Count(e => e.Kind == AuroraEventKind.LabelChange && e.From == AuroraClass.Clear && e.To == AuroraClass.Arc));
+        Assert.Equal(4, sink.Events.Count);
+    }
+
+    private static long Nanoseconds(int seconds) => (DateTime.UnixEpoch.AddYears(50).AddSeconds(seconds) - DateTime.UnixEpoch).Ticks * 100;
+
+    private static (ListSource Source, RecordingSink Sink, RecordingDeadLetters Letters, StreamPipeline Pipeline) Build(IReadOnlyList<InboundMessage> messages, PipelineOptions options)
+    {
+        var source = new ListSource(messages);
+        var sink = new RecordingSink();
+        var letters = new RecordingDeadLetters();
+        options.BatchTimeout = TimeSpan.FromMilliseconds(50);
+        var pipeline = new StreamPipeline(source, new TextDecoder(), new FixedClassifier(), sink, letters, options, new PipelineMetrics());
+        return (source, sink, letters, pipeline);
+    }
+
+    private static async Task Until(Func<bool> condition, Task run)
+    {
+        var deadline = DateTime.UtcNow + Deadline;
+        while (!condition())
+        {
+            if (run.IsCompleted)
+            {
+                await run;
+                Assert.Fail("the pipeline ended before the condition held");
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, "condition not reached within 30 s");
+            await Task.Delay(10);
+        }
+    }
+
+    // A count that has stopped changing for 300 ms (the graph is full and waiting on the sink).
+    private static async Task<int> Settle(Func<int> count)
+    {
+        var deadline = DateTime.UtcNow + Deadline;
+        var last = count();
+        var since = DateTime.UtcNow;
+        while (DateTime.UtcNow - since < TimeSpan.FromMilliseconds(300))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the count did not settle within 30 s");
+            await Task.Delay(20);
+            var now = count();
+            if (now != last)
+            {
+                last = now;
+                since = DateTime.UtcNow;
+            }
+        }
+
+        return last;
+    }
+}
