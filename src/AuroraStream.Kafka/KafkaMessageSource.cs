@@ -36,6 +36,11 @@ public sealed class KafkaMessageSource : IMessageSource
             // librdkafka prefetches up to 64 MB per partition by default; 16 MB keeps the consumer's
             // share of memory small beside the pipeline's own bound (overridable through Properties).
             QueuedMaxMessagesKbytes = 16_384,
+
+            // Any message the topic accepts must be fetchable, or one oversized message (a poison blob)
+            // would stall its partition: fetch sizes follow the configured message size limit.
+            MaxPartitionFetchBytes = Math.Max(1_048_576, options.MaxMessageBytes + 65_536),
+            FetchMaxBytes = Math.Max(52_428_800, options.MaxMessageBytes + 65_536),
         });
         _consumer = new ConsumerBuilder<string?, byte[]>(config)
             .SetPartitionsRevokedHandler((_, partitions) =>

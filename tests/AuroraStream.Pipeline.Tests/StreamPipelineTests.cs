@@ -40,6 +40,36 @@ public sealed class StreamPipelineTests
     }
 
     [Fact]
+    public async Task Run_FiveMegabyteBlobAmongFrames_BlobIsDeadLetteredByTheFrameCodecAndFramesGoOn()
+    {
+        var blob = new byte[5_000_000];
+        new Random(5).NextBytes(blob);
+        var frame = new Synthetic.SyntheticSky(new Synthetic.SyntheticSkyOptions { Seed = 2 }).Draw(0).Frame;
+        var messages = new List<InboundMessage>
+        {
+            new(0, 0, "gill", Kafka.FrameMessageCodec.Encode(frame)),
+            new(0, 1, "gill", blob),
+            new(0, 2, "gill", Kafka.FrameMessageCodec.Encode(new Synthetic.SyntheticSky(new Synthetic.SyntheticSkyOptions { Seed = 2 }).Draw(1).Frame)),
+        };
+        var source = new ListSource(messages);
+        var sink = new RecordingSink();
+        var letters = new RecordingDeadLetters();
+        var pipeline = new StreamPipeline(source, new Kafka.FrameMessageCodec(), new FixedClassifier(), sink, letters, new PipelineOptions { BatchSize = 2, StageCapacity = 4, BatchTimeout = TimeSpan.FromMilliseconds(50) }, new PipelineMetrics());
+        using var stop = new CancellationTokenSource();
+        var run = pipeline.RunAsync(stop.Token);
+
+        await Until(() => pipeline.Metrics.Written + pipeline.Metrics.DeadLettered == 3, run);
+        await stop.CancelAsync();
+        await run;
+
+        Assert.Equal(2, sink.Frames.Count);
+        var letter = Assert.Single(letters.Letters);
+        Assert.Equal(1, letter.Message.Offset);
+        Assert.StartsWith("undecodable", letter.Reason, StringComparison.Ordinal);
+        Assert.Equal(3, source.Marked[0]);
+    }
+
+    [Fact]
     public async Task Run_SinkRefusesTheData_FramesAreDeadLetteredWithTheServersMessageAndTheStreamGoesOn()
     {
         var messages = Enumerable.Range(0, 10).Select(i => TextDecoder.Message(0, i, "gill", i)).ToList();
