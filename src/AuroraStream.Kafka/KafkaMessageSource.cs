@@ -85,13 +85,23 @@ public sealed class KafkaMessageSource : IMessageSource
         }
     }
 
-    /// <summary>Messages between the consumer's position and the end of its assigned partitions (from librdkafka's cached watermarks), or null when unknown.</summary>
+    /// <summary>
+    /// Messages between the consumer's position and the end of its assigned partitions (from
+    /// librdkafka's cached watermarks), or null when unknown, including while no partition is
+    /// assigned (joining the group, or waiting out a dead member's session).
+    /// </summary>
     public long? Lag()
     {
         try
         {
+            var assignment = _consumer.Assignment;
+            if (assignment.Count == 0)
+            {
+                return null;
+            }
+
             long total = 0;
-            foreach (var partition in _consumer.Assignment)
+            foreach (var partition in assignment)
             {
                 var watermarks = _consumer.GetWatermarkOffsets(partition);
                 var position = _consumer.Position(partition);

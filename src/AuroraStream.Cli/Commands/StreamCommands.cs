@@ -87,7 +87,7 @@ internal static class StreamCommands
         var influxDb = new Option<string?>("--influx-db") { Description = "InfluxDB database (Influx:Database)." };
         var model = new Option<string?>("--model") { Description = $"ONNX model (Model:Path; default onnx-models/{DefaultModel.FileName})." };
         var device = new Option<string?>("--device") { Description = "cpu or cuda (Model:Device)." };
-        var idle = new Option<double?>("--exit-when-idle") { Description = "Exit after this many seconds with nothing consumed and nothing in flight (replays, tests)." };
+        var idle = new Option<double?>("--exit-when-idle") { Description = "Exit after this many seconds caught up: partitions assigned and read to the end, nothing consumed, nothing in flight (replays, tests)." };
         var command = new Command("run", "Run the stream: consume frames, classify them with the ONNX model, write labels and events to InfluxDB (or the file store), commit offsets after writes. Ctrl-C / SIGTERM drains and exits.")
         {
             config, sets, bootstrap, topic, influxUrl, influxDb, model, device, idle,
@@ -201,7 +201,8 @@ internal static class StreamCommands
                 expected = await feeding.ConfigureAwait(false);
             }
 
-            if (metrics.Consumed != lastConsumed || pipeline.InFlight > 0)
+            // Not idle while partitions are unassigned (a restart waits out the old member's session).
+            if (metrics.Consumed != lastConsumed || pipeline.InFlight > 0 || source.Lag() is null or > 0)
             {
                 lastConsumed = metrics.Consumed;
                 idleSince.Restart();
@@ -233,7 +234,7 @@ internal static class StreamCommands
     private static async Task CheckReachableAsync(StreamSettings settings, CancellationToken cancellationToken)
     {
         // Bad configuration fails fast with a clear message instead of retrying for ever.
-        KafkaConnectivity.CheckReachable(settings.Kafka, TimeSpan.FromSeconds(10));
+        KafkaConnectivity.CheckReachable(settings.Kafka, TimeSpan.FromSeconds(5));
         if (settings.Influx is { } influx)
         {
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
@@ -248,6 +249,29 @@ internal static class StreamCommands
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {
                 throw new IOException($"InfluxDB {influx.Url}: not reachable ({e.Message})", e);
+            }
+
+            // InfluxDB 1.x answers writes to a missing database with 404, which would dead-letter every frame.
+            if (influx.WriteApi == InfluxWriteApi.V1)
+            {
+                using var query = new InfluxQueryClient(influx);
+                var found = false;
+                try
+                {
+                    await foreach (var series in query.QueryAsync("SHOW DATABASES", cancellationToken).ConfigureAwait(false))
+                    {
+                        found |= series.Values.Any(v => v.Length > 0 && v[0].GetString() == influx.Database);
+                    }
+                }
+                catch (InfluxException e)
+                {
+                    throw new IOException($"InfluxDB {influx.Url}: {e.Message}", e);
+                }
+
+                if (!found)
+                {
+                    throw new IOException($"InfluxDB {influx.Url}: database '{influx.Database}' does not exist (create it, e.g. CREATE DATABASE {influx.Database}, or set Influx:Database)");
+                }
             }
         }
     }
