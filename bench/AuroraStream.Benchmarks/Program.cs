@@ -1,16 +1,26 @@
 using System.Globalization;
 using AuroraStream.Benchmarks;
 
-// make bench [BENCH_ARGS="section ... [--seconds S]"]: sections formats, analysis, model, stream
+// make bench [BENCH_ARGS="section ... [--seconds S] [--replay-frames N] [--live-seconds S]"]: sections formats, analysis, model, stream
 // (default: all). Every ratio the README reports compares two figures measured in the same run.
 var root = FindRoot();
 var seconds = 3.0;
+var replayFrames = 100_000;
+var liveSeconds = 60.0;
 var sections = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
 for (var i = 0; i < args.Length; i++)
 {
     if (args[i] == "--seconds" && i + 1 < args.Length)
     {
         seconds = double.Parse(args[++i], CultureInfo.InvariantCulture);
+    }
+    else if (args[i] == "--replay-frames" && i + 1 < args.Length)
+    {
+        replayFrames = int.Parse(args[++i], CultureInfo.InvariantCulture);
+    }
+    else if (args[i] == "--live-seconds" && i + 1 < args.Length)
+    {
+        liveSeconds = double.Parse(args[++i], CultureInfo.InvariantCulture);
     }
     else
     {
@@ -41,6 +51,11 @@ if (Want("analysis"))
 if (Want("model"))
 {
     ModelBenchmark.Run(root, seconds);
+}
+
+if (Want("stream"))
+{
+    StreamBenchmark.Run(root, replayFrames, liveSeconds);
 }
 
 return 0;
