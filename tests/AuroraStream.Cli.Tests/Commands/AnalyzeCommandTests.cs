@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using AuroraStream.Cli;
 using AuroraStream.TestUtilities;
+using static AuroraStream.Cli.Tests.Commands.CliRunner;
 
 namespace AuroraStream.Cli.Tests.Commands;
 
@@ -110,14 +111,6 @@ public sealed class AnalyzeCommandTests
 
         Assert.Equal(2, code);
         Assert.Contains($"{labels}: line 3: 'yesterday' is not a time", error, StringComparison.Ordinal);
-    }
-
-    private static async Task<(int Code, string Output, string Error)> RunAsync(params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var code = await AuroraStreamCli.RunAsync(args, output, error);
-        return (code, output.ToString(), error.ToString());
     }
 }
 

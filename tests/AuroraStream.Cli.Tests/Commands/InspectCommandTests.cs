@@ -1,6 +1,7 @@
 using System.Text.Json;
 using AuroraStream.Cli;
 using AuroraStream.TestUtilities;
+using static AuroraStream.Cli.Tests.Commands.CliRunner;
 
 namespace AuroraStream.Cli.Tests.Commands;
 
@@ -117,13 +118,5 @@ public sealed class InspectCommandTests
         }
 
         return at;
-    }
-
-    private static async Task<(int Code, string Output, string Error)> RunAsync(params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var code = await AuroraStreamCli.RunAsync(args, output, error);
-        return (code, output.ToString(), error.ToString());
     }
 }

@@ -5,6 +5,7 @@ using AuroraStream.Influx;
 using AuroraStream.Kafka;
 using AuroraStream.Synthetic;
 using AuroraStream.TestUtilities;
+using static AuroraStream.Cli.Tests.Commands.CliRunner;
 
 namespace AuroraStream.Cli.Tests.Commands;
 
@@ -200,14 +201,6 @@ public sealed class StreamCommandsTests : IDisposable
             Assert.True(DateTime.UtcNow < deadline, "not within 120 s: " + what);
             await Task.Delay(100);
         }
-    }
-
-    private static async Task<(int Code, string Output, string Error)> RunAsync(params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var code = await AuroraStreamCli.RunAsync(args, output, error);
-        return (code, output.ToString(), error.ToString());
     }
 
     private sealed class SynchronizedWriter : StringWriter

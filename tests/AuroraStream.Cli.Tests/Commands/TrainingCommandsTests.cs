@@ -1,6 +1,7 @@
 using System.Text.Json;
 using AuroraStream.Core.Models;
 using AuroraStream.TestUtilities;
+using static AuroraStream.Cli.Tests.Commands.CliRunner;
 
 namespace AuroraStream.Cli.Tests.Commands;
 
@@ -89,13 +90,5 @@ public sealed class TrainingCommandsTests
 
         Assert.Equal(2, code);
         Assert.Contains("no labelled frames: give inputs with --labels, --synthetic N or --oath DIR", error, StringComparison.Ordinal);
-    }
-
-    private static async Task<(int Code, string Output, string Error)> RunAsync(params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var code = await AuroraStreamCli.RunAsync(args, output, error);
-        return (code, output.ToString(), error.ToString());
     }
 }
