@@ -21,6 +21,9 @@ fi
 # A real InfluxDB 1.x server for the integration tests (started on 127.0.0.1 by the tests).
 [ -x /usr/bin/influxd ] || [ -x /usr/local/bin/influxd ] || missing+=(influxdb)
 
+# docker-compose.yml is validated with `docker-compose config` (no Docker engine is needed for that).
+command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
+
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi

@@ -4,11 +4,18 @@ using AuroraStream.Core.Stream;
 namespace AuroraStream.Influx;
 
 /// <summary>
-/// The stream's points as line protocol: <c>aurora_frame</c> (tags site, imager, label, model;
-/// fields p_arc..p_clear, p_aurora, confidence; time = capture time in ns) and <c>aurora_event</c>
-/// (tags site, imager, model, kind; fields from, to, p_aurora, confidence). A point is identified by
-/// measurement, tags and time, so writing a frame twice leaves one point.
+/// The stream's points as line protocol: <c>aurora_frame</c> (tags site, imager, label, model,
+/// ut_hour; fields p_arc..p_clear, p_aurora, confidence, class, aurora; time = capture time in ns)
+/// and <c>aurora_event</c> (tags site, imager, model, kind; fields from, to, p_aurora, confidence).
+/// A point is identified by measurement, tags and time, so writing a frame twice leaves one point.
 /// </summary>
+/// <remarks>
+/// Three columns exist for the dashboards, because InfluxQL can neither aggregate a tag nor take
+/// the hour of a timestamp: <c>ut_hour</c> (tag, "00".."23", the capture's UT hour, for occurrence
+/// by hour of day), <c>class</c> (string field, the same value as the label tag, for state
+/// timelines) and <c>aurora</c> (integer field, 1 when the label is arc, diffuse or discrete, so
+/// <c>mean("aurora")</c> is the aurora fraction).
+/// </remarks>
 public static class AuroraPoints
 {
     /// <summary>Measurement of labelled frames.</summary>
@@ -17,6 +24,8 @@ public static class AuroraPoints
     /// <summary>Measurement of events.</summary>
     public const string EventMeasurement = "aurora_event";
 
+    private static readonly string[] HourTags = [.. Enumerable.Range(0, 24).Select(h => h.ToString("00", System.Globalization.CultureInfo.InvariantCulture))];
+
     /// <summary>Appends one frame's point.</summary>
     public static void Append(LineBuilder lines, ClassifiedFrame frame)
     {
@@ -24,7 +33,8 @@ public static class AuroraPoints
         ArgumentNullException.ThrowIfNull(frame);
         var p = frame.Prediction;
         lines.Measurement(FrameMeasurement)
-            .Tag("site", frame.Site).Tag("imager", frame.Imager).Tag("label", p.Label.ToLabel()).Tag("model", frame.Model);
+            .Tag("site", frame.Site).Tag("imager", frame.Imager).Tag("label", p.Label.ToLabel()).Tag("model", frame.Model)
+            .Tag("ut_hour", UtHour(frame.CaptureTimeUnixNanoseconds));
         foreach (var c in AuroraClasses.All)
         {
             lines.Field($"p_{c.ToLabel()}", Math.Round((double)p[c], 6));
@@ -32,7 +42,16 @@ public static class AuroraPoints
 
         lines.Field("p_aurora", Math.Round((double)p.AuroraProbability, 6))
             .Field("confidence", Math.Round((double)p.Confidence, 6))
+            .Field("class", p.Label.ToLabel())
+            .Field("aurora", p.Label.IsAurora() ? 1L : 0L)
             .Timestamp(frame.CaptureTimeUnixNanoseconds);
+    }
+
+    /// <summary>The UT hour of a time as the <c>ut_hour</c> tag writes it: "00".."23".</summary>
+    public static string UtHour(long unixNanoseconds)
+    {
+        var hour = (int)((unixNanoseconds % (24 * 3600 * 1_000_000_000L) + 24 * 3600 * 1_000_000_000L) % (24 * 3600 * 1_000_000_000L) / (3600 * 1_000_000_000L));
+        return HourTags[hour];
     }
 
     /// <summary>Appends one event's point.</summary>

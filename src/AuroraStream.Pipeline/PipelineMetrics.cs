@@ -98,6 +98,10 @@ public sealed class PipelineMetrics : IDisposable
     /// <inheritdoc />
     public void Dispose() => _meter.Dispose();
 
+    /// <summary>Reports the messages in flight (read, not yet written or dead-lettered) as a gauge.</summary>
+    internal void ObserveInFlight(Func<int> inFlight) =>
+        _meter.CreateObservableGauge("aurorastream.pipeline.in_flight", inFlight, "{message}", "Messages read but not yet written or dead-lettered");
+
     internal SiteTally Site(string site) => Sites.GetOrAdd(site, _ => new SiteTally());
 
     internal void OnConsumed()

@@ -43,6 +43,7 @@ public sealed class StreamPipeline
         _time = timeProvider ?? TimeProvider.System;
         _events = new AuroraEventDetector(options.Events);
         _preprocessor = new FramePreprocessor(classifier.Card.Preprocessing);
+        Metrics.ObserveInFlight(() => InFlight);
     }
 
     /// <summary>Counts and per-site tallies.</summary>

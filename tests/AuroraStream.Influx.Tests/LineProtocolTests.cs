@@ -29,6 +29,28 @@ public sealed class LineProtocolTests
         return (measurement == "m x,y" && tags["k=1"] == value && fields["f,2"] == $"\"{field}\"" && fields["n"] == "3i" && time == "5").ToProperty();
     }
 
+    [Property(MaxTest = 500)]
+    public Property UtHour_AnyTimeFrom1970To2100_IsTheTwoDigitUtHourOfThatTime(int seconds)
+    {
+        var time = DateTime.UnixEpoch.AddSeconds((uint)seconds % (130L * 365 * 86400));
+        var ns = (time - DateTime.UnixEpoch).Ticks * 100;
+        return (AuroraPoints.UtHour(ns) == time.Hour.ToString("00", System.Globalization.CultureInfo.InvariantCulture)).ToProperty();
+    }
+
+    [Fact]
+    public void FramePoint_CarriesUtHourTagClassFieldAndAuroraIndicatorForTheDashboards()
+    {
+        var lines = new LineBuilder();
+        AuroraPoints.Append(lines, new ClassifiedFrame("gill", "themis19", 1_394_431_200_000_000_000 + (3_600_000_000_000L * 17), "m1", new FramePrediction([0.1f, 0.6f, 0.1f, 0.1f, 0.05f, 0.05f]), new FrameOrigin("f", 0)));
+        AuroraPoints.Append(lines, new ClassifiedFrame("gill", "themis19", 1_394_431_200_000_000_000, "m1", new FramePrediction([0.05f, 0.05f, 0.1f, 0.7f, 0.05f, 0.05f]), new FrameOrigin("f", 1)));
+
+        var text = lines.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith("aurora_frame,site=gill,imager=themis19,label=diffuse,model=m1,ut_hour=23 ", text[0], StringComparison.Ordinal);
+        Assert.Contains(",class=\"diffuse\",aurora=1i ", text[0], StringComparison.Ordinal);
+        Assert.StartsWith("aurora_frame,site=gill,imager=themis19,label=cloudy,model=m1,ut_hour=06 ", text[1], StringComparison.Ordinal);
+        Assert.Contains(",class=\"cloudy\",aurora=0i ", text[1], StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Builder_RefusesWhatLineProtocolCannotCarry()
     {

@@ -185,6 +185,17 @@ internal static class StreamCommands
         using var metrics = new PipelineMetrics(source.Lag);
         using var server = settings.Output.MetricsPort > 0 ? new Prometheus.MetricServer(settings.Output.MetricsHost, settings.Output.MetricsPort).Start() : null;
         var pipeline = new StreamPipeline(source, new FrameMessageCodec(), classifier, sink, deadLetters, settings.Pipeline, metrics);
+        await using var exporter = settings.Influx is { } metricsTarget && settings.Output.InfluxMetricsInterval > TimeSpan.Zero
+            ? new InfluxMetricsExporter(
+                metricsTarget,
+                new InfluxMetricsExporterOptions
+                {
+                    Interval = settings.Output.InfluxMetricsInterval,
+                    Meters = [PipelineMetrics.MeterName],
+                    Tags = new Dictionary<string, string> { ["instance"] = settings.Output.Instance, ["model"] = classifier.Card.Name },
+                },
+                onError: line => error.WriteLine($"influx: {line}"))
+            : null;
         error.WriteLine($"run: {settings.Kafka} -> {sink.Description}; model {classifier.Card.Name} ({classifier.Device})");
         using var done = CancellationTokenSource.CreateLinkedTokenSource(stop);
         var run = pipeline.RunAsync(done.Token);

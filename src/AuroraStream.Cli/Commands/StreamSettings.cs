@@ -27,6 +27,12 @@ internal sealed class OutputSettings
     public string MetricsHost { get; set; } = "127.0.0.1";
 
     public TimeSpan SummaryInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How often the stream's own metrics go to InfluxDB (measurement aurora_pipeline) when Influx:Url is set; zero turns this off.</summary>
+    public TimeSpan InfluxMetricsInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The instance tag of the metrics points (several consumers of one group tell themselves apart by it).</summary>
+    public string Instance { get; set; } = Environment.MachineName;
 }
 
 /// <summary>

@@ -1,0 +1,155 @@
+using System.Globalization;
+using AuroraStream.Core;
+using AuroraStream.Formats.Detection;
+using AuroraStream.Influx;
+using AuroraStream.Kafka;
+using AuroraStream.Synthetic;
+using AuroraStream.TestUtilities;
+
+namespace AuroraStream.Cli.Tests.Operations;
+
+/// <summary>
+/// A real influxd filled the way the stack fills it: <c>aurorastream run</c> (in-process, the same
+/// composition as the container) consumes frames from the Kafka-protocol broker and writes labels,
+/// events and its own metrics. The frames: the THEMIS fixture files (Gillam stream0, Gakona L1 CDF),
+/// a synthetic archive (two sites, three days, UT hours 05 and 09, each hour clear then arc) and a
+/// live feed (two sites, the last few minutes: clear, arc, clear).
+/// </summary>
+public sealed class PipelineFilledInflux : IAsyncLifetime
+{
+    public const string Database = "aurorastream";
+    public const string Instance = "test-node";
+    public static readonly string[] ArchiveSites = ["atha", "fsmi"];
+    public static readonly string[] LiveSites = ["fykn", "inuv"];
+    private readonly EmbeddedKafkaCluster _cluster = EmbeddedKafkaCluster.Start();
+
+    public InfluxServer Influx { get; } = new();
+
+    /// <summary>Frames published per site.</summary>
+    public Dictionary<string, int> Published { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Capture time of the earliest frame.</summary>
+    public DateTimeOffset EarliestCapture { get; private set; } = DateTimeOffset.MaxValue;
+
+    public InfluxConnectionOptions Connection => new() { Url = Influx.Url, Database = Database };
+
+    public async Task InitializeAsync()
+    {
+        Influx.Execute($"CREATE DATABASE {Database}");
+        var kafka = new KafkaOptions { BootstrapServers = _cluster.BootstrapServers, FramesTopic = "frames", DeadLetterTopic = "frames-dead", GroupId = "aurorastream" };
+        string[] args =
+        [
+            "run", "--bootstrap", kafka.BootstrapServers, "--topic", kafka.FramesTopic, "--set", $"Kafka:GroupId={kafka.GroupId}", "--set", $"Kafka:DeadLetterTopic={kafka.DeadLetterTopic}",
+            "--model", Path.Combine(RepoPaths.Root, "onnx-models", "aurorastream-compact.onnx"), "--influx-url", Influx.Url.ToString(), "--influx-db", Database,
+            "--set", "Output:InfluxMetricsInterval=00:00:01", "--set", $"Output:Instance={Instance}",
+        ];
+        using var stop = new CancellationTokenSource();
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var run = AuroraStreamCli.RunAsync(args, TextWriter.Synchronized(output), TextWriter.Synchronized(error), stop.Token);
+        string Describe() => $"run output: {output}{error}";
+
+        // The embedded broker keeps about 5 MB per partition (and one site's frames share a partition), so
+        // publishing stays at most 16 frames (about 2 MB) ahead of InfluxDB.
+        var published = 0;
+        await using (var publisher = new FramePublisher(kafka))
+        {
+            foreach (var frame in Frames())
+            {
+                publisher.Publish(frame);
+                Published[frame.Site] = Published.GetValueOrDefault(frame.Site) + 1;
+                EarliestCapture = new DateTimeOffset(frame.CaptureTime) < EarliestCapture ? new DateTimeOffset(frame.CaptureTime) : EarliestCapture;
+                if (++published % 8 == 0)
+                {
+                    await publisher.FlushAsync();
+                    await UntilAsync(() => Count("SELECT count(\"confidence\") FROM \"aurora_frame\"") >= published - 16, run, Describe);
+                }
+            }
+
+            await publisher.FlushAsync();
+        }
+
+        await UntilAsync(() => Count("SELECT count(\"confidence\") FROM \"aurora_frame\"") == published, run, Describe);
+
+        // The stream keeps writing its metrics point every second: 25 of them span more than two of the dashboards' 10 s intervals.
+        await UntilAsync(() => Count("SELECT count(\"frames_written\") FROM \"aurora_pipeline\"") >= 25, run, Describe);
+        await stop.CancelAsync();
+        var code = await run.WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.True(code == 0, Describe());
+    }
+
+    public Task DisposeAsync()
+    {
+        _cluster.Dispose();
+        Influx.Dispose();
+        return Task.CompletedTask;
+    }
+
+    public long Count(string influxQl)
+    {
+        using var client = new InfluxQueryClient(Connection);
+        return client.QueryAsync(influxQl).ToBlockingEnumerable().SelectMany(s => s.Values).Select(v => v[1].GetInt64()).FirstOrDefault();
+    }
+
+    private static IEnumerable<AllSkyFrame> Frames()
+    {
+        var problems = new List<string>();
+        foreach (var frame in ArchiveReplay.ReadMerged([RepoPaths.Stream0Folder, RepoPaths.L1AsfCdf], new ReplayFilter(), (path, e) => problems.Add($"{path}: {e.Message}")))
+        {
+            yield return frame;
+        }
+
+        Assert.Empty(problems);
+        var day0 = new DateTime(2020, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        foreach (var site in ArchiveSites)
+        {
+            for (var day = 0; day < 3; day++)
+            {
+                foreach (var hour in new[] { 5, 9 })
+                {
+                    foreach (var frame in Block(site, day0.AddDays(day).AddHours(hour), AuroraClass.Clear, AuroraClass.Arc))
+                    {
+                        yield return frame;
+                    }
+                }
+            }
+        }
+
+        // Live: capture times in the last few minutes, whole 3 s steps.
+        var now = DateTime.UtcNow;
+        var start = new DateTime(now.Ticks - (now.Ticks % TimeSpan.FromSeconds(3).Ticks), DateTimeKind.Utc).AddMinutes(-4);
+        foreach (var site in LiveSites)
+        {
+            foreach (var frame in Block(site, start, AuroraClass.Clear, AuroraClass.Arc, AuroraClass.Clear))
+            {
+                yield return frame;
+            }
+        }
+    }
+
+    /// <summary>20 frames (one minute) of each class in turn, 3 s apart.</summary>
+    private static IEnumerable<AllSkyFrame> Block(string site, DateTime start, params AuroraClass[] classes)
+    {
+        for (var c = 0; c < classes.Length; c++)
+        {
+            var sky = new SyntheticSky(new SyntheticSkyOptions { Seed = 5 + c, Site = site, Imager = "themis99", Start = start.AddMinutes(c), Classes = [classes[c]] });
+            for (var i = 0; i < 20; i++)
+            {
+                yield return sky.Draw(i).Frame;
+            }
+        }
+    }
+
+    private static async Task UntilAsync(Func<bool> condition, Task<int> run, Func<string> describe)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(180);
+        while (!condition())
+        {
+            Assert.False(run.IsCompleted, $"aurorastream run ended early ({describe()})");
+            Assert.True(DateTime.UtcNow < deadline, $"not within 180 s ({describe()})");
+            await Task.Delay(100);
+        }
+    }
+
+    internal static string Hour(int hour) => hour.ToString("00", CultureInfo.InvariantCulture);
+}
