@@ -7,18 +7,21 @@ namespace AuroraStream.TestUtilities;
 
 /// <summary>
 /// A real InfluxDB 1.x server (Debian's <c>influxd</c>) on 127.0.0.1 with a temporary data folder,
-/// started for a test class and stopped, with its data deleted, on dispose.
+/// started for a test class and stopped, with its data deleted, on dispose. With authentication on,
+/// as in the docker compose stack, <see cref="Execute"/> and <see cref="Write"/> act as the admin user.
 /// </summary>
 public sealed class InfluxServer : IDisposable
 {
     private readonly TempFolder _folder = new();
     private readonly string _influxd;
     private readonly string _config;
+    private readonly bool _authentication;
     private Process? _process;
 
-    /// <summary>Starts the server and waits (up to 30 s) until <c>/ping</c> answers.</summary>
-    public InfluxServer()
+    /// <summary>Starts the server and waits (up to 30 s) until <c>/ping</c> answers; with <paramref name="authentication"/>, creates the admin user.</summary>
+    public InfluxServer(bool authentication = false)
     {
+        _authentication = authentication;
         _influxd = new[] { "/usr/bin/influxd", "/usr/local/bin/influxd" }.FirstOrDefault(File.Exists)
             ?? throw new InvalidOperationException("influxd is not installed: 'make test' installs Debian's influxdb package when run as root (apt-get install influxdb).");
         Port = FreePort();
@@ -36,7 +39,7 @@ public sealed class InfluxServer : IDisposable
             [http]
               enabled = true
               bind-address = "127.0.0.1:{Port}"
-              auth-enabled = false
+              auth-enabled = {(authentication ? "true" : "false")}
               log-enabled = false
             [monitor]
               store-enabled = false
@@ -46,6 +49,12 @@ public sealed class InfluxServer : IDisposable
         try
         {
             Start();
+            if (authentication)
+            {
+                // The first user may be created without credentials, and must be an admin.
+                using var http = new HttpClient();
+                http.PostAsync(new Uri(Url, "query"), new FormUrlEncodedContent(new Dictionary<string, string> { ["q"] = $"CREATE USER {AdminUser} WITH PASSWORD '{AdminPassword}' WITH ALL PRIVILEGES" })).GetAwaiter().GetResult().EnsureSuccessStatusCode();
+            }
         }
         catch
         {
@@ -128,6 +137,12 @@ public sealed class InfluxServer : IDisposable
         }
     }
 
+    /// <summary>The admin user when authentication is on.</summary>
+    public string AdminUser => "admin";
+
+    /// <summary>The admin password when authentication is on.</summary>
+    public string AdminPassword { get; } = Guid.NewGuid().ToString("N");
+
     /// <summary>HTTP port on 127.0.0.1.</summary>
     public int Port { get; }
 
@@ -137,15 +152,20 @@ public sealed class InfluxServer : IDisposable
     /// <summary>Runs an InfluxQL statement (CREATE DATABASE...), failing on a non-2xx answer.</summary>
     public void Execute(string influxQl)
     {
-        using var http = new HttpClient();
+        using var http = Client();
         var response = http.PostAsync(new Uri(Url, "query"), new FormUrlEncodedContent(new Dictionary<string, string> { ["q"] = influxQl })).GetAwaiter().GetResult();
         response.EnsureSuccessStatusCode();
+        var body = response.Content.ReadAsStringAsync().GetAwaiter().GetResult();
+        if (body.Contains("\"error\"", StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"{influxQl}: {body}");
+        }
     }
 
     /// <summary>Writes line protocol (ns precision) to a database.</summary>
     public void Write(string database, string lineProtocol)
     {
-        using var http = new HttpClient();
+        using var http = Client();
         var response = http.PostAsync(new Uri(Url, $"write?db={Uri.EscapeDataString(database)}&precision=ns"), new StringContent(lineProtocol)).GetAwaiter().GetResult();
         if (!response.IsSuccessStatusCode)
         {
@@ -159,6 +179,17 @@ public sealed class InfluxServer : IDisposable
         Stop();
         _process?.Dispose();
         _folder.Dispose();
+    }
+
+    private HttpClient Client()
+    {
+        var http = new HttpClient();
+        if (_authentication)
+        {
+            http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{AdminUser}:{AdminPassword}")));
+        }
+
+        return http;
     }
 
     private static int FreePort()

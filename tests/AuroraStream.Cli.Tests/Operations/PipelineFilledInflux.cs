@@ -13,7 +13,9 @@ namespace AuroraStream.Cli.Tests.Operations;
 /// composition as the container) consumes frames from the Kafka-protocol broker and writes labels,
 /// events and its own metrics. The frames: the THEMIS fixture files (Gillam stream0, Gakona L1 CDF),
 /// a synthetic archive (two sites, three days, UT hours 05 and 09, each hour clear then arc) and a
-/// live feed (two sites, the last few minutes: clear, arc, clear).
+/// live feed (two sites, the last few minutes: clear, arc, clear). InfluxDB runs with authentication
+/// and the users of the docker compose stack: the stream writes as a write-only user, and the
+/// dashboards' queries run as Grafana's read-only user.
 /// </summary>
 public sealed class PipelineFilledInflux : IAsyncLifetime
 {
@@ -23,7 +25,12 @@ public sealed class PipelineFilledInflux : IAsyncLifetime
     public static readonly string[] LiveSites = ["fykn", "inuv"];
     private readonly EmbeddedKafkaCluster _cluster = EmbeddedKafkaCluster.Start();
 
-    public InfluxServer Influx { get; } = new();
+    private const string WriteUser = "aurorastream";
+    private const string ReadUser = "grafana";
+    private readonly string _writePassword = Guid.NewGuid().ToString("N");
+    private readonly string _readPassword = Guid.NewGuid().ToString("N");
+
+    public InfluxServer Influx { get; } = new(authentication: true);
 
     /// <summary>Frames published per site.</summary>
     public Dictionary<string, int> Published { get; } = new(StringComparer.Ordinal);
@@ -31,16 +38,23 @@ public sealed class PipelineFilledInflux : IAsyncLifetime
     /// <summary>Capture time of the earliest frame.</summary>
     public DateTimeOffset EarliestCapture { get; private set; } = DateTimeOffset.MaxValue;
 
-    public InfluxConnectionOptions Connection => new() { Url = Influx.Url, Database = Database };
+    /// <summary>Grafana's connection: the read-only user.</summary>
+    public InfluxConnectionOptions Connection => new() { Url = Influx.Url, Database = Database, User = ReadUser, Password = _readPassword };
 
     public async Task InitializeAsync()
     {
+        // As the influxdb image sets them up from INFLUXDB_DB, _WRITE_USER and _READ_USER.
         Influx.Execute($"CREATE DATABASE {Database}");
+        Influx.Execute($"CREATE USER {WriteUser} WITH PASSWORD '{_writePassword}'");
+        Influx.Execute($"GRANT WRITE ON {Database} TO {WriteUser}");
+        Influx.Execute($"CREATE USER {ReadUser} WITH PASSWORD '{_readPassword}'");
+        Influx.Execute($"GRANT READ ON {Database} TO {ReadUser}");
         var kafka = new KafkaOptions { BootstrapServers = _cluster.BootstrapServers, FramesTopic = "frames", DeadLetterTopic = "frames-dead", GroupId = "aurorastream" };
         string[] args =
         [
             "run", "--bootstrap", kafka.BootstrapServers, "--topic", kafka.FramesTopic, "--set", $"Kafka:GroupId={kafka.GroupId}", "--set", $"Kafka:DeadLetterTopic={kafka.DeadLetterTopic}",
             "--model", Path.Combine(RepoPaths.Root, "onnx-models", "aurorastream-compact.onnx"), "--influx-url", Influx.Url.ToString(), "--influx-db", Database,
+            "--set", $"Influx:User={WriteUser}", "--set", $"Influx:Password={_writePassword}",
             "--set", "Output:InfluxMetricsInterval=00:00:01", "--set", $"Output:Instance={Instance}",
         ];
         using var stop = new CancellationTokenSource();
@@ -76,6 +90,7 @@ public sealed class PipelineFilledInflux : IAsyncLifetime
         await stop.CancelAsync();
         var code = await run.WaitAsync(TimeSpan.FromSeconds(60));
         Assert.True(code == 0, Describe());
+        Assert.DoesNotContain(_writePassword, Describe(), StringComparison.Ordinal);
     }
 
     public Task DisposeAsync()
