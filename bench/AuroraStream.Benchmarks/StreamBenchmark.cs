@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using AuroraStream.Core;
 using AuroraStream.Core.Preprocessing;
+using AuroraStream.Core.Stream;
 using AuroraStream.Inference;
 using AuroraStream.Influx;
 using AuroraStream.Kafka;
@@ -37,9 +38,16 @@ internal static class StreamBenchmark
         var bare = BareInference(model, pool, options.BatchSize);
 
         var start = new DateTime(2020, 1, 1, 0, 0, 0, DateTimeKind.Utc);
-        var replay = RunStream(influx, cluster, model, options, "replay", replayFrames, i => Frame(pool, i, start.AddSeconds(3 * (i / Sites.Length))), pace: null);
+        Func<int, AllSkyFrame> archive = i => Frame(pool, i, start.AddSeconds(3 * (i / Sites.Length)));
+        var replay = RunStream(influx, cluster, model, options, "replay", replayFrames, archive, pace: null);
         Console.WriteLine($"  bare inference (batch {options.BatchSize}, preprocessed input) {bare,8:0} frames/s");
         Console.WriteLine($"  end to end (publish -> InfluxDB)           {replay.FramesPerSecond,8:0} frames/s  ({replay.FramesPerSecond / bare:0.00} x bare inference; target >= 0.9)");
+
+        // Where the end-to-end time goes: the two halves measured apart, in the same process and machine.
+        var publishOnly = PublishOnly(cluster, Math.Min(replayFrames, 10_000), archive);
+        var graphOnly = GraphFromMemory(influx, model, options, 4_000, archive);
+        Console.WriteLine($"    of which: publisher alone (encode, lz4, embedded broker; nothing consuming) {publishOnly,6:0} frames/s");
+        Console.WriteLine($"    of which: stream alone (pre-encoded messages in memory -> decode -> model -> InfluxDB) {graphOnly,6:0} frames/s ({graphOnly / bare:0.00} x bare inference)");
         Console.WriteLine($"  RSS during the replay (MB, at each 10%):   {string.Join(" ", replay.Rss.Select(r => (r >> 20).ToString(System.Globalization.CultureInfo.InvariantCulture)))}");
 
         var liveFrames = (int)(liveSeconds * Sites.Length / 3.0);
@@ -170,6 +178,77 @@ internal static class StreamBenchmark
         {
             return (count / seconds, rss, [.. latencies]);
         }
+    }
+
+    /// <summary>The publishing half: frames to the embedded broker as fast as it takes them, with no consumer.</summary>
+    private static double PublishOnly(EmbeddedKafkaCluster cluster, int count, Func<int, AllSkyFrame> frame)
+    {
+        var kafka = new KafkaOptions { BootstrapServers = cluster.BootstrapServers, FramesTopic = "publish-only-" + Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        using var publisher = new FramePublisherScope(kafka);
+        publisher.Publisher.Publish(frame(count));
+        publisher.Publisher.FlushAsync().GetAwaiter().GetResult();
+        var watch = Stopwatch.StartNew();
+        for (var i = 0; i < count; i++)
+        {
+            publisher.Publisher.Publish(frame(i));
+        }
+
+        publisher.Publisher.FlushAsync().GetAwaiter().GetResult();
+        return count / watch.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>The consuming half: the Dataflow graph, the model and the InfluxDB sink fed from messages encoded beforehand.</summary>
+    private static double GraphFromMemory(InfluxServer influx, string model, PipelineOptions options, int count, Func<int, AllSkyFrame> frame)
+    {
+        var id = "graph" + Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        influx.Execute($"CREATE DATABASE {id}");
+        var messages = Enumerable.Range(0, count).Select(i => frame(i)).Select((f, i) => new InboundMessage(i % 4, i / 4, f.Site, FrameMessageCodec.Encode(f))).ToList();
+        using var classifier = new OnnxAuroraClassifier(new OnnxClassifierOptions { ModelPath = model });
+        var sink = new InfluxPredictionSink(new InfluxConnectionOptions { Url = influx.Url, Database = id });
+        using var metrics = new PipelineMetrics();
+        var pipeline = new StreamPipeline(new MemorySource(messages), new FrameMessageCodec(), classifier, sink, new NoDeadLetters(), options, metrics);
+        var watch = Stopwatch.StartNew();
+        pipeline.RunAsync(CancellationToken.None).GetAwaiter().GetResult();
+        var seconds = watch.Elapsed.TotalSeconds;
+        sink.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        if (metrics.Written != count)
+        {
+            Console.WriteLine($"  warning: {count - metrics.Written} frames not written in the in-memory run");
+        }
+
+        return count / seconds;
+    }
+
+    private sealed class MemorySource(IReadOnlyList<InboundMessage> messages) : IMessageSource
+    {
+        public async IAsyncEnumerable<InboundMessage> ReadAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+        {
+            foreach (var message in messages)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                yield return message;
+            }
+
+            await Task.CompletedTask.ConfigureAwait(false);
+        }
+
+        public void MarkProcessed(int partition, long nextOffset)
+        {
+        }
+
+        public IReadOnlyCollection<int> TakeRevokedPartitions() => [];
+
+        public Task CommitAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+
+    private sealed class NoDeadLetters : IDeadLetterSink
+    {
+        public Task SendAsync(IReadOnlyList<DeadLetter> letters, CancellationToken cancellationToken = default) =>
+            throw new InvalidOperationException($"unexpected dead letter: {letters[0].Reason}");
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 
     private sealed class FramePublisherScope(KafkaOptions options) : IDisposable

@@ -81,7 +81,8 @@ public sealed class FrameMessageCodec(FrameValidationOptions? validation = null)
             return null;
         }
 
-        var pixels = new ushort[decoded.Width * decoded.Height];
+        // Every element is overwritten by the copy, so the 128 KB array need not be zeroed first.
+        var pixels = GC.AllocateUninitializedArray<ushort>((int)(decoded.Width * decoded.Height));
         decoded.Pixels.Span.CopyTo(MemoryMarshal.AsBytes(pixels.AsSpan()));
         try
         {

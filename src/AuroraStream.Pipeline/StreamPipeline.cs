@@ -165,7 +165,8 @@ public sealed class StreamPipeline
     private Work Preprocess(Work work)
     {
         var frame = work.Frame!;
-        var pixels = new float[_preprocessor.OutputLength];
+        // Resize writes every element.
+        var pixels = GC.AllocateUninitializedArray<float>(_preprocessor.OutputLength);
         try
         {
             _preprocessor.Process(frame.Pixels.Span, frame.Width, frame.Height, pixels);
@@ -181,7 +182,8 @@ public sealed class StreamPipeline
     private Work[] Classify(Work[] batch)
     {
         var length = _preprocessor.OutputLength;
-        var input = new float[batch.Length * length];
+        // Every element is overwritten by the copies below.
+        var input = GC.AllocateUninitializedArray<float>(batch.Length * length);
         for (var i = 0; i < batch.Length; i++)
         {
             batch[i].Pixels!.CopyTo(input, i * length);

@@ -65,6 +65,8 @@ public sealed class FramePreprocessor
     private readonly PreprocessingParameters _parameters;
     private readonly int[] _histogram = new int[65536];
     private float[] _normalised = [];
+    private (int Start, int End)[] _diskRuns = [];
+    private int _diskWidth;
 
     /// <summary>Creates a preprocessor (not thread-safe: one per worker).</summary>
     public FramePreprocessor(PreprocessingParameters parameters)
@@ -129,7 +131,8 @@ public sealed class FramePreprocessor
 
     private void Normalise(ReadOnlySpan<ushort> pixels, Span<float> output)
     {
-        Array.Clear(_histogram);
+        // The histogram is all zeros between calls: only the bins between min and max are used, and
+        // only those are cleared afterwards (a frame's counts span a few thousand of the 65,536).
         ushort min = ushort.MaxValue, max = 0;
         foreach (var p in pixels)
         {
@@ -138,10 +141,14 @@ public sealed class FramePreprocessor
             max = Math.Max(max, p);
         }
 
-        var low = Percentile(_histogram, pixels.Length, _parameters.LowPercentile);
+        var low = Percentile(_histogram, pixels.Length, _parameters.LowPercentile, min);
 
         // Percentiles commute with the shift, so the high percentile of the shifted frame is this.
-        var scale = Percentile(_histogram, pixels.Length, _parameters.HighPercentile) - low;
+        var scale = Percentile(_histogram, pixels.Length, _parameters.HighPercentile, min) - low;
+        if (pixels.Length > 0)
+        {
+            Array.Clear(_histogram, min, max - min + 1);
+        }
         if (scale <= 0)
         {
             // Min-max fallback: a frame whose percentiles coincide (mostly one value).
@@ -165,11 +172,69 @@ public sealed class FramePreprocessor
     private void Mask(Span<float> image, int width, int height, ReadOnlySpan<float> elevation)
     {
         var fraction = _parameters.MaskRadiusFraction;
-        var cx = (width - 1) / 2.0;
-        var cy = (height - 1) / 2.0;
-        var radius = fraction * width / 2.0;
-        var radius2 = radius * radius;
         var cutoff = _parameters.MinElevationDegrees;
+        if (cutoff is not null && !elevation.IsEmpty)
+        {
+            MaskPerPixel(image, width, height, elevation, fraction, cutoff.Value);
+            return;
+        }
+
+        if (fraction <= 0)
+        {
+            return;
+        }
+
+        // The disk's part of each row is one run of pixels: zero what lies either side of it. The
+        // runs are worked out once per frame size with the same test as the per-pixel path.
+        if (_diskRuns.Length != height || _diskWidth != width)
+        {
+            _diskRuns = DiskRuns(width, height, fraction);
+            _diskWidth = width;
+        }
+
+        for (var y = 0; y < height; y++)
+        {
+            var (start, end) = _diskRuns[y];
+            var row = image.Slice(y * width, width);
+            row[..start].Clear();
+            row[end..].Clear();
+        }
+    }
+
+    private static (int Start, int End)[] DiskRuns(int width, int height, double fraction)
+    {
+        var (cx, cy, radius2) = Disk(width, height, fraction);
+        var runs = new (int Start, int End)[height];
+        for (var y = 0; y < height; y++)
+        {
+            var dy2 = (y - cy) * (y - cy);
+            var start = 0;
+            while (start < width && ((start - cx) * (start - cx)) + dy2 > radius2)
+            {
+                start++;
+            }
+
+            var end = start;
+            while (end < width && ((end - cx) * (end - cx)) + dy2 <= radius2)
+            {
+                end++;
+            }
+
+            runs[y] = (start, end);
+        }
+
+        return runs;
+    }
+
+    private static (double Cx, double Cy, double Radius2) Disk(int width, int height, double fraction)
+    {
+        var radius = fraction * width / 2.0;
+        return ((width - 1) / 2.0, (height - 1) / 2.0, radius * radius);
+    }
+
+    private static void MaskPerPixel(Span<float> image, int width, int height, ReadOnlySpan<float> elevation, double fraction, double cutoff)
+    {
+        var (cx, cy, radius2) = Disk(width, height, fraction);
         for (var y = 0; y < height; y++)
         {
             var dy2 = (y - cy) * (y - cy);
@@ -177,8 +242,7 @@ public sealed class FramePreprocessor
             {
                 var i = (y * width) + x;
                 var outside = fraction > 0 && ((x - cx) * (x - cx)) + dy2 > radius2;
-                var low = cutoff is { } c && !elevation.IsEmpty && !(elevation[i] >= c);
-                if (outside || low)
+                if (outside || !(elevation[i] >= cutoff))
                 {
                     image[i] = 0;
                 }
@@ -242,20 +306,21 @@ public sealed class FramePreprocessor
         }
     }
 
-    private static double Percentile(int[] histogram, int count, double percent)
+    private static double Percentile(int[] histogram, int count, double percent, int start = 0)
     {
         // Rank h = (n - 1) p / 100 between the sorted values at floor(h) and floor(h) + 1.
         var h = (count - 1) * percent / 100.0;
         var lo = (long)Math.Floor(h);
-        var loValue = ValueAtRank(histogram, lo);
-        var hiValue = lo + 1 < count ? ValueAtRank(histogram, lo + 1) : loValue;
+        var loValue = ValueAtRank(histogram, lo, start);
+        var hiValue = lo + 1 < count ? ValueAtRank(histogram, lo + 1, start) : loValue;
         return loValue + ((h - lo) * (hiValue - loValue));
     }
 
-    private static int ValueAtRank(int[] histogram, long rank)
+    /// <summary>The value at a rank; <paramref name="start"/> is a bin at or below the first non-empty one.</summary>
+    private static int ValueAtRank(int[] histogram, long rank, int start)
     {
         long seen = 0;
-        for (var v = 0; v < histogram.Length; v++)
+        for (var v = start; v < histogram.Length; v++)
         {
             seen += histogram[v];
             if (seen > rank)

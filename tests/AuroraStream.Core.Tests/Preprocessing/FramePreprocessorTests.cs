@@ -103,4 +103,32 @@ public sealed class FramePreprocessorTests
         var expected = sorted[lo] + ((h - lo) * (sorted[Math.Min(lo + 1, sorted.Length - 1)] - sorted[lo]));
         return (Math.Abs(FramePreprocessor.Percentile(pixels, p) - expected) < 1e-9).ToProperty();
     }
+
+    [Property(MaxTest = 100)]
+    public Property Process_OneInstanceOverManyFramesAndSizes_SameAsAFreshInstanceWithThePerPixelMask(int seed)
+    {
+        // The preprocessor keeps its histogram and disk runs between frames; reuse must not change a result,
+        // and the disk's row runs must mask exactly what the per-pixel test does.
+        var random = new Random(seed);
+        var parameters = new PreprocessingParameters { OutputSize = 16, MaskRadiusFraction = 0.5 + random.NextDouble() };
+        var reused = new FramePreprocessor(parameters);
+        for (var n = 0; n < 4; n++)
+        {
+            var size = 16 * (1 + random.Next(3)) + (random.Next(2) * 5);
+            var floor = random.Next(60000);
+            var pixels = Enumerable.Range(0, size * size).Select(_ => (ushort)(floor + random.Next(65536 - floor))).ToArray();
+            var expected = new float[16 * 16];
+            var actual = new float[16 * 16];
+            // The reference: the per-pixel mask path (an elevation map that masks nothing beyond the disk).
+            var elevation = Enumerable.Repeat(90f, size * size).ToArray();
+            new FramePreprocessor(parameters with { MinElevationDegrees = 1 }).Process(pixels, size, size, expected, elevation);
+            reused.Process(pixels, size, size, actual);
+            if (!expected.AsSpan().SequenceEqual(actual))
+            {
+                return false.ToProperty();
+            }
+        }
+
+        return true.ToProperty();
+    }
 }
