@@ -131,7 +131,7 @@ public sealed class InfluxMetricsExporter : IAsyncDisposable
                 Interlocked.Increment(ref _points);
             }
         }
-        catch (Exception e) when (e is HttpRequestException or IOException or TimeoutException or Polly.Timeout.TimeoutRejectedException)
+        catch (Exception e) when (e is InfluxException or HttpRequestException or IOException or TimeoutException or Polly.Timeout.TimeoutRejectedException)
         {
             _onError?.Invoke($"metrics point not written: {e.Message}");
         }

@@ -82,6 +82,35 @@ public sealed class InfluxMetricsExporterTests
     }
 
     [Fact]
+    public async Task Exporter_InfluxDbAnswering503_ReportsAndTheNextPointCarriesTheTotalsOn()
+    {
+        var meterName = "Test.Exporter." + Guid.NewGuid().ToString("N");
+        using var meter = new Meter(meterName);
+        var written = meter.CreateCounter<long>("aurorastream.pipeline.frames.written");
+        var handler = new Answering();
+        var errors = new List<string>();
+        var exporter = new InfluxMetricsExporter(
+            new InfluxConnectionOptions { Url = new Uri("http://127.0.0.1:1/"), Database = "metrics" },
+            new InfluxMetricsExporterOptions { Interval = TimeSpan.FromHours(1), Meters = [meterName] },
+            onError: errors.Add,
+            handler: handler);
+        await using (exporter)
+        {
+            written.Add(4);
+            handler.Status = System.Net.HttpStatusCode.ServiceUnavailable;
+            await exporter.FlushAsync();
+            Assert.Equal(0, exporter.PointsWritten);
+            Assert.Contains(errors, e => e.Contains("HTTP 503", StringComparison.Ordinal));
+
+            written.Add(1);
+            handler.Status = System.Net.HttpStatusCode.NoContent;
+            await exporter.FlushAsync();
+            Assert.Equal(1, exporter.PointsWritten);
+            Assert.Contains("frames_written=5i ", handler.LastBody, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task Exporter_FieldNames_DropTheFirstMatchingPrefixAndUseUnderscores()
     {
         var exporter = new InfluxMetricsExporter(
@@ -101,5 +130,18 @@ public sealed class InfluxMetricsExporterTests
         var connection = new InfluxConnectionOptions { Url = new Uri("http://127.0.0.1:1/"), Database = "metrics" };
         Assert.Contains("Interval", Assert.Throws<ArgumentOutOfRangeException>(() => new InfluxMetricsExporter(connection, new InfluxMetricsExporterOptions { Interval = TimeSpan.Zero, Meters = ["m"] })).Message, StringComparison.Ordinal);
         Assert.Contains("Meters", Assert.Throws<ArgumentException>(() => new InfluxMetricsExporter(connection, new InfluxMetricsExporterOptions())).Message, StringComparison.Ordinal);
+    }
+
+    private sealed class Answering : HttpMessageHandler
+    {
+        public System.Net.HttpStatusCode Status { get; set; } = System.Net.HttpStatusCode.NoContent;
+
+        public string LastBody { get; private set; } = string.Empty;
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            LastBody = await request.Content!.ReadAsStringAsync(cancellationToken);
+            return new HttpResponseMessage(Status) { Content = new StringContent("{\"error\":\"overloaded\"}") };
+        }
     }
 }
