@@ -1,4 +1,3 @@
-using System.Globalization;
 using AuroraStream.Core;
 using AuroraStream.Formats.Detection;
 using AuroraStream.Influx;
@@ -165,6 +164,4 @@ public sealed class PipelineFilledInflux : IAsyncLifetime
             await Task.Delay(100);
         }
     }
-
-    internal static string Hour(int hour) => hour.ToString("00", CultureInfo.InvariantCulture);
 }
