@@ -89,7 +89,7 @@ public sealed class InfluxMetricsExporter : IAsyncDisposable
             if (_options.Meters.Contains(instrument.Meter.Name, StringComparer.Ordinal))
             {
                 var field = FieldName(instrument.Name);
-                if (instrument is Counter<long> or Counter<int> or UpDownCounter<long> or UpDownCounter<int>)
+                if (IsIntegerSum(instrument))
                 {
                     // A counter is a field from the start (zero), so "no dead letters" is a zero, not a missing series.
                     lock (_lock)
@@ -178,7 +178,7 @@ public sealed class InfluxMetricsExporter : IAsyncDisposable
         {
             switch (instrument)
             {
-                case Counter<long> or Counter<int> or UpDownCounter<long> or UpDownCounter<int>:
+                case var _ when IsIntegerSum(instrument):
                     _counters[field] = _counters.GetValueOrDefault(field) + (long)value;
                     break;
                 case Counter<double> or UpDownCounter<double>:
@@ -198,6 +198,9 @@ public sealed class InfluxMetricsExporter : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>Counters written as integer running totals.</summary>
+    private static bool IsIntegerSum(Instrument instrument) => instrument is Counter<long> or Counter<int> or UpDownCounter<long> or UpDownCounter<int>;
 
     private string? Snapshot()
     {

@@ -15,6 +15,8 @@ public sealed class GrafanaDashboardTests(PipelineFilledInflux filled) : IClassF
 {
     private const int PanelWidthPoints = 1000;
     private static readonly string Grafana = Path.Combine(RepoPaths.Root, "grafana");
+    private static readonly string DatasourceYaml = File.ReadAllText(Path.Combine(Grafana, "provisioning", "datasources", "aurorastream.yaml"));
+    private static readonly string DatasourceTimeInterval = Regex.Match(DatasourceYaml, @"^\s+timeInterval:\s*(\S+)\s*$", RegexOptions.Multiline).Groups[1].Value;
     private static readonly HashSet<string> Labels = ["arc", "diffuse", "discrete", "cloudy", "moon", "clear"];
 
     public static TheoryData<string, string> Cases => new()
@@ -31,7 +33,7 @@ public sealed class GrafanaDashboardTests(PipelineFilledInflux filled) : IClassF
     {
         var files = Directory.GetFiles(Path.Combine(Grafana, "dashboards"), "*.json").Select(Path.GetFileName).Order().ToList();
         Assert.Equal(["live-sky.json", "occurrence.json", "pipeline-health.json"], files);
-        var uid = Regex.Match(File.ReadAllText(Path.Combine(Grafana, "provisioning", "datasources", "aurorastream.yaml")), @"^\s+uid:\s*(\S+)\s*$", RegexOptions.Multiline).Groups[1].Value;
+        var uid = Regex.Match(DatasourceYaml, @"^\s+uid:\s*(\S+)\s*$", RegexOptions.Multiline).Groups[1].Value;
         Assert.Equal("aurorastream-influxdb", uid);
         foreach (var file in files)
         {
@@ -77,7 +79,7 @@ public sealed class GrafanaDashboardTests(PipelineFilledInflux filled) : IClassF
         foreach (var panel in dashboard.Panels())
         {
             var title = GrafanaDashboard.Text(panel, "title")!;
-            var interval = GrafanaTemplating.Interval(range, panel.TryGetProperty("maxDataPoints", out var m) ? m.GetInt32() : PanelWidthPoints, GrafanaDashboard.Text(panel, "interval") ?? DatasourceTimeInterval());
+            var interval = GrafanaTemplating.Interval(range, panel.TryGetProperty("maxDataPoints", out var m) ? m.GetInt32() : PanelWidthPoints, GrafanaDashboard.Text(panel, "interval") ?? DatasourceTimeInterval);
 
             // A repeated panel is one panel per selected value, with the variable scoped to that value.
             var repeat = GrafanaDashboard.Text(panel, "repeat");
@@ -133,9 +135,6 @@ public sealed class GrafanaDashboardTests(PipelineFilledInflux filled) : IClassF
 
         Assert.True(checkedQueries >= 5, $"{file}: only {checkedQueries} queries");
     }
-
-    private static string DatasourceTimeInterval() =>
-        Regex.Match(File.ReadAllText(Path.Combine(Grafana, "provisioning", "datasources", "aurorastream.yaml")), @"^\s+timeInterval:\s*(\S+)\s*$", RegexOptions.Multiline).Groups[1].Value;
 
     private static async Task<List<InfluxSeries>> RunAsync(InfluxQueryClient client, string query, string what)
     {
