@@ -1,3 +1,6 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+
 namespace AuroraStream.Core.Preprocessing;
 
 /// <summary>
@@ -64,6 +67,7 @@ public sealed class FramePreprocessor
 {
     private readonly PreprocessingParameters _parameters;
     private readonly int[] _histogram = new int[65536];
+    private readonly float[] _lookup = new float[65536];
     private float[] _normalised = [];
     private (int Start, int End)[] _diskRuns = [];
     private int _diskWidth;
@@ -107,14 +111,34 @@ public sealed class FramePreprocessor
             throw new ArgumentException($"Elevation map has {elevation.Length} values for {pixels.Length} pixels.", nameof(elevation));
         }
 
+        if (!Normalisation(pixels, out var min, out var lookup))
+        {
+            // A constant frame (nothing to scale by) becomes zeros.
+            destination.Clear();
+            return;
+        }
+
+        var size = _parameters.OutputSize;
+        if (elevation.IsEmpty && width % size == 0 && height % size == 0 && (width != size || height != size))
+        {
+            // The usual case (a whole-factor shrink, the disk mask only): one pass from the counts to the
+            // output, with the same sums in the same order as the separate steps below.
+            BoxFromCounts(pixels, width, height, min, lookup, DiskRunsFor(width, height), destination, size);
+            return;
+        }
+
         if (_normalised.Length != pixels.Length)
         {
             _normalised = new float[pixels.Length];
         }
 
-        Normalise(pixels, _normalised);
+        for (var i = 0; i < pixels.Length; i++)
+        {
+            _normalised[i] = lookup[pixels[i] - min];
+        }
+
         Mask(_normalised, width, height, elevation);
-        Resize(_normalised, width, height, destination, _parameters.OutputSize);
+        Resize(_normalised, width, height, destination, size);
     }
 
     /// <summary>Percentile of counts (numpy's linear method), exact.</summary>
@@ -129,26 +153,25 @@ public sealed class FramePreprocessor
         return Percentile(histogram, pixels.Length, percent);
     }
 
-    private void Normalise(ReadOnlySpan<ushort> pixels, Span<float> output)
+    /// <summary>
+    /// The scaling as a table over the frame's count range: <paramref name="lookup"/>[c - min] is
+    /// the normalised value of count c. False when the frame is constant (every value would be 0).
+    /// </summary>
+    private bool Normalisation(ReadOnlySpan<ushort> pixels, out int min, out ReadOnlySpan<float> lookup)
     {
         // The histogram is all zeros between calls: only the bins between min and max are used, and
         // only those are cleared afterwards (a frame's counts span a few thousand of the 65,536).
-        ushort min = ushort.MaxValue, max = 0;
+        min = MinMax(pixels, out var max);
         foreach (var p in pixels)
         {
             _histogram[p]++;
-            min = Math.Min(min, p);
-            max = Math.Max(max, p);
         }
 
         var low = Percentile(_histogram, pixels.Length, _parameters.LowPercentile, min);
 
         // Percentiles commute with the shift, so the high percentile of the shifted frame is this.
         var scale = Percentile(_histogram, pixels.Length, _parameters.HighPercentile, min) - low;
-        if (pixels.Length > 0)
-        {
-            Array.Clear(_histogram, min, max - min + 1);
-        }
+        Array.Clear(_histogram, min, max - min + 1);
         if (scale <= 0)
         {
             // Min-max fallback: a frame whose percentiles coincide (mostly one value).
@@ -158,15 +181,120 @@ public sealed class FramePreprocessor
 
         if (scale <= 0)
         {
-            output.Clear();
-            return;
+            lookup = default;
+            return false;
         }
 
+        // Every count maps through the same expression, so a table of the range in use gives each
+        // pixel exactly the value computing it per pixel would. Counts at or below the low
+        // percentile clip to 0 and counts a whole count or more above the high one clip to 1, so
+        // only the counts between are computed (frames often span 0..65535 with saturated pixels).
         var inverse = 1.0 / scale;
-        for (var i = 0; i < pixels.Length; i++)
+        var table = _lookup.AsSpan(0, max - min + 1);
+        var first = Math.Clamp((int)Math.Floor(low) - min, 0, table.Length);
+        var last = Math.Clamp((int)Math.Ceiling(low + scale) + 1 - min, first, table.Length);
+        table[..first].Clear();
+        for (var c = first; c < last; c++)
         {
-            output[i] = (float)Math.Clamp((pixels[i] - low) * inverse, 0, 1);
+            table[c] = (float)Math.Clamp((c + min - low) * inverse, 0, 1);
         }
+
+        table[last..].Fill(1f);
+
+        lookup = table;
+        return true;
+    }
+
+    private static int MinMax(ReadOnlySpan<ushort> pixels, out int max)
+    {
+        var i = 0;
+        ushort lo = ushort.MaxValue, hi = 0;
+        if (Vector.IsHardwareAccelerated && pixels.Length >= Vector<ushort>.Count)
+        {
+            var vlo = new Vector<ushort>(ushort.MaxValue);
+            var vhi = Vector<ushort>.Zero;
+            var vectors = MemoryMarshal.Cast<ushort, Vector<ushort>>(pixels);
+            foreach (var v in vectors)
+            {
+                vlo = Vector.Min(vlo, v);
+                vhi = Vector.Max(vhi, v);
+            }
+
+            for (var k = 0; k < Vector<ushort>.Count; k++)
+            {
+                lo = Math.Min(lo, vlo[k]);
+                hi = Math.Max(hi, vhi[k]);
+            }
+
+            i = vectors.Length * Vector<ushort>.Count;
+        }
+
+        for (; i < pixels.Length; i++)
+        {
+            lo = Math.Min(lo, pixels[i]);
+            hi = Math.Max(hi, pixels[i]);
+        }
+
+        max = hi;
+        return lo;
+    }
+
+    /// <summary>
+    /// Normalise, disk mask and box average in one pass: each output value is the sum of its block's
+    /// normalised values, row by row and left to right within a row (masked ones are zeros, which
+    /// leave a sum unchanged, so they are skipped), times the block's inverse area, as in <see cref="Resize"/>.
+    /// </summary>
+    private static void BoxFromCounts(ReadOnlySpan<ushort> pixels, int width, int height, int min, ReadOnlySpan<float> lookup, ReadOnlySpan<(int Start, int End)> runs, Span<float> destination, int size)
+    {
+        var fx = width / size;
+        var fy = height / size;
+        var norm = 1f / (fx * fy);
+        for (var y = 0; y < size; y++)
+        {
+            var sums = destination.Slice(y * size, size);
+            sums.Clear();
+            for (var j = 0; j < fy; j++)
+            {
+                var r = (y * fy) + j;
+                var row = pixels.Slice(r * width, width);
+                var (start, end) = runs.IsEmpty ? (0, width) : runs[r];
+                for (var x = start / fx; x * fx < end; x++)
+                {
+                    var sum = sums[x];
+                    var from = Math.Max(x * fx, start);
+                    var to = Math.Min((x + 1) * fx, end);
+                    for (var i = from; i < to; i++)
+                    {
+                        sum += lookup[row[i] - min];
+                    }
+
+                    sums[x] = sum;
+                }
+            }
+
+            for (var x = 0; x < size; x++)
+            {
+                sums[x] *= norm;
+            }
+        }
+    }
+
+    /// <summary>The disk's run in each row for this frame size (empty when the mask is off).</summary>
+    private ReadOnlySpan<(int Start, int End)> DiskRunsFor(int width, int height)
+    {
+        if (_parameters.MaskRadiusFraction <= 0)
+        {
+            return default;
+        }
+
+        // The runs are worked out once per frame size with the same test as the per-pixel path.
+        if (_diskRuns.Length != height || _diskWidth != width)
+        {
+            _diskRuns = DiskRuns(width, height, _parameters.MaskRadiusFraction);
+            _diskWidth = width;
+        }
+
+        return _diskRuns;
     }
 
     private void Mask(Span<float> image, int width, int height, ReadOnlySpan<float> elevation)
@@ -184,17 +312,11 @@ public sealed class FramePreprocessor
             return;
         }
 
-        // The disk's part of each row is one run of pixels: zero what lies either side of it. The
-        // runs are worked out once per frame size with the same test as the per-pixel path.
-        if (_diskRuns.Length != height || _diskWidth != width)
-        {
-            _diskRuns = DiskRuns(width, height, fraction);
-            _diskWidth = width;
-        }
-
+        // The disk's part of each row is one run of pixels: zero what lies either side of it.
+        var runs = DiskRunsFor(width, height);
         for (var y = 0; y < height; y++)
         {
-            var (start, end) = _diskRuns[y];
+            var (start, end) = runs[y];
             var row = image.Slice(y * width, width);
             row[..start].Clear();
             row[end..].Clear();

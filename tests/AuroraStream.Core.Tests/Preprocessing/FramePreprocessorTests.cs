@@ -104,6 +104,34 @@ public sealed class FramePreprocessorTests
         return (Math.Abs(FramePreprocessor.Percentile(pixels, p) - expected) < 1e-9).ToProperty();
     }
 
+    [Property(MaxTest = 200)]
+    public Property Process_EveryPixel_IsTheScalingFormulaExactly(int seed)
+    {
+        // The scaling is applied through a table over the frame's count range, with the counts beyond
+        // the percentiles filled as 0 and 1: each value must still be the formula's, bit for bit,
+        // including saturated pixels and percentiles that fall between two counts.
+        var random = new Random(seed);
+        var floor = random.Next(60000);
+        var spread = 1 + random.Next(65536 - floor);
+        var pixels = Enumerable.Range(0, 24 * 24).Select(_ => random.Next(10) == 0 ? ushort.MaxValue : (ushort)(floor + random.Next(spread))).ToArray();
+        var low = random.NextDouble() * 20;
+        var parameters = new PreprocessingParameters { OutputSize = 24, MaskRadiusFraction = 0, LowPercentile = low, HighPercentile = low + 1 + (random.NextDouble() * (99 - low)) };
+        var output = new float[24 * 24];
+
+        new FramePreprocessor(parameters).Process(pixels, 24, 24, output);
+
+        var p1 = FramePreprocessor.Percentile(pixels, parameters.LowPercentile);
+        var scale = FramePreprocessor.Percentile(pixels, parameters.HighPercentile) - p1;
+        if (scale <= 0)
+        {
+            p1 = pixels.Min();
+            scale = pixels.Max() - p1;
+        }
+
+        var expected = pixels.Select(p => scale > 0 ? (float)Math.Clamp((p - p1) * (1.0 / scale), 0, 1) : 0f).ToArray();
+        return expected.AsSpan().SequenceEqual(output).Label($"low {p1}, scale {scale}");
+    }
+
     [Property(MaxTest = 100)]
     public Property Process_OneInstanceOverManyFramesAndSizes_SameAsAFreshInstanceWithThePerPixelMask(int seed)
     {
