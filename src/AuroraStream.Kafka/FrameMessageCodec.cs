@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.InteropServices;
 using AuroraStream.Core;
 using AuroraStream.Core.Stream;
@@ -22,13 +23,45 @@ public sealed class FrameValidationOptions
     public string ImagerPrefix { get; init; } = "themis";
 }
 
-/// <summary>Encodes frames as <see cref="FrameMessage"/> (schema version 1) and decodes and checks them.</summary>
-public sealed class FrameMessageCodec(FrameValidationOptions? validation = null) : IFrameDecoder
+/// <summary>
+/// Encodes frames as <see cref="FrameMessage"/> (schema version 1) and decodes and checks them.
+/// Decoded pixels live in buffers from the codec's own pool: a frame handed back with
+/// <see cref="Release"/> lends its buffer to a later frame, so a stream of 128 KB frames does not
+/// churn the garbage collector; a frame never released simply keeps its buffer.
+/// </summary>
+public sealed class FrameMessageCodec : IFrameDecoder
 {
     /// <summary>The schema version written and the newest read.</summary>
     public const uint SchemaVersion = 1;
 
-    private readonly FrameValidationOptions _validation = validation ?? new FrameValidationOptions();
+    /// <summary>Buffers the pool keeps (128 KB each for THEMIS frames); more in use are allocated and dropped.</summary>
+    private const int PooledBuffers = 256;
+
+    private readonly FrameValidationOptions _validation;
+    private readonly ArrayPool<ushort> _pixels;
+    private readonly int _frameLength;
+    private readonly int _bufferLength;
+
+    /// <summary>Creates a codec accepting frames as <paramref name="validation"/> says (default: THEMIS ASI 256x256).</summary>
+    public FrameMessageCodec(FrameValidationOptions? validation = null)
+    {
+        _validation = validation ?? new FrameValidationOptions();
+        foreach (var (name, value) in new[] { ("Width", _validation.Width), ("Height", _validation.Height) })
+        {
+            if (value is < 1 or > AllSkyFrame.MaxDimension)
+            {
+                throw new ArgumentOutOfRangeException(nameof(validation), value, $"FrameValidationOptions.{name} must be within 1..{AllSkyFrame.MaxDimension} pixels.");
+            }
+        }
+
+        _frameLength = _validation.Width * _validation.Height;
+        _pixels = ArrayPool<ushort>.Create(_frameLength, PooledBuffers);
+
+        // The pool hands out buffers of one length (the next power of two): only those go back to it.
+        var probe = _pixels.Rent(_frameLength);
+        _bufferLength = probe.Length;
+        _pixels.Return(probe);
+    }
 
     /// <summary>Serialises a frame.</summary>
     public static byte[] Encode(AllSkyFrame frame)
@@ -81,9 +114,10 @@ public sealed class FrameMessageCodec(FrameValidationOptions? validation = null)
             return null;
         }
 
-        // Every element is overwritten by the copy, so the 128 KB array need not be zeroed first.
-        var pixels = GC.AllocateUninitializedArray<ushort>((int)(decoded.Width * decoded.Height));
-        decoded.Pixels.Span.CopyTo(MemoryMarshal.AsBytes(pixels.AsSpan()));
+        // Check has made the size the validated one; the copy overwrites every element used.
+        var buffer = _pixels.Rent(_frameLength);
+        var pixels = buffer.AsMemory(0, _frameLength);
+        decoded.Pixels.Span.CopyTo(MemoryMarshal.AsBytes(pixels.Span));
         try
         {
             return new AllSkyFrame(
@@ -98,8 +132,19 @@ public sealed class FrameMessageCodec(FrameValidationOptions? validation = null)
         }
         catch (ArgumentException e)
         {
+            _pixels.Return(buffer);
             reason = $"invalid frame: {e.Message}";
             return null;
+        }
+    }
+
+    /// <inheritdoc />
+    public void Release(AllSkyFrame frame)
+    {
+        ArgumentNullException.ThrowIfNull(frame);
+        if (MemoryMarshal.TryGetArray(frame.Pixels, out var segment) && segment is { Array: { } array, Offset: 0 } && segment.Count == _frameLength && array.Length == _bufferLength)
+        {
+            _pixels.Return(array);
         }
     }
 

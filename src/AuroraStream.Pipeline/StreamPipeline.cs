@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Threading.Tasks.Dataflow;
 using AuroraStream.Core;
@@ -26,7 +28,9 @@ public sealed class StreamPipeline
     private readonly TimeProvider _time;
     private readonly OffsetTracker _offsets = new();
     private readonly AuroraEventDetector _events;
-    private readonly FramePreprocessor _preprocessor;
+    private readonly PreprocessingParameters _parameters;
+    private readonly ConcurrentBag<FramePreprocessor> _preprocessors = [];
+    private readonly ArrayPool<float> _preprocessed;
 
     /// <summary>Wires the graph to its ports.</summary>
     public StreamPipeline(IMessageSource source, IFrameDecoder decoder, IAuroraClassifier classifier, IPredictionSink sink, IDeadLetterSink deadLetters, PipelineOptions options, PipelineMetrics metrics, TimeProvider? timeProvider = null)
@@ -42,9 +46,14 @@ public sealed class StreamPipeline
         Metrics = metrics ?? throw new ArgumentNullException(nameof(metrics));
         _time = timeProvider ?? TimeProvider.System;
         _events = new AuroraEventDetector(options.Events);
-        _preprocessor = new FramePreprocessor(classifier.Card.Preprocessing);
+        _parameters = classifier.Card.Preprocessing;
+        _preprocessors.Add(new FramePreprocessor(_parameters));
+        // Preprocessed frames in flight come from (and go back to) this pool, sized to what the graph holds.
+        _preprocessed = ArrayPool<float>.Create(OutputLength, options.InFlightLimit);
         Metrics.ObserveInFlight(() => InFlight);
     }
+
+    private int OutputLength => _parameters.OutputSize * _parameters.OutputSize;
 
     /// <summary>Counts and per-site tallies.</summary>
     public PipelineMetrics Metrics { get; }
@@ -165,15 +174,30 @@ public sealed class StreamPipeline
     private Work Preprocess(Work work)
     {
         var frame = work.Frame!;
-        // Resize writes every element.
-        var pixels = GC.AllocateUninitializedArray<float>(_preprocessor.OutputLength);
+        var length = OutputLength;
+        var pixels = _preprocessed.Rent(length);
+        // This block runs in parallel and a preprocessor keeps per-frame scratch state: each call takes
+        // one of its own from the pool (one per concurrent call, reused).
+        if (!_preprocessors.TryTake(out var preprocessor))
+        {
+            preprocessor = new FramePreprocessor(_parameters);
+        }
+
         try
         {
-            _preprocessor.Process(frame.Pixels.Span, frame.Width, frame.Height, pixels);
+            preprocessor.Process(frame.Pixels.Span, frame.Width, frame.Height, pixels.AsSpan(0, length));
         }
         catch (ArgumentException e)
         {
+            _preprocessed.Return(pixels);
             return work with { Letter = new DeadLetter(work.Message, "preprocess", $"{frame.Site} {frame.CaptureTime:O}: {e.Message}") };
+        }
+        finally
+        {
+            _preprocessors.Add(preprocessor);
+
+            // From here on only the frame's metadata is read: its pixel buffer goes back to the decoder.
+            _decoder.Release(frame);
         }
 
         return work with { Pixels = pixels };
@@ -181,16 +205,26 @@ public sealed class StreamPipeline
 
     private Work[] Classify(Work[] batch)
     {
-        var length = _preprocessor.OutputLength;
-        // Every element is overwritten by the copies below.
-        var input = GC.AllocateUninitializedArray<float>(batch.Length * length);
-        for (var i = 0; i < batch.Length; i++)
+        var length = OutputLength;
+        var input = ArrayPool<float>.Shared.Rent(batch.Length * length);
+        IReadOnlyList<FramePrediction> predictions;
+        var watch = Stopwatch.StartNew();
+        try
         {
-            batch[i].Pixels!.CopyTo(input, i * length);
+            for (var i = 0; i < batch.Length; i++)
+            {
+                batch[i].Pixels.AsSpan(0, length).CopyTo(input.AsSpan(i * length));
+                _preprocessed.Return(batch[i].Pixels!);
+            }
+
+            watch.Restart();
+            predictions = _classifier.Classify(input.AsSpan(0, batch.Length * length), batch.Length);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(input);
         }
 
-        var watch = Stopwatch.StartNew();
-        var predictions = _classifier.Classify(input, batch.Length);
         Metrics.OnClassified(batch.Length, watch.Elapsed.TotalMilliseconds);
         var result = new Work[batch.Length];
         for (var i = 0; i < batch.Length; i++)

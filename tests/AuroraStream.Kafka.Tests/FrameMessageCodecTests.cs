@@ -70,6 +70,32 @@ public sealed class FrameMessageCodecTests
         Assert.NotNull(reason);
     }
 
+    [Fact]
+    public void Decode_AfterARelease_ReusesThatBufferForTheNextFrameAndKeepsUnreleasedFramesIntact()
+    {
+        var codec = new FrameMessageCodec();
+        var (a, b, c) = (Frame("gill", "themis19", 256, index: 1), Frame("gill", "themis19", 256, index: 2), Frame("gill", "themis19", 256, index: 3));
+
+        var first = codec.Decode(Message(FrameMessageCodec.Encode(a)), out _)!;
+        var kept = codec.Decode(Message(FrameMessageCodec.Encode(b)), out _)!;
+        codec.Release(first);
+        var next = codec.Decode(Message(FrameMessageCodec.Encode(c)), out _)!;
+
+        Assert.True(System.Runtime.InteropServices.MemoryMarshal.TryGetArray(first.Pixels, out var released));
+        Assert.True(System.Runtime.InteropServices.MemoryMarshal.TryGetArray(next.Pixels, out var reused));
+        Assert.Same(released.Array, reused.Array);
+        Assert.True(c.Pixels.Span.SequenceEqual(next.Pixels.Span));
+        Assert.True(b.Pixels.Span.SequenceEqual(kept.Pixels.Span));
+    }
+
+    [Fact]
+    public void Constructor_ImpossibleFrameSize_IsNamed()
+    {
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => new FrameMessageCodec(new FrameValidationOptions { Width = 0 }));
+
+        Assert.Contains("FrameValidationOptions.Width", e.Message, StringComparison.Ordinal);
+    }
+
     internal static AllSkyFrame Frame(string site, string imager, int size, double? exposure = null, int index = 0)
     {
         var drawn = new SyntheticSky(new SyntheticSkyOptions { Seed = 4, Site = site }).Draw(index).Frame;

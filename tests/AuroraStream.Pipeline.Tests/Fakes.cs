@@ -107,6 +107,48 @@ internal sealed class FixedClassifier : IAuroraClassifier
     }
 }
 
+/// <summary>
+/// Predicts a fingerprint of each frame's input (its mean, mean square and the values at three
+/// pixels) instead of a label, so a test can tell which input each frame was classified on.
+/// </summary>
+internal sealed class FingerprintClassifier : IAuroraClassifier
+{
+    public ModelCard Card { get; } = new FixedClassifier().Card with
+    {
+        Name = "fingerprint",
+        Input = new ModelInputSpec("frames", [-1, 1, 32, 32], "float32", "probabilities", "representation"),
+        Preprocessing = new PreprocessingParameters { OutputSize = 32 },
+    };
+
+    public static float[] Fingerprint(ReadOnlySpan<float> input)
+    {
+        double sum = 0, squares = 0;
+        foreach (var v in input)
+        {
+            sum += v;
+            squares += v * v;
+        }
+
+        return [(float)(sum / input.Length), (float)(squares / input.Length), input[input.Length / 2], input[(input.Length / 3) + 5], input[(2 * input.Length / 3) + 7], 0f];
+    }
+
+    public IReadOnlyList<FramePrediction> Classify(ReadOnlySpan<float> frames, int count)
+    {
+        var length = frames.Length / count;
+        var result = new FramePrediction[count];
+        for (var i = 0; i < count; i++)
+        {
+            result[i] = new FramePrediction(Fingerprint(frames.Slice(i * length, length)));
+        }
+
+        return result;
+    }
+
+    public void Dispose()
+    {
+    }
+}
+
 /// <summary>Records writes; can hold writes back (a slow destination) or refuse them (HTTP 4xx).</summary>
 internal sealed class RecordingSink : IPredictionSink
 {

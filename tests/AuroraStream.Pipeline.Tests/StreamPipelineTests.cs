@@ -70,6 +70,39 @@ public sealed class StreamPipelineTests
     }
 
     [Fact]
+    public async Task Run_ManyFramesPreprocessedInParallel_EachFrameIsClassifiedOnItsOwnPixels()
+    {
+        // Preprocessing runs on several threads with scratch state per preprocessor, and decoded pixel
+        // buffers are reused once a frame is preprocessed: a shared preprocessor or a buffer released
+        // early would hand the model another frame's (or a mixed) input. The classifier echoes a
+        // fingerprint of its input, which must equal that of the frame preprocessed on its own.
+        var sky = new Synthetic.SyntheticSky(new Synthetic.SyntheticSkyOptions { Seed = 12 });
+        var frames = Enumerable.Range(0, 240).Select(i => sky.Draw(i).Frame).ToList();
+        var messages = frames.Select((f, i) => new InboundMessage(i % 3, i / 3, f.Site, Kafka.FrameMessageCodec.Encode(f))).ToList();
+        var classifier = new FingerprintClassifier();
+        var sink = new RecordingSink();
+        var pipeline = new StreamPipeline(new ListSource(messages), new Kafka.FrameMessageCodec(), classifier, sink, new RecordingDeadLetters(), new PipelineOptions { Parallelism = 4, BatchSize = 8, StageCapacity = 16 }, new PipelineMetrics());
+        using var stop = new CancellationTokenSource();
+        var run = pipeline.RunAsync(stop.Token);
+
+        await Until(() => pipeline.Metrics.Written == frames.Count, run);
+        await stop.CancelAsync();
+        await run;
+
+        var alone = new Core.Preprocessing.FramePreprocessor(classifier.Card.Preprocessing);
+        var input = new float[alone.OutputLength];
+        var written = sink.Frames.ToDictionary(f => f.Origin.Index);
+        Assert.Equal(frames.Count, written.Count);
+        foreach (var frame in frames)
+        {
+            alone.Process(frame.Pixels.Span, frame.Width, frame.Height, input);
+            var expected = FingerprintClassifier.Fingerprint(input);
+            var actual = written[frame.Origin.Index].Prediction.Probabilities;
+            Assert.True(expected.AsSpan().SequenceEqual(actual.ToArray()), $"frame {frame.Origin.Index}: fingerprint {string.Join(", ", actual)}, alone {string.Join(", ", expected)}");
+        }
+    }
+
+    [Fact]
     public async Task Run_SinkRefusesTheData_FramesAreDeadLetteredWithTheServersMessageAndTheStreamGoesOn()
     {
         var messages = Enumerable.Range(0, 10).Select(i => TextDecoder.Message(0, i, "gill", i)).ToList();

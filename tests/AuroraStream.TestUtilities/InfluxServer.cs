@@ -66,6 +66,22 @@ public sealed class InfluxServer : IDisposable
     /// <summary>Whether the server process is running.</summary>
     public bool IsRunning => _process is { HasExited: false };
 
+    /// <summary>CPU time the running server has used so far (zero when it is not running).</summary>
+    public TimeSpan ProcessorTime
+    {
+        get
+        {
+            var process = _process;
+            if (process is not { HasExited: false })
+            {
+                return TimeSpan.Zero;
+            }
+
+            process.Refresh();
+            return process.TotalProcessorTime;
+        }
+    }
+
     /// <summary>(Re)starts the server on the same port and data, waiting (up to 30 s) until <c>/ping</c> answers.</summary>
     public void Start()
     {

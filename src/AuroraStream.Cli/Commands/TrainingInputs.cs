@@ -89,13 +89,20 @@ internal static class TrainingInputs
     {
         var sky = new SyntheticSky(new SyntheticSkyOptions { Seed = seed });
         var result = new (PreparedFrame, AuroraClass)[count];
-        Parallel.For(0, count, i =>
-        {
-            var drawn = sky.Draw(i);
-            var pixels = new float[preprocessor.OutputLength];
-            preprocessor.Process(drawn.Frame.Pixels.Span, drawn.Frame.Width, drawn.Frame.Height, pixels);
-            result[i] = (new PreparedFrame(drawn.Frame.Site, drawn.Frame.CaptureTime, $"synthetic(seed {seed})", i, pixels), drawn.Class);
-        });
+        // A preprocessor keeps per-frame scratch state: each worker thread gets its own.
+        Parallel.For(
+            0,
+            count,
+            () => new FramePreprocessor(preprocessor.Parameters),
+            (i, _, local) =>
+            {
+                var drawn = sky.Draw(i);
+                var pixels = new float[local.OutputLength];
+                local.Process(drawn.Frame.Pixels.Span, drawn.Frame.Width, drawn.Frame.Height, pixels);
+                result[i] = (new PreparedFrame(drawn.Frame.Site, drawn.Frame.CaptureTime, $"synthetic(seed {seed})", i, pixels), drawn.Class);
+                return local;
+            },
+            _ => { });
         return [.. result];
     }
 

@@ -38,6 +38,16 @@ public interface IFrameDecoder
 {
     /// <summary>Decodes a message; on failure returns null and the reason.</summary>
     AllSkyFrame? Decode(InboundMessage message, out string? reason);
+
+    /// <summary>
+    /// Hands back the pixels of a frame this decoder returned, once the caller reads them no more
+    /// (the rest of the frame stays valid). A decoder that pools pixel buffers gives the buffer to a
+    /// later frame, so a released frame's <see cref="AllSkyFrame.Pixels"/> must not be read again,
+    /// and a frame is released at most once. Default: nothing (the garbage collector takes it).
+    /// </summary>
+    void Release(AllSkyFrame frame)
+    {
+    }
 }
 
 /// <summary>Where undecodable messages and rejected points go, with their reason.</summary>
