@@ -297,8 +297,10 @@ public sealed class StreamPipeline
 
     private sealed record Work(InboundMessage Message)
     {
+        /// <summary>The decoded frame; after preprocessing its pixels belong to the decoder again, so only its metadata is read.</summary>
         public AllSkyFrame? Frame { get; init; }
 
+        /// <summary>The preprocessed frame, a buffer from the pipeline's pool (at least the model's input length) until classified.</summary>
         public float[]? Pixels { get; init; }
 
         public ClassifiedFrame? Classified { get; init; }
