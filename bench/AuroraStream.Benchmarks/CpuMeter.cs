@@ -26,6 +26,9 @@ internal sealed class CpuMeter
     /// <summary>Starts measuring this process (and the server, when given).</summary>
     public static CpuMeter Start(InfluxServer? influx = null) => new(influx);
 
+    /// <summary>Wall-clock time since the start.</summary>
+    public TimeSpan Elapsed => _wall.Elapsed;
+
     /// <summary>The use so far, for <paramref name="frames"/> frames.</summary>
     public CpuUse Stop(int frames)
     {

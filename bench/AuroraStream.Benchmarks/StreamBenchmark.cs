@@ -80,7 +80,7 @@ internal static class StreamBenchmark
         var framesPerSecond = batch / Timing.MedianSeconds(() => classifier.Classify(input, batch), 3, warmUp: 5);
         var cpu = CpuMeter.Start();
         var runs = 0;
-        while (cpu.Stop(1).Wall < TimeSpan.FromSeconds(2))
+        while (cpu.Elapsed < TimeSpan.FromSeconds(2))
         {
             classifier.Classify(input, batch);
             runs++;
