@@ -21,12 +21,7 @@ public sealed class StreamPipelineTests
         }
 
         var (source, sink, letters, pipeline) = Build(messages, new PipelineOptions { BatchSize = 8, StageCapacity = 16 });
-        using var stop = new CancellationTokenSource();
-        var run = pipeline.RunAsync(stop.Token);
-
-        await Until(() => pipeline.Metrics.Written + pipeline.Metrics.DeadLettered == 40, run);
-        await stop.CancelAsync();
-        await run;
+        await RunUntil(pipeline, () => pipeline.Metrics.Written + pipeline.Metrics.DeadLettered == 40);
 
         Assert.Equal(36, sink.Frames.Count);
         Assert.Equal(36, sink.Frames.Select(f => (f.Site, f.CaptureTimeUnixNanoseconds)).Distinct().Count());
@@ -55,12 +50,7 @@ public sealed class StreamPipelineTests
         var sink = new RecordingSink();
         var letters = new RecordingDeadLetters();
         var pipeline = new StreamPipeline(source, new Kafka.FrameMessageCodec(), new FixedClassifier(), sink, letters, new PipelineOptions { BatchSize = 2, StageCapacity = 4, BatchTimeout = TimeSpan.FromMilliseconds(50) }, new PipelineMetrics());
-        using var stop = new CancellationTokenSource();
-        var run = pipeline.RunAsync(stop.Token);
-
-        await Until(() => pipeline.Metrics.Written + pipeline.Metrics.DeadLettered == 3, run);
-        await stop.CancelAsync();
-        await run;
+        await RunUntil(pipeline, () => pipeline.Metrics.Written + pipeline.Metrics.DeadLettered == 3);
 
         Assert.Equal(2, sink.Frames.Count);
         var letter = Assert.Single(letters.Letters);
@@ -82,12 +72,7 @@ public sealed class StreamPipelineTests
         var classifier = new FingerprintClassifier();
         var sink = new RecordingSink();
         var pipeline = new StreamPipeline(new ListSource(messages), new Kafka.FrameMessageCodec(), classifier, sink, new RecordingDeadLetters(), new PipelineOptions { Parallelism = 4, BatchSize = 8, StageCapacity = 16 }, new PipelineMetrics());
-        using var stop = new CancellationTokenSource();
-        var run = pipeline.RunAsync(stop.Token);
-
-        await Until(() => pipeline.Metrics.Written == frames.Count, run);
-        await stop.CancelAsync();
-        await run;
+        await RunUntil(pipeline, () => pipeline.Metrics.Written == frames.Count);
 
         var alone = new Core.Preprocessing.FramePreprocessor(classifier.Card.Preprocessing);
         var input = new float[alone.OutputLength];
@@ -108,12 +93,7 @@ public sealed class StreamPipelineTests
         var messages = Enumerable.Range(0, 10).Select(i => TextDecoder.Message(0, i, "gill", i)).ToList();
         var (source, sink, letters, pipeline) = Build(messages, new PipelineOptions { BatchSize = 5, StageCapacity = 8 });
         sink.Reject = "field type conflict";
-        using var stop = new CancellationTokenSource();
-        var run = pipeline.RunAsync(stop.Token);
-
-        await Until(() => pipeline.Metrics.DeadLettered == 10, run);
-        await stop.CancelAsync();
-        await run;
+        await RunUntil(pipeline, () => pipeline.Metrics.DeadLettered == 10);
 
         Assert.Empty(sink.Frames);
         Assert.All(letters.Letters, l => Assert.Equal("sink", l.Stage));
@@ -190,12 +170,7 @@ public sealed class StreamPipelineTests
         // Per site: 5 clear frames, then 7 with aurora; onset confirmed on the third aurora frame.
         var messages = Enumerable.Range(0, 24).Select(i => TextDecoder.Message(i % 2, i / 2, i % 2 == 0 ? "gill" : "fsmi", i, dark: i / 2 < 5)).ToList();
         var (_, sink, _, pipeline) = Build(messages, new PipelineOptions { BatchSize = 3, StageCapacity = 6 });
-        using var stop = new CancellationTokenSource();
-        var run = pipeline.RunAsync(stop.Token);
-
-        await Until(() => pipeline.Metrics.Written == 24, run);
-        await stop.CancelAsync();
-        await run;
+        await RunUntil(pipeline, () => pipeline.Metrics.Written == 24);
 
         var onsets = sink.Events.Where(e => e.Kind == AuroraEventKind.Onset).OrderBy(e => e.Site, StringComparer.Ordinal).ToList();
         Assert.Equal(["fsmi", "gill"], onsets.Select(e => e.Site));
@@ -215,6 +190,16 @@ public sealed class StreamPipelineTests
         options.BatchTimeout = TimeSpan.FromMilliseconds(50);
         var pipeline = new StreamPipeline(source, new TextDecoder(), new FixedClassifier(), sink, letters, options, new PipelineMetrics());
         return (source, sink, letters, pipeline);
+    }
+
+    // Runs the pipeline until the condition holds, then stops it and waits for the drain.
+    private static async Task RunUntil(StreamPipeline pipeline, Func<bool> condition)
+    {
+        using var stop = new CancellationTokenSource();
+        var run = pipeline.RunAsync(stop.Token);
+        await Until(condition, run);
+        await stop.CancelAsync();
+        await run;
     }
 
     private static async Task Until(Func<bool> condition, Task run)
