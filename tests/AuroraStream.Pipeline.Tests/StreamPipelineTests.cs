@@ -1,5 +1,6 @@
 using AuroraStream.Core;
 using AuroraStream.Core.Stream;
+using AuroraStream.TestUtilities;
 
 namespace AuroraStream.Pipeline.Tests;
 
@@ -112,7 +113,7 @@ public sealed class StreamPipelineTests
         var run = pipeline.RunAsync(stop.Token);
 
         // The graph fills up and the feeding loop stops reading: the count of messages read settles.
-        await Until(() => sink.Writes >= 1, run);
+        await Poll.UntilAsync(() => sink.Writes >= 1, Deadline, "a first write reached the sink", run);
         var settled = await Settle(() => source.Read);
 
         Assert.True(settled <= options.InFlightLimit, $"{settled} read while the sink held everything (limit {options.InFlightLimit})");
@@ -120,7 +121,7 @@ public sealed class StreamPipelineTests
         Assert.Empty(source.Marked);
 
         sink.Release();
-        await Until(() => pipeline.Metrics.Written == 500, run);
+        await Poll.UntilAsync(() => pipeline.Metrics.Written == 500, Deadline, "all 500 frames written after the release", run);
         await stop.CancelAsync();
         await run;
         Assert.Equal(500, source.Marked[0]);
@@ -134,7 +135,7 @@ public sealed class StreamPipelineTests
         sink.Hold();
         using var stop = new CancellationTokenSource();
         var run = pipeline.RunAsync(stop.Token);
-        await Until(() => sink.Writes >= 1, run);
+        await Poll.UntilAsync(() => sink.Writes >= 1, Deadline, "a first write reached the sink", run);
         var read = await Settle(() => source.Read);
 
         await stop.CancelAsync();
@@ -155,7 +156,7 @@ public sealed class StreamPipelineTests
         using var stop = new CancellationTokenSource();
         using var abort = new CancellationTokenSource();
         var run = pipeline.RunAsync(stop.Token, abort.Token);
-        await Until(() => sink.Writes >= 1, run);
+        await Poll.UntilAsync(() => sink.Writes >= 1, Deadline, "a first write reached the sink", run);
 
         await abort.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run.WaitAsync(Deadline));
@@ -197,25 +198,9 @@ public sealed class StreamPipelineTests
     {
         using var stop = new CancellationTokenSource();
         var run = pipeline.RunAsync(stop.Token);
-        await Until(condition, run);
+        await Poll.UntilAsync(condition, Deadline, "the test's condition", run, () => $"written {pipeline.Metrics.Written}, dead-lettered {pipeline.Metrics.DeadLettered}");
         await stop.CancelAsync();
         await run;
-    }
-
-    private static async Task Until(Func<bool> condition, Task run)
-    {
-        var deadline = DateTime.UtcNow + Deadline;
-        while (!condition())
-        {
-            if (run.IsCompleted)
-            {
-                await run;
-                Assert.Fail("the pipeline ended before the condition held");
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, "condition not reached within 30 s");
-            await Task.Delay(10);
-        }
     }
 
     // A count that has stopped changing for 300 ms (the graph is full and waiting on the sink).

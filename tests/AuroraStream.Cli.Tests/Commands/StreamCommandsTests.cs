@@ -100,7 +100,7 @@ public sealed class StreamCommandsTests : IDisposable
         });
 
         using var first = Child(runArgs);
-        await UntilAsync(() => Count(database) >= 40, "40 points written by the first run");
+        await Poll.UntilAsync(() => Count(database) >= 40, TimeSpan.FromSeconds(120), "40 points written by the first run", first.WaitForExitAsync(), every: TimeSpan.FromMilliseconds(100));
 
         // Running on for longer than the 1 s auto-commit interval, as a live stream does, before the kill.
         await Task.Delay(1500);
@@ -139,7 +139,7 @@ public sealed class StreamCommandsTests : IDisposable
             using var stop = new CancellationTokenSource();
             var output = new SynchronizedWriter();
             var run = AuroraStreamCli.RunAsync(["publish", "--watch", temp.Path, "--bootstrap", kafka.BootstrapServers, "--topic", kafka.FramesTopic], output, TextWriter.Null, stop.Token);
-            await UntilAsync(() => done(output.ToString()), "the watcher published the expected files");
+            await Poll.UntilAsync(() => done(output.ToString()), TimeSpan.FromSeconds(120), "the watcher published the expected files", run, output.ToString);
             await stop.CancelAsync();
             Assert.Equal(0, await run);
             return output.ToString();
@@ -191,16 +191,6 @@ public sealed class StreamCommandsTests : IDisposable
         }
 
         return Process.Start(info) ?? throw new InvalidOperationException("aurorastream did not start");
-    }
-
-    private static async Task UntilAsync(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(120);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "not within 120 s: " + what);
-            await Task.Delay(100);
-        }
     }
 
     private sealed class SynchronizedWriter : StringWriter

@@ -23,12 +23,12 @@ public sealed class StreamFaultTests
         await using var stream = rig.Start(new PipelineOptions { BatchSize = 8, StageCapacity = 16 });
 
         await rig.PublishAsync(frames[..30]);
-        await StreamRig.UntilAsync(() => stream.Metrics.Written == 30, Deadline, "the first 30 frames written", stream);
+        await Poll.UntilAsync(() => stream.Metrics.Written == 30, Deadline, "the first 30 frames written", stream.Run, stream.Describe);
 
         influx.Stop();
         var outage = Stopwatch.StartNew();
         await rig.PublishAsync(frames[30..60]);
-        await StreamRig.UntilAsync(() => stream.Metrics.Consumed == 60 && stream.Retries > 0, Deadline, "frames consumed and writes retried while InfluxDB is down", stream);
+        await Poll.UntilAsync(() => stream.Metrics.Consumed == 60 && stream.Retries > 0, Deadline, "frames consumed and writes retried while InfluxDB is down", stream.Run, stream.Describe);
 
         // The outage lasts at least 10 s (the scenario, not a synchronisation).
         await Task.Delay(TimeSpan.FromSeconds(10) - outage.Elapsed is { Ticks: > 0 } rest ? rest : TimeSpan.Zero);
@@ -37,7 +37,7 @@ public sealed class StreamFaultTests
         influx.Start();
 
         await rig.PublishAsync(frames[60..]);
-        await StreamRig.UntilAsync(() => stream.Metrics.Written == 90, Deadline, "all 90 frames written after the restart", stream);
+        await Poll.UntilAsync(() => stream.Metrics.Written == 90, Deadline, "all 90 frames written after the restart", stream.Run, stream.Describe);
         await stream.StopAsync();
 
         var points = await rig.PointsAsync();
@@ -66,7 +66,7 @@ public sealed class StreamFaultTests
         await rig.PublishRawAsync("atha", FrameMessageCodec.Encode(small));
         await rig.PublishRawAsync("rank", FrameMessageCodec.Encode(rego));
         await rig.PublishAsync(good[20..40]);
-        await StreamRig.UntilAsync(() => stream.Done == 44, Deadline, "40 good frames and 4 poison messages done", stream);
+        await Poll.UntilAsync(() => stream.Done == 44, Deadline, "40 good frames and 4 poison messages done", stream.Run, stream.Describe);
 
         // A 900 KB blob: librdkafka's mock broker does not serve a 5 MB message (its partition stalls),
         // so the 5 MB case runs against the same codec and graph in StreamPipelineTests.
@@ -74,7 +74,7 @@ public sealed class StreamFaultTests
         new Random(12).NextBytes(blob);
         await rig.PublishRawAsync("gill", blob);
         await rig.PublishAsync(good[40..]);
-        await StreamRig.UntilAsync(() => stream.Done == 53, Deadline, "the blob and the last 8 frames done", stream);
+        await Poll.UntilAsync(() => stream.Done == 53, Deadline, "the blob and the last 8 frames done", stream.Run, stream.Describe);
         await stream.StopAsync();
 
         var points = await rig.PointsAsync();
@@ -105,7 +105,7 @@ public sealed class StreamFaultTests
         await rig.PublishAsync(frames);
 
         long maxInFlight = 0, maxAhead = 0, maxHeap = 0, maxLag = 0;
-        await StreamRig.UntilAsync(
+        await Poll.UntilAsync(
             () =>
             {
                 maxInFlight = Math.Max(maxInFlight, stream.Pipeline.InFlight);
@@ -115,8 +115,7 @@ public sealed class StreamFaultTests
                 return stream.Metrics.Written == 120;
             },
             Deadline,
-            "120 frames written through the slow proxy",
-            stream);
+            "120 frames written through the slow proxy", stream.Run, stream.Describe);
         await stream.StopAsync();
 
         Assert.True(maxInFlight <= options.InFlightLimit, $"{maxInFlight} frames in flight, limit {options.InFlightLimit}");

@@ -103,24 +103,6 @@ internal sealed class StreamRig : IDisposable
 
     public void Dispose() => _cluster.Dispose();
 
-    /// <summary>Polls a condition every 50 ms until it holds; fails after the deadline.</summary>
-    public static async Task UntilAsync(Func<bool> condition, TimeSpan deadline, string what, RunningStream? stream = null)
-    {
-        var run = stream?.Run;
-        var end = DateTime.UtcNow + deadline;
-        while (!condition())
-        {
-            if (run is { IsCompleted: true })
-            {
-                await run;
-                Assert.Fail($"the stream ended before {what}");
-            }
-
-            Assert.True(DateTime.UtcNow < end, $"not reached within {deadline.TotalSeconds:0} s: {what} ({stream?.Describe() ?? "no stream"})");
-            await Task.Delay(50);
-        }
-    }
-
     private static string Header(ConsumeResult<string?, byte[]> r, string name) =>
         r.Message.Headers.TryGetLastBytes(name, out var bytes) ? Encoding.UTF8.GetString(bytes) : "";
 
