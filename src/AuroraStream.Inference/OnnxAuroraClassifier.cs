@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Security.Cryptography;
 using AuroraStream.Core;
 using AuroraStream.Core.Models;
 using Microsoft.ML.OnnxRuntime;
@@ -37,7 +36,7 @@ public sealed class OnnxAuroraClassifier : IAuroraClassifier
         }
 
         Card = ModelCard.FromJson(File.ReadAllText(cardPath), cardPath);
-        var sha = Sha256(options.ModelPath);
+        var sha = ModelCard.Sha256Of(options.ModelPath);
         if (!string.Equals(sha, Card.Sha256, StringComparison.OrdinalIgnoreCase))
         {
             throw new InvalidDataException($"{options.ModelPath}: SHA-256 {sha} differs from its card's {Card.Sha256} (model and card do not belong together)");
@@ -124,13 +123,6 @@ public sealed class OnnxAuroraClassifier : IAuroraClassifier
     {
         _session.Dispose();
         _runOptions.Dispose();
-    }
-
-    /// <summary>Lower-case hex SHA-256 of a file.</summary>
-    public static string Sha256(string path)
-    {
-        using var stream = File.OpenRead(path);
-        return Convert.ToHexStringLower(SHA256.HashData(stream));
     }
 
     private static (InferenceSession Session, string? Note) CreateSession(OnnxClassifierOptions options)

@@ -80,7 +80,7 @@ public sealed class OnnxAuroraClassifierTests
         var card = ModelCard.FromJson(File.ReadAllText(ModelCard.PathFor(DefaultModel)), "card");
 
         Assert.Equal("aurorastream-compact.onnx", card.ModelFile);
-        Assert.Equal(OnnxAuroraClassifier.Sha256(DefaultModel), card.Sha256);
+        Assert.Equal(ModelCard.Sha256Of(DefaultModel), card.Sha256);
         Assert.Contains(card.Evaluations, e => e.Name == "synthetic-held-out" && e.Accuracy >= 0.85);
         Assert.Contains(card.Evaluations, e => e.Name == "oath-5-splits");
         Assert.Contains("not comparable", card.Notes, StringComparison.Ordinal);

@@ -68,6 +68,13 @@ public sealed record ModelCard
     /// <summary>The card's path for a model file.</summary>
     public static string PathFor(string modelPath) => Path.ChangeExtension(modelPath, ".card.json");
 
+    /// <summary>A model file's digest as <see cref="Sha256"/> records it: lower-case hex SHA-256 of its bytes.</summary>
+    public static string Sha256Of(string modelPath)
+    {
+        using var stream = File.OpenRead(modelPath);
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(stream));
+    }
+
     /// <summary>Serialises the card.</summary>
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using AuroraStream.Core.Models;
 using AuroraStream.Training.Classifier;
 using AuroraStream.Training.Models;
@@ -28,12 +27,6 @@ public static class ModelPackager
             ["head"] = info.Head.ToString(),
             ["input_size"] = size.ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
-        string sha;
-        using (var stream = File.OpenRead(modelPath))
-        {
-            sha = Convert.ToHexStringLower(SHA256.HashData(stream));
-        }
-
         var card = new ModelCard
         {
             Name = name,
@@ -46,7 +39,7 @@ public static class ModelPackager
             FlopsPerFrame = ModelCost.FlopsPerFrame(info.Architecture, info.Head, size),
             Parameters = model.parameters().Sum(p => p.numel()),
             ModelFile = Path.GetFileName(modelPath),
-            Sha256 = sha,
+            Sha256 = ModelCard.Sha256Of(modelPath),
             Notes = notes,
         };
         File.WriteAllText(ModelCard.PathFor(modelPath), card.ToJson());
