@@ -1,3 +1,4 @@
+using System.Globalization;
 using AuroraStream.Core;
 using Confluent.Kafka;
 
@@ -54,7 +55,7 @@ public sealed class FramePublisher : IAsyncDisposable
 
         if (value.Length > _options.MaxMessageBytes)
         {
-            throw new MessageTooLargeException($"{what}: message of {value.Length:N0} bytes exceeds the broker limit of {_options.MaxMessageBytes:N0} bytes (Kafka:MaxMessageBytes)");
+            throw new MessageTooLargeException(string.Create(CultureInfo.InvariantCulture, $"{what}: message of {value.Length:N0} bytes exceeds the broker limit of {_options.MaxMessageBytes:N0} bytes (Kafka:MaxMessageBytes)"));
         }
 
         Interlocked.Increment(ref _pending);
