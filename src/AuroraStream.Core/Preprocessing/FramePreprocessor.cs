@@ -71,8 +71,12 @@ public sealed class FramePreprocessor
     private float[] _normalised = [];
     private (int Start, int End)[] _diskRuns = [];
     private int _diskWidth;
+    private int _busy;
 
-    /// <summary>Creates a preprocessor (not thread-safe: one per worker).</summary>
+    /// <summary>
+    /// Creates a preprocessor. Not thread-safe: it keeps one frame's histogram and scratch image, so
+    /// give each worker its own; a call made while another is running on the same instance throws.
+    /// </summary>
     public FramePreprocessor(PreprocessingParameters parameters)
     {
         ArgumentNullException.ThrowIfNull(parameters);
@@ -94,7 +98,26 @@ public sealed class FramePreprocessor
     /// <param name="height">Frame height.</param>
     /// <param name="destination">OutputSize x OutputSize floats.</param>
     /// <param name="elevation">Per-pixel elevation (degrees, NaN outside the sky) of the frame's skymap, or empty.</param>
+    /// <exception cref="InvalidOperationException">Another call is running on this instance.</exception>
     public void Process(ReadOnlySpan<ushort> pixels, int width, int height, Span<float> destination, ReadOnlySpan<float> elevation = default)
+    {
+        // Two frames sharing the scratch state would each get a mix of both: refuse rather than corrupt.
+        if (Interlocked.Exchange(ref _busy, 1) != 0)
+        {
+            throw new InvalidOperationException("FramePreprocessor.Process was called while another call on the same instance was running; each worker needs its own preprocessor.");
+        }
+
+        try
+        {
+            ProcessAlone(pixels, width, height, destination, elevation);
+        }
+        finally
+        {
+            Volatile.Write(ref _busy, 0);
+        }
+    }
+
+    private void ProcessAlone(ReadOnlySpan<ushort> pixels, int width, int height, Span<float> destination, ReadOnlySpan<float> elevation)
     {
         if (width < 1 || height < 1 || pixels.Length != width * height)
         {

@@ -159,4 +159,53 @@ public sealed class FramePreprocessorTests
 
         return true.ToProperty();
     }
+
+    [Fact]
+    public void Process_OneInstanceCalledFromTwoThreadsAtOnce_RefusesTheOverlapAndNeverReturnsAMixedFrame()
+    {
+        // Two different frames through one instance from two threads: overlapping calls must throw, and
+        // every call that returns must have produced its own frame exactly (the shared scratch state untouched).
+        var parameters = new PreprocessingParameters();
+        var frames = new[] { 11, 12 }.Select(seed => new Random(seed)).Select(r => Enumerable.Range(0, 256 * 256).Select(_ => (ushort)r.Next(2000, 60000)).ToArray()).ToArray();
+        var expected = frames.Select(f =>
+        {
+            var output = new float[parameters.OutputSize * parameters.OutputSize];
+            new FramePreprocessor(parameters).Process(f, 256, 256, output);
+            return output;
+        }).ToArray();
+        var shared = new FramePreprocessor(parameters);
+        using var start = new Barrier(2);
+        var refused = new int[2];
+        var wrong = new int[2];
+
+        var threads = Enumerable.Range(0, 2).Select(worker => new Thread(() =>
+        {
+            var output = new float[parameters.OutputSize * parameters.OutputSize];
+            start.SignalAndWait();
+            for (var i = 0; i < 400; i++)
+            {
+                try
+                {
+                    shared.Process(frames[worker], 256, 256, output);
+                }
+                catch (InvalidOperationException)
+                {
+                    refused[worker]++;
+                    continue;
+                }
+
+                wrong[worker] += output.AsSpan().SequenceEqual(expected[worker]) ? 0 : 1;
+            }
+        })).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+
+        Assert.Equal([0, 0], wrong);
+        Assert.True(refused.Sum() > 0, "800 calls from two threads never overlapped");
+
+        // The instance is usable again once the calls are over.
+        var after = new float[parameters.OutputSize * parameters.OutputSize];
+        shared.Process(frames[0], 256, 256, after);
+        Assert.Equal(expected[0], after);
+    }
 }
