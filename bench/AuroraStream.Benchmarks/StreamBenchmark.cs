@@ -226,7 +226,7 @@ internal static class StreamBenchmark
         using var classifier = new OnnxAuroraClassifier(new OnnxClassifierOptions { ModelPath = model });
         var sink = new InfluxPredictionSink(new InfluxConnectionOptions { Url = influx.Url, Database = id });
         using var metrics = new PipelineMetrics();
-        var pipeline = new StreamPipeline(new MemorySource(messages), new FrameMessageCodec(), classifier, sink, new NoDeadLetters(), options, metrics);
+        var pipeline = new StreamPipeline(new MemoryMessageSource(messages, endWhenRead: true), new FrameMessageCodec(), classifier, sink, new NoDeadLetters(), options, metrics);
         var cpu = CpuMeter.Start(influx);
         pipeline.RunAsync(CancellationToken.None).GetAwaiter().GetResult();
         var used = cpu.Stop(count);
@@ -237,30 +237,6 @@ internal static class StreamBenchmark
         }
 
         return (count / used.Wall.TotalSeconds, used);
-    }
-
-    private sealed class MemorySource(IReadOnlyList<InboundMessage> messages) : IMessageSource
-    {
-        public async IAsyncEnumerable<InboundMessage> ReadAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
-        {
-            foreach (var message in messages)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                yield return message;
-            }
-
-            await Task.CompletedTask.ConfigureAwait(false);
-        }
-
-        public void MarkProcessed(int partition, long nextOffset)
-        {
-        }
-
-        public IReadOnlyCollection<int> TakeRevokedPartitions() => [];
-
-        public Task CommitAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
-
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 
     private sealed class NoDeadLetters : IDeadLetterSink

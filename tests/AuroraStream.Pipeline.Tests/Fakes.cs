@@ -1,48 +1,10 @@
 using System.Collections.Concurrent;
-using System.Runtime.CompilerServices;
 using AuroraStream.Core;
 using AuroraStream.Core.Models;
 using AuroraStream.Core.Preprocessing;
 using AuroraStream.Core.Stream;
 
 namespace AuroraStream.Pipeline.Tests;
-
-/// <summary>A broker stand-in: serves its messages once, then waits like an idle topic; records what was marked and committed.</summary>
-internal sealed class ListSource(IReadOnlyList<InboundMessage> messages) : IMessageSource
-{
-    private int _read;
-
-    public ConcurrentDictionary<int, long> Marked { get; } = new();
-
-    public int Read => Volatile.Read(ref _read);
-
-    public int Commits { get; private set; }
-
-    public async IAsyncEnumerable<InboundMessage> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        foreach (var message in messages)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            Interlocked.Increment(ref _read);
-            yield return message;
-        }
-
-        await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
-    }
-
-    public void MarkProcessed(int partition, long nextOffset) =>
-        Marked.AddOrUpdate(partition, nextOffset, (_, old) => nextOffset > old ? nextOffset : throw new InvalidOperationException($"partition {partition} marked back from {old} to {nextOffset}"));
-
-    public IReadOnlyCollection<int> TakeRevokedPartitions() => [];
-
-    public Task CommitAsync(CancellationToken cancellationToken = default)
-    {
-        Commits++;
-        return Task.CompletedTask;
-    }
-
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
-}
 
 /// <summary>
 /// Messages are "site:seconds" (a textured 16x16 frame of that site at that time), "site:seconds:dark"

@@ -47,7 +47,7 @@ public sealed class StreamPipelineTests
             new(0, 1, "gill", blob),
             new(0, 2, "gill", Kafka.FrameMessageCodec.Encode(new Synthetic.SyntheticSky(new Synthetic.SyntheticSkyOptions { Seed = 2 }).Draw(1).Frame)),
         };
-        var source = new ListSource(messages);
+        var source = new MemoryMessageSource(messages);
         var sink = new RecordingSink();
         var letters = new RecordingDeadLetters();
         var pipeline = new StreamPipeline(source, new Kafka.FrameMessageCodec(), new FixedClassifier(), sink, letters, new PipelineOptions { BatchSize = 2, StageCapacity = 4, BatchTimeout = TimeSpan.FromMilliseconds(50) }, new PipelineMetrics());
@@ -72,7 +72,7 @@ public sealed class StreamPipelineTests
         var messages = frames.Select((f, i) => new InboundMessage(i % 3, i / 3, f.Site, Kafka.FrameMessageCodec.Encode(f))).ToList();
         var classifier = new FingerprintClassifier();
         var sink = new RecordingSink();
-        var pipeline = new StreamPipeline(new ListSource(messages), new Kafka.FrameMessageCodec(), classifier, sink, new RecordingDeadLetters(), new PipelineOptions { Parallelism = 4, BatchSize = 8, StageCapacity = 16 }, new PipelineMetrics());
+        var pipeline = new StreamPipeline(new MemoryMessageSource(messages), new Kafka.FrameMessageCodec(), classifier, sink, new RecordingDeadLetters(), new PipelineOptions { Parallelism = 4, BatchSize = 8, StageCapacity = 16 }, new PipelineMetrics());
         await RunUntil(pipeline, () => pipeline.Metrics.Written == frames.Count);
 
         var alone = new Core.Preprocessing.FramePreprocessor(classifier.Card.Preprocessing);
@@ -183,9 +183,9 @@ public sealed class StreamPipelineTests
 
     private static long Nanoseconds(int seconds) => (DateTime.UnixEpoch.AddYears(50).AddSeconds(seconds) - DateTime.UnixEpoch).Ticks * 100;
 
-    private static (ListSource Source, RecordingSink Sink, RecordingDeadLetters Letters, StreamPipeline Pipeline) Build(IReadOnlyList<InboundMessage> messages, PipelineOptions options)
+    private static (MemoryMessageSource Source, RecordingSink Sink, RecordingDeadLetters Letters, StreamPipeline Pipeline) Build(IReadOnlyList<InboundMessage> messages, PipelineOptions options)
     {
-        var source = new ListSource(messages);
+        var source = new MemoryMessageSource(messages);
         var sink = new RecordingSink();
         var letters = new RecordingDeadLetters();
         options.BatchTimeout = TimeSpan.FromMilliseconds(50);
