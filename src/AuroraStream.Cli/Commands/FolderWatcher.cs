@@ -7,13 +7,18 @@ namespace AuroraStream.Cli.Commands;
 /// Live publishing: polls a folder tree (the UCalgary layout YYYY/MM/DD/site_imager/utHH/ or any
 /// other) for frame files, hands each on once it is complete (same size and time stamp over two
 /// polls, and not written to for <see cref="Settle"/>), and records it in a state file so a
-/// restart does not publish it again.
+/// restart does not publish it again. After every completed pass it writes the time to
+/// <see cref="HeartbeatPath"/>: a health check can tell a watcher that still scans and publishes
+/// from one that is stuck (say, waiting on an unreachable broker).
 /// </summary>
 internal sealed class FolderWatcher(string folder, string statePath, TimeProvider time)
 {
     public static readonly TimeSpan Poll = TimeSpan.FromSeconds(2);
 
     public static readonly TimeSpan Settle = TimeSpan.FromSeconds(2);
+
+    /// <summary>The heartbeat file beside the state file: the UTC time (ISO 8601) of the last completed pass.</summary>
+    public static string HeartbeatPath(string statePath) => statePath + ".alive";
 
     public async Task RunAsync(Action<string> publish, CancellationToken cancellationToken)
     {
@@ -31,7 +36,7 @@ internal sealed class FolderWatcher(string folder, string statePath, TimeProvide
             foreach (var path in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
             {
                 var full = Path.GetFullPath(path);
-                if (done.Contains(full) || full == Path.GetFullPath(statePath))
+                if (done.Contains(full) || full == Path.GetFullPath(statePath) || full == Path.GetFullPath(HeartbeatPath(statePath)))
                 {
                     continue;
                 }
@@ -54,6 +59,7 @@ internal sealed class FolderWatcher(string folder, string statePath, TimeProvide
                 File.AppendAllText(statePath, string.Create(CultureInfo.InvariantCulture, $"{full}\t{info.Length}\t{info.LastWriteTimeUtc:O}\n"));
             }
 
+            File.WriteAllText(HeartbeatPath(statePath), time.GetUtcNow().UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
             try
             {
                 await Task.Delay(Poll, time, cancellationToken).ConfigureAwait(false);

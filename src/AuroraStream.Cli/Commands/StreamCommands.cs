@@ -25,7 +25,7 @@ internal static class StreamCommands
         var to = new Option<DateTime?>("--to") { Description = "Publish capture times before this (UTC)." };
         var site = new Option<string[]>("--site") { Description = "Publish only these sites.", AllowMultipleArgumentsPerToken = true };
         var watch = new Option<string?>("--watch") { Description = "Live: publish new files appearing under this folder (UCalgary tree YYYY/MM/DD/site_imager/utHH/) once complete." };
-        var state = new Option<string?>("--state") { Description = "With --watch: file recording what was published (default: .aurorastream-published in the watched folder)." };
+        var state = new Option<string?>("--state") { Description = "With --watch: file recording what was published (default: .aurorastream-published in the watched folder); STATE.alive beside it holds the time of the last completed scan, for health checks." };
         var config = StreamSettings.ConfigOption();
         var sets = StreamSettings.SetOption();
         var bootstrap = StreamSettings.BootstrapOption();

@@ -97,6 +97,33 @@ public sealed class ComposeFileTests
     }
 
     [Fact]
+    public async Task Compose_PublisherHealthCheck_HealthyWhileTheWatcherBeatsUnhealthyWhenItsHeartbeatIsStaleOrMissing()
+    {
+        // The check as the container runs it (compose turns $$ into $), pointed at a folder of the test's instead of /state.
+        var publisher = Service(File.ReadAllText(ComposeFile), "publisher");
+        var check = Regex.Match(publisher, @"test: \[""CMD"", ""bash"", ""-c"", ""(.*)""\]").Groups[1].Value.Replace("$$", "$", StringComparison.Ordinal);
+        var state = Regex.Match(publisher, @"""--state"", ""([^""]+)""").Groups[1].Value;
+        Assert.Contains(FolderWatcher.HeartbeatPath(state), check, StringComparison.Ordinal);
+        using var temp = new TempFolder();
+        var watched = Directory.CreateDirectory(temp.File("incoming")).FullName;
+        var localState = temp.File(Path.GetFileName(state));
+        var localCheck = check.Replace(Path.GetDirectoryName(state) + "/", temp.Path + "/", StringComparison.Ordinal);
+
+        Assert.NotEqual(0, Bash(localCheck));
+
+        using var stop = new CancellationTokenSource();
+        var watcher = new FolderWatcher(watched, localState, TimeProvider.System).RunAsync(_ => { }, stop.Token);
+        await Poll.UntilAsync(() => File.Exists(FolderWatcher.HeartbeatPath(localState)), TimeSpan.FromSeconds(30), "the watcher's first heartbeat", watcher);
+        var whileRunning = Bash(localCheck);
+        await stop.CancelAsync();
+        await watcher;
+        File.SetLastWriteTimeUtc(FolderWatcher.HeartbeatPath(localState), DateTime.UtcNow.AddSeconds(-90));
+
+        Assert.Equal(0, whileRunning);
+        Assert.NotEqual(0, Bash(localCheck));
+    }
+
+    [Fact]
     public void Dockerfile_MultiStage_PublishesTheCliAndRunsAsNonRoot()
     {
         var dockerfile = File.ReadAllLines(Path.Combine(RepoPaths.Root, "Dockerfile")).Where(l => !l.TrimStart().StartsWith('#')).ToList();
@@ -152,6 +179,18 @@ public sealed class ComposeFileTests
             Assert.True(process.WaitForExit(TimeSpan.FromSeconds(60)), "docker-compose did not finish within 60 s");
             return (process.ExitCode, output.Result, error.Result);
         }
+    }
+
+    private static int Bash(string command)
+    {
+        var info = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add("-c");
+        info.ArgumentList.Add(command);
+        using var process = Process.Start(info) ?? throw new InvalidOperationException("bash did not start");
+        process.StandardOutput.ReadToEnd();
+        process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        return process.ExitCode;
     }
 
     private static IEnumerable<string> Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

@@ -1,0 +1,73 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using AuroraStream.Cli.Commands;
+using AuroraStream.TestUtilities;
+
+namespace AuroraStream.Cli.Tests.Commands;
+
+public sealed class FolderWatcherTests
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task RunAsync_StateInsideTheWatchedFolder_PublishesTheFrameFileOnlyAndBeatsAfterEveryPass()
+    {
+        using var temp = new TempFolder();
+        var hour = Directory.CreateDirectory(temp.File("2014/03/10/gill_themis19/ut06")).FullName;
+        var sample = Directory.GetFiles(RepoPaths.Samples, "*.pgm.gz", SearchOption.AllDirectories).Order(StringComparer.Ordinal).First();
+        var frameFile = Path.Combine(hour, Path.GetFileName(sample));
+        File.Copy(sample, frameFile);
+        File.SetLastWriteTimeUtc(frameFile, DateTime.UtcNow.AddMinutes(-1));
+        var state = temp.File(".aurorastream-published");
+        var heartbeat = FolderWatcher.HeartbeatPath(state);
+        var published = new ConcurrentQueue<string>();
+        using var stop = new CancellationTokenSource();
+        var run = new FolderWatcher(temp.Path, state, TimeProvider.System).RunAsync(published.Enqueue, stop.Token);
+
+        // A pass sees the file, the next publishes it (same size and time twice); a later pass sees the
+        // state and heartbeat files the watcher wrote itself, which must be left alone.
+        await Poll.UntilAsync(() => !published.IsEmpty, Deadline, "the frame file published", run);
+        var beat = await NextBeat(heartbeat, DateTime.MinValue, run);
+        var later = await NextBeat(heartbeat, beat, run);
+        await stop.CancelAsync();
+        await run.WaitAsync(Deadline);
+
+        Assert.Equal([frameFile], published);
+        Assert.Equal([frameFile], File.ReadLines(state).Select(l => l.Split('\t')[0]));
+        Assert.True(later - beat >= FolderWatcher.Poll - TimeSpan.FromMilliseconds(100), $"beats {beat:O} and {later:O} closer than a poll");
+        Assert.True(DateTime.UtcNow - later < Deadline, $"the last beat {later:O} is not recent");
+    }
+
+    [Fact]
+    public async Task RunAsync_NoSuchFolder_SaysWhichAndWritesNoHeartbeat()
+    {
+        using var temp = new TempFolder();
+        var state = temp.File("published");
+
+        var error = await Assert.ThrowsAsync<DirectoryNotFoundException>(() => new FolderWatcher(temp.File("missing"), state, TimeProvider.System).RunAsync(_ => { }, CancellationToken.None));
+
+        Assert.Contains(temp.File("missing"), error.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(FolderWatcher.HeartbeatPath(state)));
+    }
+
+    // The heartbeat's time once it is later than the one before.
+    private static async Task<DateTime> NextBeat(string heartbeat, DateTime after, Task run)
+    {
+        var beat = DateTime.MinValue;
+        await Poll.UntilAsync(() => (beat = Read(heartbeat)) > after, Deadline, $"a heartbeat after {after:O}", run);
+        return beat;
+    }
+
+    private static DateTime Read(string heartbeat)
+    {
+        try
+        {
+            return DateTime.ParseExact(File.ReadAllText(heartbeat), "O", CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
+        }
+        catch (Exception e) when (e is IOException or FormatException)
+        {
+            // Not there yet, or caught between the truncation and the write.
+            return DateTime.MinValue;
+        }
+    }
+}
