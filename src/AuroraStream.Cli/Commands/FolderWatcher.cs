@@ -7,9 +7,10 @@ namespace AuroraStream.Cli.Commands;
 /// Live publishing: polls a folder tree (the UCalgary layout YYYY/MM/DD/site_imager/utHH/ or any
 /// other) for frame files, hands each on once it is complete (same size and time stamp over two
 /// polls, and not written to for <see cref="Settle"/>), and records it in a state file so a
-/// restart does not publish it again. After every completed pass it writes the time to
-/// <see cref="HeartbeatPath"/>: a health check can tell a watcher that still scans and publishes
-/// from one that is stuck (say, waiting on an unreachable broker).
+/// restart does not publish it again. After every file it handles and every completed pass it
+/// writes the time to <see cref="HeartbeatPath"/>: a health check can tell a watcher that still
+/// scans and publishes (a long backlog included) from one that is stuck (say, waiting on an
+/// unreachable broker).
 /// </summary>
 internal sealed class FolderWatcher(string folder, string statePath, TimeProvider time)
 {
@@ -17,7 +18,7 @@ internal sealed class FolderWatcher(string folder, string statePath, TimeProvide
 
     public static readonly TimeSpan Settle = TimeSpan.FromSeconds(2);
 
-    /// <summary>The heartbeat file beside the state file: the UTC time (ISO 8601) of the last completed pass.</summary>
+    /// <summary>The heartbeat file beside the state file: the UTC time (ISO 8601) of the last file handled or pass completed.</summary>
     public static string HeartbeatPath(string statePath) => statePath + ".alive";
 
     public async Task RunAsync(Action<string> publish, CancellationToken cancellationToken)
@@ -57,9 +58,10 @@ internal sealed class FolderWatcher(string folder, string statePath, TimeProvide
 
                 done.Add(full);
                 File.AppendAllText(statePath, string.Create(CultureInfo.InvariantCulture, $"{full}\t{info.Length}\t{info.LastWriteTimeUtc:O}\n"));
+                Beat();
             }
 
-            File.WriteAllText(HeartbeatPath(statePath), time.GetUtcNow().UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
+            Beat();
             try
             {
                 await Task.Delay(Poll, time, cancellationToken).ConfigureAwait(false);
@@ -69,5 +71,7 @@ internal sealed class FolderWatcher(string folder, string statePath, TimeProvide
                 break;
             }
         }
+
+        void Beat() => File.WriteAllText(HeartbeatPath(statePath), time.GetUtcNow().UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
     }
 }

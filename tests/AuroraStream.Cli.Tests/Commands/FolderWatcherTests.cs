@@ -39,6 +39,47 @@ public sealed class FolderWatcherTests
     }
 
     [Fact]
+    public async Task RunAsync_SeveralFilesInOnePass_BeatsAfterEachFileNotOnlyAtTheEndOfThePass()
+    {
+        // A long backlog is one long pass: the health check must see it working. Two files complete in
+        // the same pass; when the second is handed on, the heartbeat must already be later than the
+        // moment the first was done.
+        using var temp = new TempFolder();
+        var hour = Directory.CreateDirectory(temp.File("2014/03/10/gill_themis19/ut06")).FullName;
+        foreach (var sample in Directory.GetFiles(RepoPaths.Samples, "*.pgm.gz", SearchOption.AllDirectories).Order(StringComparer.Ordinal).Take(2))
+        {
+            var copy = Path.Combine(hour, Path.GetFileName(sample));
+            File.Copy(sample, copy);
+            File.SetLastWriteTimeUtc(copy, DateTime.UtcNow.AddMinutes(-1));
+        }
+
+        var state = temp.File("published");
+        var firstDone = DateTime.MaxValue;
+        var beatAtSecond = DateTime.MinValue;
+        var handed = 0;
+        using var stop = new CancellationTokenSource();
+        var run = new FolderWatcher(temp.Path, state, TimeProvider.System).RunAsync(
+            _ =>
+            {
+                if (++handed == 1)
+                {
+                    firstDone = DateTime.UtcNow;
+                }
+                else
+                {
+                    beatAtSecond = Read(FolderWatcher.HeartbeatPath(state));
+                }
+            },
+            stop.Token);
+
+        await Poll.UntilAsync(() => Volatile.Read(ref handed) == 2, Deadline, "both files handed on", run);
+        await stop.CancelAsync();
+        await run.WaitAsync(Deadline);
+
+        Assert.True(beatAtSecond >= firstDone, $"heartbeat {beatAtSecond:O} when the second file came, the first was done at {firstDone:O}");
+    }
+
+    [Fact]
     public async Task RunAsync_NoSuchFolder_SaysWhichAndWritesNoHeartbeat()
     {
         using var temp = new TempFolder();
