@@ -32,6 +32,17 @@ internal sealed class FolderWatcher(string folder, string statePath, TimeProvide
             ? File.ReadLines(statePath).Select(l => l.Split('\t')).Where(p => p.Length == 3).Select(p => p[0]).ToHashSet(StringComparer.Ordinal)
             : new HashSet<string>(StringComparer.Ordinal);
         var seen = new Dictionary<string, (long Size, DateTime Written)>(StringComparer.Ordinal);
+
+        // Before anything is published: a state that cannot be written would publish files again after a restart.
+        try
+        {
+            Beat();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new IOException($"--state {statePath}: the publisher cannot record what it sent there ({e.Message})", e);
+        }
+
         while (!cancellationToken.IsCancellationRequested)
         {
             foreach (var path in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))

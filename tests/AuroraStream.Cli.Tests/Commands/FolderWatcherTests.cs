@@ -91,6 +91,21 @@ public sealed class FolderWatcherTests
         Assert.False(File.Exists(FolderWatcher.HeartbeatPath(state)));
     }
 
+    [Fact]
+    public async Task RunAsync_StateWhereItCannotBeWritten_FailsNamingTheStateBeforePublishingAnything()
+    {
+        using var temp = new TempFolder();
+        File.Copy(Directory.GetFiles(RepoPaths.Samples, "*.pgm.gz", SearchOption.AllDirectories).Order(StringComparer.Ordinal).First(), temp.File("frame.pgm.gz"));
+        File.SetLastWriteTimeUtc(temp.File("frame.pgm.gz"), DateTime.UtcNow.AddMinutes(-1));
+        var state = temp.File("no-such-folder/published");
+        var published = 0;
+
+        var error = await Assert.ThrowsAsync<IOException>(() => new FolderWatcher(temp.Path, state, TimeProvider.System).RunAsync(_ => published++, CancellationToken.None).WaitAsync(Deadline));
+
+        Assert.StartsWith($"--state {state}: ", error.Message, StringComparison.Ordinal);
+        Assert.Equal(0, published);
+    }
+
     // The heartbeat's time once it is later than the one before.
     private static async Task<DateTime> NextBeat(string heartbeat, DateTime after, Task run)
     {
