@@ -36,7 +36,7 @@ internal static class EvaluateCommand
         {
             root, checkpoint, encoder, head, fineTune, headEpochs, fineTuneEpochs, seed, report, threads,
         };
-        command.SetAction(async (result, cancellationToken) => await TrainCommand.Guard(error, () =>
+        command.SetAction(async (result, cancellationToken) => await TrainCommand.GuardTorch(error, () =>
         {
             TrainCommand.SetThreads(result.GetValue(threads));
             var (architecture, side, factory, headKind, method) = EncoderSource(result.GetValue(checkpoint), result.GetValue(encoder), result.GetValue(head));

@@ -17,7 +17,7 @@ internal static class ExportCommand
         {
             checkpoint, outPath, notes,
         };
-        command.SetAction(async (result, cancellationToken) => await TrainCommand.Guard(error, () =>
+        command.SetAction(async (result, cancellationToken) => await TrainCommand.GuardTorch(error, () =>
         {
             var path = result.GetValue(outPath)!;
             if (!path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))

@@ -4,6 +4,7 @@ using System.Text.Json;
 using AuroraStream.Core;
 using AuroraStream.Core.Models;
 using AuroraStream.Core.Preprocessing;
+using AuroraStream.Training;
 using AuroraStream.Training.Classifier;
 using AuroraStream.Training.Evaluation;
 using AuroraStream.Training.Models;
@@ -43,7 +44,7 @@ internal static class TrainCommand
         {
             inputs, synthetic, syntheticSeed, outDir, architecture, size, steps, batch, lr, warmup, temperature, seed, threads, maxFrames,
         };
-        command.SetAction(async (result, cancellationToken) => await Guard(error, async () =>
+        command.SetAction(async (result, cancellationToken) => await GuardTorch(error, async () =>
         {
             SetThreads(result.GetValue(threads));
             var preprocessing = new PreprocessingParameters { OutputSize = result.GetValue(size) };
@@ -134,7 +135,7 @@ internal static class TrainCommand
             inputs, labels, encoder, architecture, size, synthetic, syntheticSeed, oath, unlabelled, unlabelledSynthetic, head, fineTune, headEpochs, fineTuneEpochs,
             headLr, fineTuneLr, batch, rounds, threshold, holdout, seed, threads, outDir,
         };
-        command.SetAction(async (result, cancellationToken) => await Guard(error, async () =>
+        command.SetAction(async (result, cancellationToken) => await GuardTorch(error, async () =>
         {
             SetThreads(result.GetValue(threads));
             var failures = new List<string>();
@@ -310,12 +311,19 @@ internal static class TrainCommand
         {
             return await body().ConfigureAwait(false);
         }
-        catch (Exception e) when (e is ArgumentException or IOException or InvalidDataException or UnauthorizedAccessException or JsonException)
+        catch (Exception e) when (e is ArgumentException or IOException or InvalidDataException or UnauthorizedAccessException or JsonException or TrainingRuntimeUnavailableException)
         {
             error.WriteLine($"error: {e.Message}");
             return AuroraStreamCli.InputFailed;
         }
     }
+
+    /// <summary><see cref="Guard"/> for the commands that run TorchSharp: first makes sure this build has libtorch.</summary>
+    internal static Task<int> GuardTorch(TextWriter error, Func<Task<int>> body) => Guard(error, () =>
+    {
+        TorchRuntime.EnsureAvailable();
+        return body();
+    });
 
     private static double Median(List<double> values) => values.Count == 0 ? 0 : values.Order().ElementAt(values.Count / 2);
 
