@@ -32,6 +32,7 @@ internal sealed class FolderWatcher(string folder, string statePath, TimeProvide
             ? File.ReadLines(statePath).Select(l => l.Split('\t')).Where(p => p.Length == 3).Select(p => p[0]).ToHashSet(StringComparer.Ordinal)
             : new HashSet<string>(StringComparer.Ordinal);
         var seen = new Dictionary<string, (long Size, DateTime Written)>(StringComparer.Ordinal);
+        var ownFiles = new[] { Path.GetFullPath(statePath), Path.GetFullPath(HeartbeatPath(statePath)) };
 
         // Before anything is published: a state that cannot be written would publish files again after a restart.
         try
@@ -48,7 +49,7 @@ internal sealed class FolderWatcher(string folder, string statePath, TimeProvide
             foreach (var path in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
             {
                 var full = Path.GetFullPath(path);
-                if (done.Contains(full) || full == Path.GetFullPath(statePath) || full == Path.GetFullPath(HeartbeatPath(statePath)))
+                if (done.Contains(full) || ownFiles.Contains(full))
                 {
                     continue;
                 }

@@ -13,11 +13,7 @@ public sealed class FolderWatcherTests
     public async Task RunAsync_StateInsideTheWatchedFolder_PublishesTheFrameFileOnlyAndBeatsAfterEveryPass()
     {
         using var temp = new TempFolder();
-        var hour = Directory.CreateDirectory(temp.File("2014/03/10/gill_themis19/ut06")).FullName;
-        var sample = Directory.GetFiles(RepoPaths.Samples, "*.pgm.gz", SearchOption.AllDirectories).Order(StringComparer.Ordinal).First();
-        var frameFile = Path.Combine(hour, Path.GetFileName(sample));
-        File.Copy(sample, frameFile);
-        File.SetLastWriteTimeUtc(frameFile, DateTime.UtcNow.AddMinutes(-1));
+        var frameFile = Assert.Single(CompleteFramesIn(temp, 1));
         var state = temp.File(".aurorastream-published");
         var heartbeat = FolderWatcher.HeartbeatPath(state);
         var published = new ConcurrentQueue<string>();
@@ -45,14 +41,7 @@ public sealed class FolderWatcherTests
         // the same pass; when the second is handed on, the heartbeat must already be later than the
         // moment the first was done.
         using var temp = new TempFolder();
-        var hour = Directory.CreateDirectory(temp.File("2014/03/10/gill_themis19/ut06")).FullName;
-        foreach (var sample in Directory.GetFiles(RepoPaths.Samples, "*.pgm.gz", SearchOption.AllDirectories).Order(StringComparer.Ordinal).Take(2))
-        {
-            var copy = Path.Combine(hour, Path.GetFileName(sample));
-            File.Copy(sample, copy);
-            File.SetLastWriteTimeUtc(copy, DateTime.UtcNow.AddMinutes(-1));
-        }
-
+        CompleteFramesIn(temp, 2);
         var state = temp.File("published");
         var firstDone = DateTime.MaxValue;
         var beatAtSecond = DateTime.MinValue;
@@ -95,8 +84,7 @@ public sealed class FolderWatcherTests
     public async Task RunAsync_StateWhereItCannotBeWritten_FailsNamingTheStateBeforePublishingAnything()
     {
         using var temp = new TempFolder();
-        File.Copy(Directory.GetFiles(RepoPaths.Samples, "*.pgm.gz", SearchOption.AllDirectories).Order(StringComparer.Ordinal).First(), temp.File("frame.pgm.gz"));
-        File.SetLastWriteTimeUtc(temp.File("frame.pgm.gz"), DateTime.UtcNow.AddMinutes(-1));
+        CompleteFramesIn(temp, 1);
         var state = temp.File("no-such-folder/published");
         var published = 0;
 
@@ -104,6 +92,22 @@ public sealed class FolderWatcherTests
 
         Assert.StartsWith($"--state {state}: ", error.Message, StringComparison.Ordinal);
         Assert.Equal(0, published);
+    }
+
+    // The first sample files, copied into a UCalgary hour folder and last written a minute ago (complete).
+    private static List<string> CompleteFramesIn(TempFolder temp, int count)
+    {
+        var hour = Directory.CreateDirectory(temp.File("2014/03/10/gill_themis19/ut06")).FullName;
+        var copies = new List<string>();
+        foreach (var sample in Directory.GetFiles(RepoPaths.Samples, "*.pgm.gz", SearchOption.AllDirectories).Order(StringComparer.Ordinal).Take(count))
+        {
+            var copy = Path.Combine(hour, Path.GetFileName(sample));
+            File.Copy(sample, copy);
+            File.SetLastWriteTimeUtc(copy, DateTime.UtcNow.AddMinutes(-1));
+            copies.Add(copy);
+        }
+
+        return copies;
     }
 
     // The heartbeat's time once it is later than the one before.
