@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 using AuroraStream.Cli.Commands;
 using AuroraStream.TestUtilities;
@@ -149,49 +148,11 @@ public sealed class ComposeFileTests
 
     private static (int Code, string Output, string Error) DockerCompose(Dictionary<string, string> environment, params string[] args)
     {
-        var info = new ProcessStartInfo("docker-compose") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = RepoPaths.Root };
-        info.ArgumentList.Add("-f");
-        info.ArgumentList.Add(ComposeFile);
-        foreach (var a in args)
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        foreach (var (key, value) in environment)
-        {
-            info.Environment[key] = value;
-        }
-
-        Process process;
-        try
-        {
-            process = Process.Start(info)!;
-        }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            throw new InvalidOperationException("docker-compose is not installed (Debian package docker-compose; `make test` installs it when run as root)", e);
-        }
-
-        using (process)
-        {
-            var output = process.StandardOutput.ReadToEndAsync();
-            var error = process.StandardError.ReadToEndAsync();
-            Assert.True(process.WaitForExit(TimeSpan.FromSeconds(60)), "docker-compose did not finish within 60 s");
-            return (process.ExitCode, output.Result, error.Result);
-        }
+        var result = ExternalCommand.Run("docker-compose", ["-f", ComposeFile, .. args], TimeSpan.FromSeconds(60), RepoPaths.Root, environment, "docker-compose is not installed (Debian package docker-compose; `make test` installs it when run as root)");
+        return (result.Code, result.Output, result.Error);
     }
 
-    private static int Bash(string command)
-    {
-        var info = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add("-c");
-        info.ArgumentList.Add(command);
-        using var process = Process.Start(info) ?? throw new InvalidOperationException("bash did not start");
-        process.StandardOutput.ReadToEnd();
-        process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        return process.ExitCode;
-    }
+    private static int Bash(string command) => ExternalCommand.Run("bash", ["-c", command], TimeSpan.FromSeconds(30)).Code;
 
     private static IEnumerable<string> Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
