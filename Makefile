@@ -34,6 +34,7 @@ test: build
 	@mkdir -p TestResults
 	@$(DOTNET) test AuroraStream.sln -c $(CONFIG) --no-build --nologo 2>&1 | tee $(TEST_LOG); \
 	status=$${PIPESTATUS[0]}; \
+	{ grep -A2 -E '^  Failed [A-Za-z]' $(TEST_LOG) | grep -v -E '^(--|  Error Message:)$$' | cut -c1-300; } || true; \
 	awk '/(Passed|Failed)! +- +Failed:/ { gsub(",", ""); for (i = 1; i <= NF; i++) { if ($$i == "Failed:") f += $$(i+1); if ($$i == "Passed:") p += $$(i+1); if ($$i == "Skipped:") s += $$(i+1) } } \
 	     END { printf "%d passed, %d failed, %d skipped\n", p, f, s; if (p == 0) exit 1 }' $(TEST_LOG); \
 	exit $$status

@@ -1,5 +1,6 @@
 using AuroraStream.Core;
 using AuroraStream.Training.Models;
+using AuroraStream.Training.Torch;
 using TorchSharp;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -113,7 +114,7 @@ public static class ClassifierTrainer
         model.Encoder.eval();
         using var representations = Represent(model.Encoder, data.Frames, options.InputSize, options.BatchSize);
         using var targets = tensor(data.Classes.Select(c => (long)c).ToArray());
-        using var optimizer = optim.AdamW(model.Classifier.parameters(), options.HeadLearningRate, weight_decay: options.WeightDecay);
+        using var optimizer = new ScalarSafeAdamW(model.Classifier.parameters(), options.HeadLearningRate, options.WeightDecay);
         using var loss = CrossEntropyLoss();
         model.Classifier.train();
         var shuffle = new Random(Seeds.Combine(options.Seed, round, 0x4EAD));
@@ -127,9 +128,9 @@ public static class ClassifierTrainer
                 using var scope = NewDisposeScope();
                 var index = tensor(order.AsSpan(start, Math.Min(options.BatchSize, order.Length - start)).ToArray());
                 var output = loss.forward(model.Classifier.forward(representations.index_select(0, index)), targets.index_select(0, index));
-                optimizer.zero_grad();
+                optimizer.ZeroGrad();
                 output.backward();
-                optimizer.step();
+                optimizer.Step();
                 total += output.item<float>() * index.shape[0];
             }
 
@@ -139,7 +140,7 @@ public static class ClassifierTrainer
 
     private static void FineTune(AuroraModel model, LabelledSet data, ClassifierOptions options, int round, IProgress<ClassifierProgress>? progress, CancellationToken cancellationToken)
     {
-        using var optimizer = optim.AdamW(model.parameters(), options.FineTuneLearningRate, weight_decay: options.WeightDecay);
+        using var optimizer = new ScalarSafeAdamW(model.parameters(), options.FineTuneLearningRate, options.WeightDecay);
         using var loss = CrossEntropyLoss();
         model.train();
         var shuffle = new Random(Seeds.Combine(options.Seed, round, 0xF17E));
@@ -156,9 +157,9 @@ public static class ClassifierTrainer
                 var x = Symmetry(Batch(frames, 0, count, options.InputSize), shuffle);
                 var y = tensor(order.AsSpan(start, count).ToArray().Select(i => (long)data.Classes[(int)i]).ToArray());
                 var output = loss.forward(model.Logits(x), y);
-                optimizer.zero_grad();
+                optimizer.ZeroGrad();
                 output.backward();
-                optimizer.step();
+                optimizer.Step();
                 total += output.item<float>() * count;
             }
 

@@ -1,3 +1,4 @@
+using AuroraStream.Training.Torch;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -74,7 +75,7 @@ internal sealed class CompactEncoder : Module<Tensor, Tensor>
     public override Tensor forward(Tensor input) => _features.forward(input);
 
     private static Sequential ConvBnRelu(int input, int output, int stride) =>
-        Sequential(Conv2d(input, output, 3, stride: stride, padding: 1, bias: false), BatchNorm2d(output), ReLU(inplace: true));
+        Sequential(Conv2d(input, output, 3, stride: stride, padding: 1, bias: false), new ScalarSafeBatchNorm2d(output), ReLU(inplace: true));
 }
 
 /// <summary>ResNet-18 (He et al. 2016) with a one-channel 7x7 stem and no classification layer.</summary>
@@ -87,7 +88,7 @@ internal sealed class ResNet18Encoder : Module<Tensor, Tensor>
     public ResNet18Encoder()
         : base(nameof(ResNet18Encoder))
     {
-        _stem = Sequential(Conv2d(1, 64, 7, stride: 2, padding: 3, bias: false), BatchNorm2d(64), ReLU(inplace: true), MaxPool2d(3, stride: 2, padding: 1));
+        _stem = Sequential(Conv2d(1, 64, 7, stride: 2, padding: 3, bias: false), new ScalarSafeBatchNorm2d(64), ReLU(inplace: true), MaxPool2d(3, stride: 2, padding: 1));
         var blocks = new List<(string, Module<Tensor, Tensor>)>();
         var input = 64;
         foreach (var (width, stride, index) in new[] { (64, 1, 1), (128, 2, 2), (256, 2, 3), (512, 2, 4) })
@@ -120,13 +121,13 @@ internal sealed class ResNet18Encoder : Module<Tensor, Tensor>
         {
             _body = Sequential(
                 Conv2d(input, output, 3, stride: stride, padding: 1, bias: false),
-                BatchNorm2d(output),
+                new ScalarSafeBatchNorm2d(output),
                 ReLU(inplace: true),
                 Conv2d(output, output, 3, stride: 1, padding: 1, bias: false),
-                BatchNorm2d(output));
+                new ScalarSafeBatchNorm2d(output));
             if (stride != 1 || input != output)
             {
-                _shortcut = Sequential(Conv2d(input, output, 1, stride: stride, bias: false), BatchNorm2d(output));
+                _shortcut = Sequential(Conv2d(input, output, 1, stride: stride, bias: false), new ScalarSafeBatchNorm2d(output));
             }
 
             RegisterComponents();
@@ -136,7 +137,7 @@ internal sealed class ResNet18Encoder : Module<Tensor, Tensor>
         {
             using var body = _body.forward(input);
             using var shortcut = _shortcut?.forward(input);
-            return functional.relu(body + (shortcut ?? input));
+            return functional.relu(body.add(shortcut ?? input, Scalars.One));
         }
     }
 }

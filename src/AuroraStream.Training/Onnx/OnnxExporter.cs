@@ -125,7 +125,9 @@ public static class OnnxExporter
             if (_initialised.Add(name))
             {
                 var tensor = _tensors.TryGetValue(name, out var t) ? t : throw new InvalidOperationException($"The model has no parameter or buffer '{name}'.");
-                using var cpu = tensor.detach().cpu().to_type(ScalarType.Float32).contiguous();
+                // The scope holds the chain's temporaries until the values are read (see Torch/Scalars.cs).
+                using var scope = NewDisposeScope();
+                var cpu = tensor.detach().cpu().to_type(ScalarType.Float32).contiguous();
                 var values = cpu.data<float>().ToArray();
                 var proto = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Float, RawData = ByteString.CopyFrom(MemoryMarshal.AsBytes(values.AsSpan())) };
                 proto.Dims.Add(cpu.shape);

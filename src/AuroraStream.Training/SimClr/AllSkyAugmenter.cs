@@ -1,3 +1,4 @@
+using AuroraStream.Training.Torch;
 using static TorchSharp.torch;
 
 namespace AuroraStream.Training.SimClr;
@@ -121,10 +122,10 @@ public sealed class AllSkyAugmenter : IDisposable
 
         var grid = nn.functional.affine_grid(tensor(theta, [n, 2, 3]), [n, 1, h, w], align_corners: false);
         var x = nn.functional.grid_sample(batch, grid, GridSampleMode.Bilinear, GridSamplePaddingMode.Zeros, align_corners: false);
-        x = x.clamp(0, 1).pow(tensor(gamma, [n, 1, 1, 1])) * tensor(gain, [n, 1, 1, 1]) + tensor(offset, [n, 1, 1, 1]);
+        x = x.clamp(Scalars.Zero, Scalars.One).pow(tensor(gamma, [n, 1, 1, 1])).mul(tensor(gain, [n, 1, 1, 1])).add(tensor(offset, [n, 1, 1, 1]), Scalars.One);
         x = nn.functional.conv2d(x.reshape(1, n, h, w), tensor(kernels, [n, 1, BlurKernel, BlurKernel]), padding: [BlurKernel / 2, BlurKernel / 2], groups: n).reshape(n, 1, h, w);
-        x = x + (randn([n, 1, h, w], generator: _generator) * tensor(noise, [n, 1, 1, 1]));
-        return (x.clamp(0, 1) * Circle(h, w, _options.MaskRadiusFraction)).MoveToOuterDisposeScope();
+        x = x.add(randn([n, 1, h, w], generator: _generator).mul(tensor(noise, [n, 1, 1, 1])), Scalars.One);
+        return x.clamp(Scalars.Zero, Scalars.One).mul(Circle(h, w, _options.MaskRadiusFraction)).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc />

@@ -1,3 +1,5 @@
+using AuroraStream.Training.Torch;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace AuroraStream.Training.SimClr;
@@ -30,12 +32,15 @@ public static class NtXentLoss
         var n = first.shape[0];
         using var scope = NewDisposeScope();
         var z = nn.functional.normalize(cat([first, second], 0), p: 2, dim: 1);
-        var similarity = z.matmul(z.t()) / temperature;
+        using var temperatureScalar = temperature.ToScalar();
+        var similarity = z.matmul(z.t()).div_(temperatureScalar);
 
         // A view is never its own candidate.
         var self = eye(2 * n, dtype: ScalarType.Bool, device: z.device);
-        similarity = similarity.masked_fill(self, double.NegativeInfinity);
-        var partners = cat([arange(n, 2 * n, device: z.device), arange(0, n, device: z.device)]);
+        similarity = similarity.masked_fill(self, Scalars.NegativeInfinity);
+        using var views = n.ToScalar();
+        using var allViews = (2 * n).ToScalar();
+        var partners = cat([arange(views, allViews, Scalars.One, device: z.device), arange(Scalars.Zero, views, Scalars.One, device: z.device)]);
         return nn.functional.cross_entropy(similarity, partners).MoveToOuterDisposeScope();
     }
 }

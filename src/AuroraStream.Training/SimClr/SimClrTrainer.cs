@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using AuroraStream.Core;
 using AuroraStream.Training.Models;
+using AuroraStream.Training.Torch;
 using TorchSharp;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -105,7 +106,7 @@ public sealed class SimClrTrainer : IDisposable
     private readonly SimClrOptions _options;
     private readonly Module<Tensor, Tensor> _encoder;
     private readonly ProjectionHead _head;
-    private readonly optim.Optimizer _optimizer;
+    private readonly ScalarSafeAdamW _optimizer;
 
     /// <summary>Creates a trainer, resuming from the checkpoint folder when it holds one.</summary>
     public SimClrTrainer(SimClrOptions options)
@@ -121,7 +122,7 @@ public sealed class SimClrTrainer : IDisposable
             Resume(folder);
         }
 
-        _optimizer = optim.AdamW(_encoder.parameters().Concat(_head.parameters()), options.LearningRate, weight_decay: options.WeightDecay);
+        _optimizer = new ScalarSafeAdamW(_encoder.parameters().Concat(_head.parameters()), options.LearningRate, options.WeightDecay);
     }
 
     /// <summary>Steps done so far (after a resume, the checkpoint's).</summary>
@@ -198,11 +199,7 @@ public sealed class SimClrTrainer : IDisposable
     private double TrainStep(IReadOnlyList<float[]> frames, int pixels)
     {
         using var scope = NewDisposeScope();
-        var lr = LearningRateAt(Step);
-        foreach (var group in _optimizer.ParamGroups)
-        {
-            group.LearningRate = lr;
-        }
+        _optimizer.LearningRate = LearningRateAt(Step);
 
         // Batch and views depend on (seed, step) only: resuming draws what an uninterrupted run would.
         var sampler = new Random(Seeds.Combine(_options.Seed, Step, 0x51CC));
@@ -217,9 +214,9 @@ public sealed class SimClrTrainer : IDisposable
         var first = _head.forward(_encoder.forward(augmenter.Apply(x)));
         var second = _head.forward(_encoder.forward(augmenter.Apply(x)));
         var loss = NtXentLoss.Compute(first, second, _options.Temperature);
-        _optimizer.zero_grad();
+        _optimizer.ZeroGrad();
         loss.backward();
-        _optimizer.step();
+        _optimizer.Step();
         return loss.item<float>();
     }
 

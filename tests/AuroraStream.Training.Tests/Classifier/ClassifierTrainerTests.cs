@@ -2,6 +2,7 @@ using AuroraStream.Core;
 using AuroraStream.Training.Classifier;
 using AuroraStream.Training.Evaluation;
 using AuroraStream.Training.Models;
+using AuroraStream.Training.Tests.Torch;
 
 namespace AuroraStream.Training.Tests.Classifier;
 
@@ -47,6 +48,19 @@ public sealed class ClassifierTrainerTests
             Assert.NotEqual(before, Weights(model.Encoder));
             Assert.All(ClassifierTrainer.Predict(model, frames, Size), p => Assert.Equal(1.0, p.Sum(), 4));
         }
+    }
+
+    [Fact]
+    public void FineTune_UnderConstantCollections_GivesTheQuietWeights()
+    {
+        var (frames, classes) = Bright(24, seed: 3);
+        var quiet = FineTunedWeights(frames, classes);
+        using var storm = new CollectionStorm();
+
+        var stormy = FineTunedWeights(frames, classes);
+
+        Assert.True(storm.Collections > 10, $"only {storm.Collections} collections");
+        Assert.Equal(quiet, stormy);
     }
 
     [Fact]
@@ -110,6 +124,16 @@ public sealed class ClassifierTrainerTests
         Assert.Contains("\"meanAccuracy\"", report.ToJson(), StringComparison.Ordinal);
     }
 
+    private static float[] FineTunedWeights(List<float[]> frames, List<AuroraClass> classes)
+    {
+        TorchSharp.torch.random.manual_seed(5);
+        var (model, _) = ClassifierTrainer.Train(EncoderArchitecture.Compact, Encoders.Create(EncoderArchitecture.Compact), new LabelledSet(frames, classes), null, new ClassifierOptions { InputSize = Size, Head = ClassifierHead.Mlp, HeadEpochs = 5, FineTune = true, FineTuneEpochs = 3, BatchSize = 8 });
+        using (model)
+        {
+            return Weights(model);
+        }
+    }
+
     /// <summary>Two classes that any encoder separates: bright noisy frames are arcs, dark ones clear.</summary>
     private static (List<float[]> Frames, List<AuroraClass> Classes) Bright(int count, int seed)
     {
@@ -126,6 +150,9 @@ public sealed class ClassifierTrainerTests
         return (frames, classes);
     }
 
-    private static float[] Weights(TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor> module) =>
-        [.. module.parameters().SelectMany(p => p.detach().cpu().data<float>().ToArray())];
+    private static float[] Weights(TorchSharp.torch.nn.Module module)
+    {
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        return [.. module.parameters().SelectMany(p => p.detach().cpu().data<float>().ToArray())];
+    }
 }

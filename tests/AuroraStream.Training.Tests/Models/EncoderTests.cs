@@ -1,4 +1,5 @@
 using AuroraStream.Training.Models;
+using AuroraStream.Training.Torch;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -36,23 +37,23 @@ public sealed class EncoderTests
     }
 
     [Fact]
-    public void Training_FewAdamSteps_ReduceTheLossThroughThePatchedNativeLibrary()
+    public void Training_FewAdamWSteps_ReduceTheLossThroughThePatchedNativeLibrary()
     {
         random.manual_seed(7);
         using var encoder = Encoders.Create(EncoderArchitecture.Compact);
         using var head = new ProjectionHead(256, 64, 6);
         var parameters = encoder.parameters().Concat(head.parameters());
-        using var optimizer = optim.Adam(parameters, lr: 0.01);
+        using var optimizer = new ScalarSafeAdamW(parameters, learningRate: 0.01);
         using var x = randn(8, 1, 64, 64);
-        using var y = arange(8).remainder(6);
+        using var y = tensor(Enumerable.Range(0, 8).Select(i => (long)(i % 6)).ToArray());
         var losses = new List<float>();
         for (var step = 0; step < 15; step++)
         {
             using var scope = NewDisposeScope();
-            optimizer.zero_grad();
+            optimizer.ZeroGrad();
             var loss = nn.functional.cross_entropy(head.forward(encoder.forward(x)), y);
             loss.backward();
-            optimizer.step();
+            optimizer.Step();
             losses.Add(loss.item<float>());
         }
 

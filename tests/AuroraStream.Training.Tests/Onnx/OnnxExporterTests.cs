@@ -7,6 +7,7 @@ using AuroraStream.Training.Onnx;
 using AuroraStream.TestUtilities;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace AuroraStream.Training.Tests.Onnx;
@@ -29,7 +30,8 @@ public sealed class OnnxExporterTests
         for (var i = 0; i < 3; i++)
         {
             using var scope = NewDisposeScope();
-            model.forward(batch * (1 + (0.3 * i)));
+            using var gain = (1 + (0.3 * i)).ToScalar();
+            model.forward(batch.mul(gain));
         }
 
         model.eval();

@@ -32,7 +32,8 @@ public sealed class AllSkyAugmenterTests
         using var input = rand(8, 1, 64, 64, generator: new Generator(1));
 
         using var output = augmenter.Apply(input);
-        using var outside = 1 - AllSkyAugmenter.Circle(64, 64, 0.85);
+        using var circle = AllSkyAugmenter.Circle(64, 64, 0.85);
+        using var outside = circle.logical_not();
 
         Assert.Equal(input.shape, output.shape);
         Assert.True(output.min().item<float>() >= 0 && output.max().item<float>() <= 1);

@@ -2,6 +2,7 @@ using AuroraStream.Core.Preprocessing;
 using AuroraStream.Synthetic;
 using AuroraStream.Training.Models;
 using AuroraStream.Training.SimClr;
+using AuroraStream.Training.Tests.Torch;
 using AuroraStream.TestUtilities;
 
 namespace AuroraStream.Training.Tests.SimClr;
@@ -69,6 +70,26 @@ public sealed class SimClrTrainerTests
     }
 
     [Fact]
+    public async Task Train_UnderConstantCollections_GivesTheQuietLossesAndWeights()
+    {
+        var (quietLosses, quietWeights) = await Run();
+        using var storm = new CollectionStorm();
+
+        var (stormyLosses, stormyWeights) = await Run();
+
+        Assert.True(storm.Collections > 10, $"only {storm.Collections} collections");
+        Assert.Equal(quietLosses, stormyLosses);
+        Assert.Equal(quietWeights, stormyWeights);
+
+        static async Task<(IReadOnlyList<double> Losses, float[] Weights)> Run()
+        {
+            using var trainer = new SimClrTrainer(Options(8));
+            var losses = await trainer.TrainAsync(Frames.Value);
+            return (losses, Weights(trainer));
+        }
+    }
+
+    [Fact]
     public async Task Checkpoint_Resume_RestoresWeightsAndStep_AndRefusesAnotherModel()
     {
         using var temp = new TempFolder();
@@ -89,8 +110,11 @@ public sealed class SimClrTrainerTests
         Assert.Throws<InvalidDataException>(() => new SimClrTrainer(new SimClrOptions { InputSize = 128, CheckpointFolder = temp.Path, Architecture = EncoderArchitecture.Compact }));
     }
 
-    private static float[] Weights(SimClrTrainer trainer) =>
-        [.. trainer.Encoder.parameters().SelectMany(p => p.detach().cpu().data<float>().ToArray())];
+    private static float[] Weights(SimClrTrainer trainer)
+    {
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        return [.. trainer.Encoder.parameters().SelectMany(p => p.detach().cpu().data<float>().ToArray())];
+    }
 
     private sealed class Progress(Action<SimClrProgress> report) : IProgress<SimClrProgress>
     {
