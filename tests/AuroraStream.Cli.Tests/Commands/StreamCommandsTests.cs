@@ -86,13 +86,22 @@ public sealed class StreamCommandsTests : IDisposable
         var skies = new[] { "gill", "fsmi", "atha", "rank" }.Select(s => new SyntheticSky(new SyntheticSkyOptions { Seed = 3, Site = s, Imager = "themis99" })).ToArray();
         var frames = Enumerable.Range(0, 100).Select(i => skies[i % 4].Draw(i / 4).Frame).ToList();
 
-        // Frames keep arriving (about 10 per second) while the stream is killed and restarted.
+        // Frames keep arriving (about 10 per second) while the stream is killed and restarted. The last
+        // 40 wait for the kill: however slowly the first run starts (a loaded CI machine), it cannot
+        // have read everything before it is killed.
         using var publishing = new CancellationTokenSource();
+        var killed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var publish = Task.Run(async () =>
         {
             await using var publisher = new FramePublisher(kafka);
-            foreach (var frame in frames)
+            for (var i = 0; i < frames.Count; i++)
             {
+                if (i == 60)
+                {
+                    await killed.Task.WaitAsync(publishing.Token);
+                }
+
+                var frame = frames[i];
                 publisher.Publish(frame);
                 await publisher.FlushAsync(publishing.Token);
                 await Task.Delay(100, publishing.Token);
@@ -106,6 +115,7 @@ public sealed class StreamCommandsTests : IDisposable
         await Task.Delay(1500);
         first.Kill(entireProcessTree: true);
         await first.WaitForExitAsync();
+        killed.SetResult();
         var atKill = Count(database);
         Assert.True(atKill < 100, "the first run finished before it was killed");
 
