@@ -150,9 +150,5 @@ public sealed class ClassifierTrainerTests
         return (frames, classes);
     }
 
-    private static float[] Weights(TorchSharp.torch.nn.Module module)
-    {
-        using var scope = TorchSharp.torch.NewDisposeScope();
-        return [.. module.parameters().SelectMany(p => p.detach().cpu().data<float>().ToArray())];
-    }
+    private static float[] Weights(TorchSharp.torch.nn.Module module) => ModuleWeights.Of(module);
 }

@@ -110,11 +110,7 @@ public sealed class SimClrTrainerTests
         Assert.Throws<InvalidDataException>(() => new SimClrTrainer(new SimClrOptions { InputSize = 128, CheckpointFolder = temp.Path, Architecture = EncoderArchitecture.Compact }));
     }
 
-    private static float[] Weights(SimClrTrainer trainer)
-    {
-        using var scope = TorchSharp.torch.NewDisposeScope();
-        return [.. trainer.Encoder.parameters().SelectMany(p => p.detach().cpu().data<float>().ToArray())];
-    }
+    private static float[] Weights(SimClrTrainer trainer) => ModuleWeights.Of(trainer.Encoder);
 
     private sealed class Progress(Action<SimClrProgress> report) : IProgress<SimClrProgress>
     {

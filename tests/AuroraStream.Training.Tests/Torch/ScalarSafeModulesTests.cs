@@ -77,10 +77,10 @@ public sealed class ScalarSafeModulesTests
             Loss(safeModel, x).backward();
             safe.Step();
 
-            Assert.Equal(Weights(referenceModel), Weights(safeModel));
+            Assert.Equal(ModuleWeights.Of(referenceModel), ModuleWeights.Of(safeModel));
         }
 
-        Assert.NotEqual(Weights(Model(seed: 9)), Weights(safeModel));
+        Assert.NotEqual(ModuleWeights.Of(Model(seed: 9)), ModuleWeights.Of(safeModel));
     }
 
     [Fact]
@@ -138,10 +138,4 @@ public sealed class ScalarSafeModulesTests
     }
 
     private static float[] Values(Tensor t) => t.detach().data<float>().ToArray();
-
-    private static float[] Weights(nn.Module module)
-    {
-        using var scope = NewDisposeScope();
-        return [.. module.parameters().SelectMany(p => p.detach().data<float>().ToArray())];
-    }
 }
