@@ -66,6 +66,7 @@ internal sealed class ScalarSafeAdamW : IDisposable
     {
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
+        using var decay = (1 - (LearningRate * _weightDecay)).ToScalar();
         foreach (var state in _states)
         {
             var gradient = state.Parameter.grad;
@@ -77,7 +78,6 @@ internal sealed class ScalarSafeAdamW : IDisposable
             state.Steps++;
             var correction1 = 1 - Math.Pow(_beta1, state.Steps);
             var correction2 = 1 - Math.Pow(_beta2, state.Steps);
-            using var decay = (1 - (LearningRate * _weightDecay)).ToScalar();
             using var root = Math.Sqrt(correction2).ToScalar();
             using var stepSize = (-LearningRate / correction1).ToScalar();
 
