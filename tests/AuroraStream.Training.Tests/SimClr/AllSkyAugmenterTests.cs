@@ -28,6 +28,7 @@ public sealed class AllSkyAugmenterTests
     [Fact]
     public void Apply_DefaultOptions_KeepShapeRangeAndTheDarkOutsideOfTheCircle()
     {
+        using var scope = NewDisposeScope();
         using var augmenter = new AllSkyAugmenter(new AugmentationOptions(), seed: 1);
         using var input = rand(8, 1, 64, 64, generator: new Generator(1));
 
@@ -44,6 +45,7 @@ public sealed class AllSkyAugmenterTests
     [Fact]
     public void Apply_SameSeed_GivesTheSameViews_OtherSeedsDiffer()
     {
+        using var scope = NewDisposeScope();
         using var input = rand(4, 1, 32, 32, generator: new Generator(2));
         using var a = new AllSkyAugmenter(new AugmentationOptions(), 7);
         using var b = new AllSkyAugmenter(new AugmentationOptions(), 7);
@@ -60,6 +62,7 @@ public sealed class AllSkyAugmenterTests
     [Fact]
     public void Apply_IdentityGeometry_ReturnsTheMaskedInput()
     {
+        using var scope = NewDisposeScope();
         using var augmenter = new AllSkyAugmenter(Geometry, 3);
         using var input = Bar();
 
@@ -71,6 +74,7 @@ public sealed class AllSkyAugmenterTests
     [Fact]
     public void Apply_FlipOnly_MirrorsLeftAndRight()
     {
+        using var scope = NewDisposeScope();
         using var augmenter = new AllSkyAugmenter(new AugmentationOptions { MaxRotationDegrees = 0, FlipProbability = 1, MinCropScale = 1, Brightness = 0, Contrast = 0, MaxGamma = 1, BlurProbability = 0, MaxNoise = 0 }, 3);
         using var input = Bar();
 
@@ -84,6 +88,7 @@ public sealed class AllSkyAugmenterTests
     [Fact]
     public void Apply_RotationOnly_PreservesARotationallySymmetricSky()
     {
+        using var scope = NewDisposeScope();
         const int size = 64;
         var disk = new float[size * size];
         for (var y = 0; y < size; y++)

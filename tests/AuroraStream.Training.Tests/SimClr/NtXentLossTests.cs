@@ -8,6 +8,7 @@ public sealed class NtXentLossTests
     [Fact]
     public void Compute_SmallBatch_EqualsTheDefinitionComputedByHand()
     {
+        using var scope = NewDisposeScope();
         var random = new Random(5);
         const int n = 3, d = 4;
         const double t = 0.5;
@@ -22,6 +23,7 @@ public sealed class NtXentLossTests
     [Fact]
     public void Compute_IdenticalViews_ScoreBetterThanUnrelatedOnes()
     {
+        using var scope = NewDisposeScope();
         manual_seed(9);
         using var x = randn(16, 8);
         using var y = randn(16, 8);
@@ -35,6 +37,7 @@ public sealed class NtXentLossTests
     [Fact]
     public void Compute_BadArguments_AreRefused()
     {
+        using var scope = NewDisposeScope();
         using var x = zeros(4, 8);
         Assert.Throws<ArgumentOutOfRangeException>(() => NtXentLoss.Compute(x, x, 0));
         Assert.Throws<ArgumentException>(() => NtXentLoss.Compute(x, zeros(5, 8), 0.1));
