@@ -95,7 +95,7 @@ internal static class StreamBenchmark
         influx.Execute($"CREATE DATABASE {id}");
         // librdkafka's mock broker answers a fetch only after fetch.wait.max.ms (default 500 ms) when
         // little data is waiting, which with the 64-frame window below would measure the mock, not the stream.
-        var kafka = new KafkaOptions { BootstrapServers = cluster.BootstrapServers, FramesTopic = "frames-" + id, DeadLetterTopic = "dead-" + id, GroupId = "group-" + id, Properties = { ["fetch.wait.max.ms"] = "10" } };
+        var kafka = new KafkaOptions { BootstrapServers = cluster.BootstrapServers, FramesTopic = "frames-" + id, DeadLetterTopic = "dead-" + id, GroupId = "group-" + id, ConsumerProperties = { ["fetch.wait.max.ms"] = "10" } };
         var latencies = new List<double>();
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>

@@ -37,6 +37,19 @@ public sealed class KafkaOptions
     /// </summary>
     public Dictionary<string, string> Properties { get; set; } = [];
 
+    /// <summary>
+    /// librdkafka properties for the stream's consumer only (after <see cref="Properties"/>), e.g.
+    /// <c>fetch.wait.max.ms</c> or <c>queued.max.messages.kbytes</c>: a consumer property given to a
+    /// producer is ignored with a warning from librdkafka.
+    /// </summary>
+    public Dictionary<string, string> ConsumerProperties { get; set; } = [];
+
+    /// <summary>
+    /// librdkafka properties for the producers only (the publisher and the dead-letter producer; after
+    /// <see cref="Properties"/>), e.g. <c>linger.ms</c> or <c>batch.size</c>.
+    /// </summary>
+    public Dictionary<string, string> ProducerProperties { get; set; } = [];
+
     /// <summary>Checks the settings, naming the wrong one.</summary>
     public void Validate()
     {
@@ -65,7 +78,7 @@ public sealed class KafkaOptions
     /// <inheritdoc />
     public override string ToString() =>
         $"{BootstrapServers} topic={FramesTopic} dead-letter={DeadLetterTopic} group={GroupId}" +
-        string.Concat(Properties.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $" {p.Key}={(SecretKeys.Contains(p.Key, StringComparer.OrdinalIgnoreCase) ? "***" : p.Value)}"));
+        Listed(string.Empty, Properties) + Listed("consumer.", ConsumerProperties) + Listed("producer.", ProducerProperties);
 
     internal CompressionType CompressionType() => Compression.ToLowerInvariant() switch
     {
@@ -81,11 +94,20 @@ public sealed class KafkaOptions
         where T : ClientConfig
     {
         config.BootstrapServers = BootstrapServers;
-        foreach (var (key, value) in Properties)
+        IEnumerable<KeyValuePair<string, string>> properties = config switch
+        {
+            ConsumerConfig => Properties.Concat(ConsumerProperties),
+            ProducerConfig => Properties.Concat(ProducerProperties),
+            _ => Properties,
+        };
+        foreach (var (key, value) in properties)
         {
             config.Set(key, value);
         }
 
         return config;
     }
+
+    private static string Listed(string prefix, Dictionary<string, string> properties) =>
+        string.Concat(properties.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $" {prefix}{p.Key}={(SecretKeys.Contains(p.Key, StringComparer.OrdinalIgnoreCase) ? "***" : p.Value)}"));
 }
