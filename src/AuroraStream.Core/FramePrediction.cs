@@ -1,16 +1,39 @@
 namespace AuroraStream.Core;
 
 /// <summary>A classifier's output for one frame.</summary>
+/// <remarks>
+/// A frame whose out-of-distribution score exceeds the model's threshold is <see cref="IsUncertain"/>:
+/// its representation lies further from everything the model was trained on than the held-out data
+/// did, so its label is not to be trusted. The six probabilities are kept either way.
+/// </remarks>
 public sealed class FramePrediction
 {
+    /// <summary>The label written for an uncertain frame (<see cref="LabelName"/>).</summary>
+    public const string UncertainLabel = "uncertain";
+
     private readonly float[] _probabilities;
 
     /// <summary>Creates a prediction from the six class probabilities in <see cref="AuroraClasses.All"/> order.</summary>
-    public FramePrediction(ReadOnlySpan<float> probabilities)
+    /// <param name="probabilities">Six probabilities in OATH code order.</param>
+    /// <param name="oodScore">Out-of-distribution score of the frame (larger is further from the training data), when the model gives one.</param>
+    /// <param name="oodThreshold">Score above which the frame is uncertain; null when the model has none.</param>
+    /// <exception cref="ArgumentException">Not six probabilities.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A score or threshold that is NaN.</exception>
+    public FramePrediction(ReadOnlySpan<float> probabilities, double? oodScore = null, double? oodThreshold = null)
     {
         if (probabilities.Length != AuroraClasses.All.Count)
         {
             throw new ArgumentException($"A prediction has {AuroraClasses.All.Count} class probabilities, not {probabilities.Length}.", nameof(probabilities));
+        }
+
+        if (oodScore is { } s && double.IsNaN(s))
+        {
+            throw new ArgumentOutOfRangeException(nameof(oodScore), s, "The out-of-distribution score must be a number.");
+        }
+
+        if (oodThreshold is { } t && double.IsNaN(t))
+        {
+            throw new ArgumentOutOfRangeException(nameof(oodThreshold), t, "The out-of-distribution threshold must be a number.");
         }
 
         _probabilities = probabilities.ToArray();
@@ -24,9 +47,11 @@ public sealed class FramePrediction
         }
 
         Label = (AuroraClass)best;
+        OodScore = oodScore;
+        OodThreshold = oodThreshold;
     }
 
-    /// <summary>The most probable class.</summary>
+    /// <summary>The most probable class (also for an uncertain frame; see <see cref="LabelName"/>).</summary>
     public AuroraClass Label { get; }
 
     /// <summary>Probability of <see cref="Label"/>.</summary>
@@ -37,6 +62,18 @@ public sealed class FramePrediction
 
     /// <summary>Probability of aurora: arc + diffuse + discrete.</summary>
     public float AuroraProbability => _probabilities[0] + _probabilities[1] + _probabilities[2];
+
+    /// <summary>Out-of-distribution score (dimensionless; larger is less like the training data), or null when the model gives none.</summary>
+    public double? OodScore { get; }
+
+    /// <summary>The model's out-of-distribution threshold, or null when it has none.</summary>
+    public double? OodThreshold { get; }
+
+    /// <summary>Whether the frame is unlike anything the model was trained on (score above threshold).</summary>
+    public bool IsUncertain => OodScore is { } s && OodThreshold is { } t && s > t;
+
+    /// <summary>The label written to outputs: <c>uncertain</c> when <see cref="IsUncertain"/>, else the class label.</summary>
+    public string LabelName => IsUncertain ? UncertainLabel : Label.ToLabel();
 
     /// <summary>Probability of one class.</summary>
     public float this[AuroraClass auroraClass] => _probabilities[(int)auroraClass];
