@@ -108,6 +108,33 @@ public static class ClassifierTrainer
         return result;
     }
 
+    /// <summary>Logits [frames][6] and representations [frames][D] of a model in inference mode.</summary>
+    public static (float[][] Logits, float[][] Representations) Infer(AuroraModel model, IReadOnlyList<float[]> frames, int inputSize, int batchSize = 64)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(frames);
+        model.eval();
+        var logits = new float[frames.Count][];
+        var representations = new float[frames.Count][];
+        using var _ = no_grad();
+        for (var start = 0; start < frames.Count; start += batchSize)
+        {
+            using var scope = NewDisposeScope();
+            var count = Math.Min(batchSize, frames.Count - start);
+            var representation = model.Encoder.forward(Batch(frames, start, count, inputSize));
+            var z = model.Classifier.forward(representation).data<float>().ToArray();
+            var r = representation.data<float>().ToArray();
+            var d = r.Length / count;
+            for (var i = 0; i < count; i++)
+            {
+                logits[start + i] = z.AsSpan(i * AuroraModel.Classes, AuroraModel.Classes).ToArray();
+                representations[start + i] = r.AsSpan(i * d, d).ToArray();
+            }
+        }
+
+        return (logits, representations);
+    }
+
     private static void TrainHead(AuroraModel model, LabelledSet data, ClassifierOptions options, int round, IProgress<ClassifierProgress>? progress, CancellationToken cancellationToken)
     {
         // Frozen encoder in inference mode: representations are computed once and the head trains on them.

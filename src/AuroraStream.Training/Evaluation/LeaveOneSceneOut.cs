@@ -1,0 +1,103 @@
+using AuroraStream.Core;
+using AuroraStream.Training.Classifier;
+using AuroraStream.Training.Confidence;
+using AuroraStream.Training.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace AuroraStream.Training.Evaluation;
+
+/// <summary>One labelled training frame and where it came from.</summary>
+/// <param name="Pixels">Preprocessed frame, InputSize x InputSize.</param>
+/// <param name="Class">Its label.</param>
+/// <param name="Source">Kind of source: <c>synthetic</c>, <c>hybrid</c> (a real frame with synthetic aurora), <c>real</c> or <c>oath</c>.</param>
+/// <param name="Scene">The site-night it shows (<c>site-YYYY-MM-DD</c>, UT date), or null for a purely synthetic frame.</param>
+public sealed record TrainingItem(float[] Pixels, AuroraClass Class, string Source, string? Scene)
+{
+    /// <summary>Whether the frame is a real sky (a file or an OATH image), the frames evaluated by scene.</summary>
+    public bool IsReal => Source is "real" or "oath";
+}
+
+/// <summary>What a model held out of one scene said about it.</summary>
+/// <param name="Scene">The held-out scene.</param>
+/// <param name="Classes">True class of each of its real frames.</param>
+/// <param name="Logits">[frames][6] logits of the fold's model.</param>
+/// <param name="OodScores">Out-of-distribution score of each frame under the fold's model.</param>
+/// <param name="OodThreshold">The fold model's threshold, chosen as the final model's is.</param>
+/// <param name="SyntheticLogits">Logits of the fold's model on the held-out synthetic frames.</param>
+public sealed record SceneFold(string Scene, IReadOnlyList<AuroraClass> Classes, IReadOnlyList<float[]> Logits, IReadOnlyList<double> OodScores, double OodThreshold, IReadOnlyList<float[]> SyntheticLogits);
+
+/// <summary>
+/// Leave-one-scene-out evaluation: for each scene of real frames, a classifier is trained on every
+/// other frame (synthetic frames, and real and hybrid frames of other scenes; never a frame of the
+/// held-out scene, nor a hybrid built on one) and scored on that scene's real frames. Frames of
+/// one site-night are so alike that a random split would measure recognising the night, not the
+/// sky.
+/// </summary>
+public static class LeaveOneSceneOut
+{
+    /// <summary>Runs one fold per scene.</summary>
+    /// <param name="architecture">Encoder architecture.</param>
+    /// <param name="newEncoder">Makes a fresh copy of the starting encoder (e.g. the SimCLR one) for each fold.</param>
+    /// <param name="items">All labelled frames.</param>
+    /// <param name="syntheticHeldOut">Synthetic frames of a seed not used in training, for the OOD threshold and calibration.</param>
+    /// <param name="options">Classifier training settings of each fold.</param>
+    /// <param name="oodQuantile">Quantile of in-distribution scores taken as the OOD threshold.</param>
+    /// <param name="onFold">Called with each fold's scene before it trains.</param>
+    /// <param name="cancellationToken">Cancels between epochs.</param>
+    public static IReadOnlyList<SceneFold> Run(
+        EncoderArchitecture architecture,
+        Func<Module<Tensor, Tensor>> newEncoder,
+        IReadOnlyList<TrainingItem> items,
+        IReadOnlyList<TrainingItem> syntheticHeldOut,
+        ClassifierOptions options,
+        double oodQuantile,
+        Action<string>? onFold = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(newEncoder);
+        ArgumentNullException.ThrowIfNull(items);
+        ArgumentNullException.ThrowIfNull(syntheticHeldOut);
+        var scenes = Scenes(items);
+        var folds = new List<SceneFold>();
+        foreach (var scene in scenes)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            onFold?.Invoke(scene);
+            var training = items.Where(i => i.Scene != scene).ToList();
+            var test = items.Where(i => i.Scene == scene && i.IsReal).ToList();
+            var (model, _) = ClassifierTrainer.Train(architecture, newEncoder(), new LabelledSet([.. training.Select(t => t.Pixels)], [.. training.Select(t => t.Class)]), null, options, null, cancellationToken);
+            using (model)
+            {
+                var ood = FitOod(model, training, syntheticHeldOut, options.InputSize, oodQuantile);
+                var (logits, representations) = ClassifierTrainer.Infer(model, [.. test.Select(t => t.Pixels)], options.InputSize);
+                var (syntheticLogits, _) = ClassifierTrainer.Infer(model, [.. syntheticHeldOut.Select(t => t.Pixels)], options.InputSize);
+                folds.Add(new SceneFold(scene, [.. test.Select(t => t.Class)], logits, [.. representations.Select(r => ood.Score.Score(r))], ood.Threshold, syntheticLogits));
+            }
+        }
+
+        return folds;
+    }
+
+    /// <summary>The scenes that hold real frames, in ordinal order.</summary>
+    public static IReadOnlyList<string> Scenes(IEnumerable<TrainingItem> items) =>
+        [.. items.Where(i => i.IsReal && i.Scene is not null).Select(i => i.Scene!).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+
+    /// <summary>
+    /// Fits the Mahalanobis score on a model's training representations and takes as threshold the
+    /// <paramref name="quantile"/> of the scores of in-distribution frames: the held-out synthetic
+    /// frames and the real training frames.
+    /// </summary>
+    public static (MahalanobisScore Score, double Threshold) FitOod(AuroraModel model, IReadOnlyList<TrainingItem> training, IReadOnlyList<TrainingItem> syntheticHeldOut, int inputSize, double quantile)
+    {
+        ArgumentNullException.ThrowIfNull(training);
+        ArgumentNullException.ThrowIfNull(syntheticHeldOut);
+        var (_, representations) = ClassifierTrainer.Infer(model, [.. training.Select(t => t.Pixels)], inputSize);
+        var score = MahalanobisScore.Fit(representations, [.. training.Select(t => t.Class)]);
+        var reference = syntheticHeldOut.Concat(training.Where(t => t.IsReal)).ToList();
+        var (_, referenceRepresentations) = ClassifierTrainer.Infer(model, [.. reference.Select(t => t.Pixels)], inputSize);
+        var threshold = MahalanobisScore.Quantile([.. referenceRepresentations.Select(r => score.Score(r))], quantile);
+        return (score, threshold);
+    }
+}
