@@ -1,0 +1,29 @@
+namespace AuroraStream.Core.Sky;
+
+/// <summary>
+/// How lit the sky is, from the Sun's geometric topocentric elevation (see <see cref="SkyConditions.Sky"/>).
+/// </summary>
+/// <remarks>
+/// The -12 degree boundary is the end of nautical twilight, below which an all-sky imager's frame is
+/// no longer dominated by scattered sunlight; it is defined on the geometric (unrefracted) elevation of
+/// the Sun's centre, which is what <see cref="SkyEphemeris.At(double, double, DateTime)"/> returns.
+/// </remarks>
+public enum SkyState
+{
+    /// <summary>Sun elevation below -12 degrees.</summary>
+    Dark = 0,
+
+    /// <summary>Sun elevation from -12 degrees (inclusive) up to 0 degrees (exclusive).</summary>
+    Twilight = 1,
+
+    /// <summary>Sun elevation 0 degrees or higher.</summary>
+    Daylight = 2,
+}
+
+/// <summary>The tag form of <see cref="SkyState"/>, as written to predictions and metrics.</summary>
+public static class SkyStateExtensions
+{
+    /// <summary>The lower-case tag: <c>dark</c>, <c>twilight</c> or <c>daylight</c>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not a defined <see cref="SkyState"/>.</exception>
+    public static string ToTag(this SkyState sky) => SkyConditions.ToTag(sky);
+}
