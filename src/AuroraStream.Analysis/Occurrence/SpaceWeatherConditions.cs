@@ -9,7 +9,11 @@ namespace AuroraStream.Analysis.Occurrence;
 /// <param name="Label">Axis label with unit.</param>
 /// <param name="Bins">Bin edges.</param>
 /// <param name="Value">The parameter for a frame; NaN when its inputs are missing.</param>
-public sealed record OccurrenceParameter(string Name, string Label, BinEdges Bins, Func<LabelledFrame, double> Value);
+public sealed record OccurrenceParameter(string Name, string Label, BinEdges Bins, Func<LabelledFrame, double> Value)
+{
+    /// <summary>Names of the bins for a categorical parameter (e.g. month names), or null to label bins by their interval.</summary>
+    public IReadOnlyList<string>? BinNames { get; init; }
+}
 
 /// <summary>
 /// The conditions at each labelled frame: OMNI solar wind and IMF (as published, time-shifted to the
@@ -63,7 +67,7 @@ public sealed class SpaceWeatherConditions
         new("sym_h", "SYM-H (nT)", BinEdges.Uniform(-150, 50, 10), f => _symH?.ValueAt(f.Time) ?? double.NaN),
         new("mlt", "Magnetic local time (h)", BinEdges.Uniform(0, 24, 1), Mlt),
         new("ut_hour", "UT hour", BinEdges.Uniform(0, 24, 1), f => f.Time.TimeOfDay.TotalHours),
-        new("month", "Month", BinEdges.Uniform(1, 13, 1), f => f.Time.Month),
+        new("month", "Month", BinEdges.Uniform(1, 13, 1), f => f.Time.Month) { BinNames = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"] },
     ];
 
     /// <summary>The site's MLT at the frame, NaN when the site has no CGM coordinates.</summary>

@@ -1,17 +1,36 @@
 using AuroraStream.Analysis.GeoEffect;
 using AuroraStream.Analysis.Occurrence;
+using AuroraStream.Analysis.Statistics;
 using ScottPlot;
 
 namespace AuroraStream.Analysis.Output;
 
-/// <summary>PNG figures of the analyses (ScottPlot).</summary>
+/// <summary>
+/// PNG figures of the analyses (ScottPlot). Each figure explains itself: bins are labelled as
+/// intervals (<c>[a, b)</c>, the last closed) or by name, lines join adjacent bins only (a bin with
+/// too few frames leaves a gap, never a line drawn across it), and what blank cells and whiskers
+/// mean is written in the figure.
+/// </summary>
 public static class Plots
 {
     private const int Width = 900;
     private const int Height = 560;
+    private const int MaxTickLabels = 12;
 
     /// <summary>Occurrence rate vs one parameter, one line with 95% error bars per label.</summary>
-    public static void Occurrence(string path, OccurrenceResult result, OccurrenceParameter parameter)
+    public static void Occurrence(string path, OccurrenceResult result, OccurrenceParameter parameter) =>
+        BuildOccurrence(result, parameter).SavePng(path, Width, Height);
+
+    /// <summary>Occurrence rate of one label over MLT x parameter.</summary>
+    public static void Heatmap(string path, OccurrenceHeatmap heatmap, string label) =>
+        BuildHeatmap(heatmap, label).SavePng(path, Width, Height);
+
+    /// <summary>Box plots (quartiles, median, whiskers to the 10th and 90th percentiles) of one ground quantity per label.</summary>
+    public static void GroundPerturbation(string path, GeoEffectResult result, string quantity, string axisLabel) =>
+        BuildGroundPerturbation(result, quantity, axisLabel).SavePng(path, Width, Height);
+
+    /// <summary>The occurrence figure, not yet rendered.</summary>
+    public static Plot BuildOccurrence(OccurrenceResult result, OccurrenceParameter parameter)
     {
         ArgumentNullException.ThrowIfNull(result);
         ArgumentNullException.ThrowIfNull(parameter);
@@ -20,46 +39,43 @@ public static class Plots
         var labels = result.FramesPerLabel.Keys.Order(StringComparer.Ordinal).ToList();
         for (var k = 0; k < labels.Count; k++)
         {
-            var rows = result.Rows.Where(r => r.Parameter == parameter.Name && r.Label == labels[k] && !double.IsNaN(r.Rate)).ToList();
-            if (rows.Count == 0)
-            {
-                continue;
-            }
-
-            var xs = rows.Select(r => (r.BinLow + r.BinHigh) / 2).ToArray();
-            var ys = rows.Select(r => r.Rate).ToArray();
+            var rows = result.Rows.Where(r => r.Parameter == parameter.Name && r.Label == labels[k] && !double.IsNaN(r.Rate)).OrderBy(r => r.BinLow).ToList();
             var color = palette.GetColor(k);
-            var line = plot.Add.Scatter(xs, ys, color);
-            line.LegendText = labels[k];
-            line.LineWidth = 2;
-            var bars = new ScottPlot.Plottables.ErrorBar(
-                xs,
-                ys,
-                null,
-                null,
-                [.. rows.Select(r => r.Rate - r.CiLow)],
-                [.. rows.Select(r => r.CiHigh - r.Rate)])
+            var first = true;
+            foreach (var segment in Segments(rows, parameter.Bins))
             {
-                LineColor = color,
-            };
-            plot.Add.Plottable(bars);
+                var xs = segment.Select(r => Centre(r, parameter.Bins)).ToArray();
+                var ys = segment.Select(r => r.Rate).ToArray();
+                var line = plot.Add.Scatter(xs, ys, color);
+                line.LineWidth = 2;
+                line.MarkerSize = 6;
+                line.LegendText = first ? labels[k] : string.Empty;
+                first = false;
+                plot.Add.Plottable(new ScottPlot.Plottables.ErrorBar(xs, ys, null, null, [.. segment.Select(r => r.Rate - r.CiLow)], [.. segment.Select(r => r.CiHigh - r.Rate)]) { LineColor = color });
+            }
         }
 
         if (!plot.GetPlottables().Any())
         {
-            NoData(plot, parameter.Bins.Low(0), parameter.Bins.High(parameter.Bins.Count - 1), $"No bin has {result.MinCount} or more frames with a valid {parameter.Name}");
+            NoData(plot, 0, parameter.Bins.Count, $"No bin has {result.MinCount} or more frames with a valid {parameter.Name}");
+        }
+        else
+        {
+            plot.Axes.SetLimitsX(-0.5, parameter.Bins.Count - 0.5);
+            plot.Add.Annotation($"Lines join adjacent bins only; a missing point is a bin with fewer than {result.MinCount} frames. Bars: 95% Wilson interval.", Alignment.LowerLeft);
         }
 
+        plot.Axes.Bottom.TickGenerator = BinTicks(parameter.Bins, parameter.BinNames);
         plot.Title($"Occurrence vs {parameter.Label}");
-        plot.XLabel(parameter.Label);
+        plot.XLabel(parameter.BinNames is null ? $"{parameter.Label}, bins [low, high)" : parameter.Label);
         plot.YLabel($"Occurrence rate (bins with >= {result.MinCount} frames)");
         plot.Axes.SetLimitsY(0, 1);
         plot.ShowLegend(Alignment.UpperRight);
-        plot.SavePng(path, Width, Height);
+        return plot;
     }
 
-    /// <summary>Occurrence rate of one label over MLT x parameter.</summary>
-    public static void Heatmap(string path, OccurrenceHeatmap heatmap, string label)
+    /// <summary>The heat map figure, not yet rendered.</summary>
+    public static Plot BuildHeatmap(OccurrenceHeatmap heatmap, string label)
     {
         ArgumentNullException.ThrowIfNull(heatmap);
         var rates = heatmap.Rates(label);
@@ -77,31 +93,29 @@ public static class Plots
         }
 
         var plot = new Plot();
+        plot.Title($"Occurrence of '{label}' by MLT and {heatmap.Parameter.Label}");
         if (flipped.Cast<double>().All(double.IsNaN))
         {
-            NoData(plot, heatmap.Parameter.Bins.Low(0), heatmap.Parameter.Bins.High(cols - 1), $"No cell has {heatmap.MinCount} or more frames with valid MLT and {heatmap.Parameter.Name}");
+            NoData(plot, -0.5, cols - 0.5, $"No cell has {heatmap.MinCount} or more frames with valid MLT and {heatmap.Parameter.Name}");
             plot.Axes.SetLimitsY(heatmap.Mlt.Low(0), heatmap.Mlt.High(rows - 1));
-            plot.Title($"Occurrence of '{label}' by MLT and {heatmap.Parameter.Label}");
-            plot.SavePng(path, Width, Height);
-            return;
+            return plot;
         }
 
+        // One unit per cell: column j spans [j - 0.5, j + 0.5], so its tick sits at its centre.
         var map = plot.Add.Heatmap(flipped);
         map.Colormap = new ScottPlot.Colormaps.Viridis();
-        // ScottPlot spans the extent from the first to the last cell's anchor: with lower-left anchors,
-        // that is the first to the last bin's low edge (the bins are uniform).
-        map.CellAlignment = Alignment.LowerLeft;
-        map.Extent = new CoordinateRect(heatmap.Parameter.Bins.Low(0), heatmap.Parameter.Bins.Low(cols - 1), heatmap.Mlt.Low(0), heatmap.Mlt.Low(rows - 1));
+        map.Extent = new CoordinateRect(-0.5, cols - 0.5, heatmap.Mlt.Low(0), heatmap.Mlt.High(rows - 1));
         map.ManualRange = new ScottPlot.Range(0, 1);
-        plot.Add.ColorBar(map);
-        plot.Title($"Occurrence of '{label}' by MLT and {heatmap.Parameter.Label}");
-        plot.XLabel(heatmap.Parameter.Label);
+        plot.Add.ColorBar(map).Label = "Occurrence rate";
+        plot.Add.Annotation($"Blank cells: fewer than {heatmap.MinCount} frames (no rate shown).", Alignment.LowerLeft);
+        plot.Axes.Bottom.TickGenerator = BinTicks(heatmap.Parameter.Bins, heatmap.Parameter.BinNames);
+        plot.XLabel(heatmap.Parameter.BinNames is null ? $"{heatmap.Parameter.Label}, bins [low, high)" : heatmap.Parameter.Label);
         plot.YLabel("Magnetic local time (h)");
-        plot.SavePng(path, Width, Height);
+        return plot;
     }
 
-    /// <summary>Box plots (quartiles, median, whiskers to the 10th and 90th percentiles) of one ground quantity per label.</summary>
-    public static void GroundPerturbation(string path, GeoEffectResult result, string quantity, string axisLabel)
+    /// <summary>The box-plot figure, not yet rendered.</summary>
+    public static Plot BuildGroundPerturbation(GeoEffectResult result, string quantity, string axisLabel)
     {
         ArgumentNullException.ThrowIfNull(result);
         var plot = new Plot();
@@ -134,12 +148,56 @@ public static class Plots
         else
         {
             plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual([.. ticks]);
+            plot.Add.Annotation("Box: 25th to 75th percentile; line: median; whiskers: 10th to 90th percentile.", Alignment.UpperLeft);
         }
 
         plot.Title($"{axisLabel} at the co-located magnetometer, by label");
         plot.YLabel(axisLabel);
-        plot.SavePng(path, Width, Height);
+        return plot;
     }
+
+    /// <summary>Runs of rows in adjacent bins: a line is drawn within a run, never across a gap.</summary>
+    public static IReadOnlyList<IReadOnlyList<OccurrenceRow>> Segments(IReadOnlyList<OccurrenceRow> rows, BinEdges bins)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        ArgumentNullException.ThrowIfNull(bins);
+        var segments = new List<IReadOnlyList<OccurrenceRow>>();
+        var current = new List<OccurrenceRow>();
+        var previous = int.MinValue;
+        foreach (var row in rows.OrderBy(r => r.BinLow))
+        {
+            var bin = bins.Find(row.BinLow);
+            if (current.Count > 0 && bin != previous + 1)
+            {
+                segments.Add(current);
+                current = [];
+            }
+
+            current.Add(row);
+            previous = bin;
+        }
+
+        if (current.Count > 0)
+        {
+            segments.Add(current);
+        }
+
+        return segments;
+    }
+
+    /// <summary>Ticks at bin centres (bin i at x = i), labelled by name or interval, at most twelve labels.</summary>
+    public static ScottPlot.TickGenerators.NumericManual BinTicks(BinEdges bins, IReadOnlyList<string>? names)
+    {
+        ArgumentNullException.ThrowIfNull(bins);
+        var every = (int)Math.Ceiling(bins.Count / (double)MaxTickLabels);
+        var ticks = Enumerable.Range(0, bins.Count)
+            .Where(i => i % every == 0)
+            .Select(i => new Tick(i, names is not null && i < names.Count ? names[i] : bins.Interval(i)))
+            .ToArray();
+        return new ScottPlot.TickGenerators.NumericManual(ticks);
+    }
+
+    private static double Centre(OccurrenceRow row, BinEdges bins) => bins.Find(row.BinLow);
 
     /// <summary>An empty figure says why instead of failing on an empty axis range.</summary>
     private static void NoData(Plot plot, double xMin, double xMax, string why)

@@ -43,6 +43,14 @@ public sealed class BinEdges
         return new BinEdges(Enumerable.Range(0, n + 1).Select(i => from + (i * step)));
     }
 
+    /// <summary>
+    /// The bin as an interval in the usual notation: <c>[low, high)</c>, the last bin <c>[low, high]</c>
+    /// (it holds its upper edge). Edges are written with up to 3 decimals, invariant culture.
+    /// </summary>
+    public string Interval(int bin) => string.Create(
+        System.Globalization.CultureInfo.InvariantCulture,
+        $"[{Low(bin):0.###}, {High(bin):0.###}{(bin == Count - 1 ? "]" : ")")}");
+
     /// <summary>The bin holding <paramref name="value"/>, or -1 when it is NaN or outside the edges.</summary>
     public int Find(double value)
     {

@@ -1,0 +1,78 @@
+using AuroraStream.Analysis.Occurrence;
+using AuroraStream.Analysis.Output;
+using AuroraStream.Analysis.Statistics;
+using ScottPlot;
+
+namespace AuroraStream.Analysis.Tests;
+
+public sealed class PlotsTests
+{
+    private static readonly OccurrenceParameter Month = new("month", "Month", BinEdges.Uniform(1, 13, 1), f => f.Time.Month) { BinNames = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"] };
+    private static readonly OccurrenceParameter Bz = new("bz", "IMF Bz GSM (nT)", BinEdges.Uniform(-10, 10, 2), _ => 0);
+
+    [Fact]
+    public void Occurrence_EmptyBins_LeaveAGap_NoLineIsDrawnAcrossThem()
+    {
+        // January to March and December have data; April to November do not.
+        var result = Result(Month, [1, 2, 3, 12]);
+
+        var plot = Plots.BuildOccurrence(result, Month);
+
+        var lines = plot.GetPlottables().OfType<ScottPlot.Plottables.Scatter>().ToList();
+        Assert.Equal(2, lines.Count);
+        Assert.All(lines, l =>
+        {
+            var xs = l.Data.GetScatterPoints().Select(p => p.X).ToList();
+            Assert.All(xs.Zip(xs.Skip(1)), pair => Assert.Equal(1, pair.Second - pair.First));
+        });
+        Assert.Single(lines, l => !string.IsNullOrEmpty(l.LegendText));
+    }
+
+    [Fact]
+    public void Occurrence_Months_AreNamedAtWholeTicks()
+    {
+        var ticks = RenderedTicks(Plots.BuildOccurrence(Result(Month, [1, 2, 3]), Month));
+        Assert.Equal(["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"], ticks.Select(t => t.Label));
+        Assert.All(ticks, t => Assert.Equal(Math.Round(t.Position), t.Position));
+    }
+
+    [Fact]
+    public void Occurrence_NumericBins_SayWhichEdgeIsOpen()
+    {
+        var ticks = RenderedTicks(Plots.BuildOccurrence(Result(Bz, [-10, -8]), Bz));
+
+        Assert.Equal("[-10, -8)", ticks[0].Label);
+        Assert.Equal("[8, 10]", ticks[^1].Label);
+    }
+
+    [Fact]
+    public void Heatmap_ExplainsBlankCells_AndBoxPlot_ExplainsWhiskers()
+    {
+        var valid = new long[24, 10];
+        valid[3, 4] = 500;
+        var heatmap = new OccurrenceHeatmap(BinEdges.Uniform(0, 24, 1), Bz, valid, new Dictionary<string, long[,]> { ["arc"] = new long[24, 10] }, 100);
+        var heat = Plots.BuildHeatmap(heatmap, "arc");
+        Assert.Contains(heat.GetPlottables().OfType<ScottPlot.Plottables.Annotation>(), a => a.Text.Contains("Blank cells: fewer than 100 frames", StringComparison.Ordinal));
+
+        var geo = new GeoEffect.GeoEffectResult([], new Dictionary<(string, string), List<double>> { [("arc", "dH")] = [1, 2, 3, 4, 5] }, 5, 5, 0, 0, new Dictionary<(string, DateOnly), double>());
+        var box = Plots.BuildGroundPerturbation(geo, "dH", "dH (nT)");
+        Assert.Contains(box.GetPlottables().OfType<ScottPlot.Plottables.Annotation>(), a => a.Text.Contains("whiskers: 10th to 90th percentile", StringComparison.Ordinal));
+    }
+
+    private static Tick[] RenderedTicks(Plot plot)
+    {
+        // Tick generators fill their ticks when the plot is laid out.
+        plot.GetImage(900, 560).Dispose();
+        return plot.Axes.Bottom.TickGenerator.Ticks;
+    }
+
+    private static OccurrenceResult Result(OccurrenceParameter parameter, double[] binLows)
+    {
+        var rows = binLows.Select(low =>
+        {
+            var bin = parameter.Bins.Find(low);
+            return new OccurrenceRow(parameter.Name, parameter.Bins.Low(bin), parameter.Bins.High(bin), "arc", 30, 100, 0.3, 0.2, 0.4);
+        }).ToList();
+        return new OccurrenceResult(rows, [], new Dictionary<string, long>(), new Dictionary<string, long> { ["arc"] = 400 }, 400, null, null, [parameter], null, 100);
+    }
+}
