@@ -22,6 +22,11 @@ public sealed class OnnxAuroraClassifierTests
         var correct = predictions.Zip(classes).Count(p => p.First.Label == p.Second);
         Assert.True(correct >= 0.85 * classes.Count, $"{correct} of {classes.Count} correct");
         Assert.All(predictions, p => Assert.Equal(1.0, p.Probabilities.Sum(), 4));
+
+        // Its card is from before out-of-distribution scores: none asked for, none given.
+        Assert.All(predictions, p => Assert.Null(p.OodScore));
+        Assert.All(predictions, p => Assert.False(p.IsUncertain));
+        Assert.Null(classifier.FixedBatchSize);
         Assert.Equal(InferenceDevice.Cpu, classifier.Device);
         Assert.Null(classifier.DeviceNote);
     }

@@ -10,6 +10,12 @@ namespace AuroraStream.Core.Models;
 /// was trained with (the stream applies exactly these), what it was trained on, how it scored, its
 /// cost and the model file's SHA-256.
 /// </summary>
+/// <remarks>
+/// Schema 1 throughout: <see cref="Confidence"/> and <see cref="ModelInputSpec.OodScore"/> were added
+/// as optional members, so cards written before them still load (with both null). A reader older
+/// than them ignores both and serves the same (calibrated) probabilities without flagging frames
+/// uncertain.
+/// </remarks>
 public sealed record ModelCard
 {
     /// <summary>The card schema this code writes and reads.</summary>
@@ -64,6 +70,9 @@ public sealed record ModelCard
 
     /// <summary>What the numbers mean and what the model is not.</summary>
     public string? Notes { get; init; }
+
+    /// <summary>How the probabilities were calibrated and where the out-of-distribution threshold lies; null for a model without them.</summary>
+    public ModelConfidence? Confidence { get; init; }
 
     /// <summary>The card's path for a model file.</summary>
     public static string PathFor(string modelPath) => Path.ChangeExtension(modelPath, ".card.json");
@@ -120,6 +129,26 @@ public sealed record ModelCard
             throw new InvalidDataException($"{source}: sha256 '{card.Sha256}' is not 64 hex digits");
         }
 
+        if (string.IsNullOrEmpty(card.Input.OodScore) != (card.Confidence is null))
+        {
+            throw new InvalidDataException(card.Confidence is null
+                ? $"{source}: input.oodScore names output '{card.Input.OodScore}' but the card has no confidence section with its threshold"
+                : $"{source}: the confidence section has a threshold but input.oodScore names no output to compare it with");
+        }
+
+        if (card.Confidence is { } confidence)
+        {
+            if (!double.IsFinite(confidence.Temperature) || confidence.Temperature <= 0)
+            {
+                throw new InvalidDataException($"{source}: confidence.temperature {confidence.Temperature} is not a positive number");
+            }
+
+            if (!double.IsFinite(confidence.OodThreshold))
+            {
+                throw new InvalidDataException($"{source}: confidence.oodThreshold {confidence.OodThreshold} is not a number");
+            }
+        }
+
         return card;
     }
 }
@@ -130,7 +159,30 @@ public sealed record ModelCard
 /// <param name="DataType">Element type.</param>
 /// <param name="Probabilities">Output of class probabilities [N, 6].</param>
 /// <param name="Representation">Output of the representation [N, D].</param>
-public sealed record ModelInputSpec(string Name, IReadOnlyList<int> Shape, string DataType, string Probabilities, string Representation);
+/// <param name="OodScore">Output of the out-of-distribution score [N], when the model has one (see <see cref="ModelCard.Confidence"/>).</param>
+public sealed record ModelInputSpec(string Name, IReadOnlyList<int> Shape, string DataType, string Probabilities, string Representation, string? OodScore = null);
+
+/// <summary>
+/// How a model's probabilities were calibrated and when its frames are uncertain. The temperature is
+/// already applied inside the model; it is here to be read, not applied again.
+/// </summary>
+public sealed record ModelConfidence
+{
+    /// <summary>Temperature the logits are divided by before the softmax (Guo et al. 2017).</summary>
+    public required double Temperature { get; init; }
+
+    /// <summary>Out-of-distribution score (squared Mahalanobis distance to the nearest class mean, Lee et al. 2018) above which a frame is uncertain.</summary>
+    public required double OodThreshold { get; init; }
+
+    /// <summary>How the two were fitted.</summary>
+    public string? Method { get; init; }
+
+    /// <summary>Expected calibration error on held-out data after scaling.</summary>
+    public double? ExpectedCalibrationError { get; init; }
+
+    /// <summary>How the threshold was chosen.</summary>
+    public string? ThresholdNote { get; init; }
+}
 
 /// <summary>How a model was trained.</summary>
 public sealed record ModelTraining

@@ -27,6 +27,13 @@ public static class ModelCost
         return 2 * macs;
     }
 
+    /// <summary>FLOPs per frame of the exported out-of-distribution score: the D x D whitening and the distances to the six projected means.</summary>
+    public static long OodScoreFlopsPerFrame(int representationSize)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(representationSize, 1);
+        return 2 * (((long)representationSize * representationSize) + ((long)representationSize * (AuroraModel.Classes + 1)));
+    }
+
     private static long CompactMacs(int size)
     {
         long macs = 0;

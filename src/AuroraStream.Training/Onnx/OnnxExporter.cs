@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using AuroraStream.Training.Classifier;
 using AuroraStream.Training.Models;
 using AuroraStream.Training.Onnx.Proto;
 using Google.Protobuf;
@@ -9,9 +10,16 @@ namespace AuroraStream.Training.Onnx;
 /// <summary>
 /// Writes an <see cref="AuroraModel"/> as an ONNX model (IR 8, opset 17) without any ONNX library:
 /// the graph is built node by node from the modules' parameters and batch-norm statistics, in
-/// inference form. Input <c>frames</c> [N, 1, H, W] float32 with a symbolic batch size; outputs
-/// <c>probabilities</c> [N, 6] and <c>representation</c> [N, D].
+/// inference form. Input <c>frames</c> [N, 1, H, W] float32 with a symbolic batch size (or a fixed
+/// one, <see cref="OnnxExportOptions.BatchSize"/>); outputs <c>probabilities</c> [N, 6] and
+/// <c>representation</c> [N, D].
 /// </summary>
+/// <remarks>
+/// With a <see cref="ConfidenceModel"/> the probabilities are Softmax(logits / T) and a third output
+/// <c>ood_score</c> [N] is min over classes c of ||(x - mu_c) W||^2 for the representation x. It is
+/// computed as ||z||^2 - 2 z m_c^T + ||m_c||^2 with z = x W and m = mu W precomputed (one D x D
+/// MatMul per frame instead of six), then clamped at 0 against rounding.
+/// </remarks>
 public static class OnnxExporter
 {
     /// <summary>The opset the exported graph imports.</summary>
@@ -26,22 +34,34 @@ public static class OnnxExporter
     /// <summary>Representation output name.</summary>
     public const string RepresentationName = "representation";
 
+    /// <summary>Out-of-distribution score output name (only with a <see cref="ConfidenceModel"/>).</summary>
+    public const string OodScoreName = "ood_score";
+
     private const float BatchNormEpsilon = 1e-5f;
 
     /// <summary>Exports the model to a file; metadata pairs are stored in the model's metadata_props.</summary>
-    public static void Export(AuroraModel model, int inputSize, string path, IReadOnlyDictionary<string, string>? metadata = null)
+    public static void Export(AuroraModel model, int inputSize, string path, IReadOnlyDictionary<string, string>? metadata = null, OnnxExportOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentException.ThrowIfNullOrEmpty(path);
-        File.WriteAllBytes(path, Build(model, inputSize, metadata).ToByteArray());
+        File.WriteAllBytes(path, Build(model, inputSize, metadata, options).ToByteArray());
     }
 
-    internal static ModelProto Build(AuroraModel model, int inputSize, IReadOnlyDictionary<string, string>? metadata)
+    internal static ModelProto Build(AuroraModel model, int inputSize, IReadOnlyDictionary<string, string>? metadata, OnnxExportOptions? options = null)
     {
         if (inputSize is < 8 or > 1024)
         {
             throw new ArgumentOutOfRangeException(nameof(inputSize), inputSize, "Input size must be within 8..1024 pixels.");
         }
+
+        var batch = options?.BatchSize;
+        if (batch is < 1 or > 4096)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), batch, "OnnxExportOptions.BatchSize must be within 1..4096 (or null for any batch size).");
+        }
+
+        var confidence = options?.Confidence;
+        confidence?.Validate("OnnxExportOptions.Confidence", model.Architecture);
 
         var graph = new GraphBuilder(model);
         var representation = model.Architecture switch
@@ -57,13 +77,27 @@ public static class OnnxExporter
             ClassifierHead.Mlp => graph.Gemm(graph.Relu(graph.Gemm(RepresentationName, "_classifier.0")), "_classifier.2"),
             _ => throw new ArgumentOutOfRangeException(nameof(model), model.Head, "Unknown classifier head."),
         };
+        if (confidence is not null)
+        {
+            logits = graph.Node("Div", [logits, graph.Constant("confidence.temperature", [(float)confidence.Temperature], [])]);
+        }
+
         graph.Node("Softmax", [logits], [Int("axis", 1)], ProbabilitiesName);
+        if (confidence is not null)
+        {
+            OodScore(graph, confidence);
+        }
 
         var proto = graph.Graph;
         proto.Name = $"aurorastream-{model.Architecture.ToString().ToLowerInvariant()}";
-        proto.Input.Add(TensorInfo(InputName, [null, 1, inputSize, inputSize]));
-        proto.Output.Add(TensorInfo(ProbabilitiesName, [null, AuroraModel.Classes]));
-        proto.Output.Add(TensorInfo(RepresentationName, [null, Encoders.RepresentationSize(model.Architecture)]));
+        proto.Input.Add(TensorInfo(InputName, [batch, 1, inputSize, inputSize]));
+        proto.Output.Add(TensorInfo(ProbabilitiesName, [batch, AuroraModel.Classes]));
+        proto.Output.Add(TensorInfo(RepresentationName, [batch, Encoders.RepresentationSize(model.Architecture)]));
+        if (confidence is not null)
+        {
+            proto.Output.Add(TensorInfo(OodScoreName, [batch]));
+        }
+
         var result = new ModelProto
         {
             IrVersion = 8,
@@ -80,6 +114,45 @@ public static class OnnxExporter
         }
 
         return result;
+    }
+
+    /// <summary>Emits <see cref="OodScoreName"/> from the representation (see the class remarks).</summary>
+    private static void OodScore(GraphBuilder graph, ConfidenceModel confidence)
+    {
+        var d = confidence.RepresentationSize;
+        var classes = AuroraModel.Classes;
+
+        // m = mu W and ||m_c||^2 in double, from the stored single-precision values.
+        var projected = new float[classes * d];
+        var norms = new float[classes];
+        for (var c = 0; c < classes; c++)
+        {
+            double norm = 0;
+            for (var j = 0; j < d; j++)
+            {
+                double sum = 0;
+                for (var i = 0; i < d; i++)
+                {
+                    sum += (double)confidence.ClassMeans[(c * d) + i] * confidence.Whitening[(i * d) + j];
+                }
+
+                projected[(c * d) + j] = (float)sum;
+                norm += (double)projected[(c * d) + j] * projected[(c * d) + j];
+            }
+
+            norms[c] = (float)norm;
+        }
+
+        var z = graph.Node("MatMul", [RepresentationName, graph.Constant("confidence.whitening", confidence.Whitening, [d, d])]);
+        var zNorm = graph.Node("ReduceSumSquare", [z], [Ints("axes", 1), Int("keepdims", 1)]);
+
+        // -2 z m^T + ||m||^2 in one Gemm: [N, 6].
+        var cross = graph.Node("Gemm", [z, graph.Constant("confidence.projected_means", projected, [classes, d]), graph.Constant("confidence.projected_mean_norms", norms, [classes])], [Float("alpha", -2f), Float("beta", 1f), Int("transB", 1)]);
+        var distances = graph.Node("Add", [cross, zNorm]);
+        var nearest = graph.Node("ReduceMin", [distances], [Ints("axes", 1), Int("keepdims", 0)]);
+
+        // ||z||^2 - 2 z m^T + ||m||^2 can round below zero for a frame on a class mean.
+        graph.Node("Relu", [nearest], output: OodScoreName);
     }
 
     private static ValueInfoProto TensorInfo(string name, int?[] dims)
@@ -134,6 +207,25 @@ public static class OnnxExporter
                 Graph.Initializer.Add(proto);
             }
 
+            return name;
+        }
+
+        /// <summary>Adds a named float32 constant (an initializer) of the given shape; returns its name.</summary>
+        public string Constant(string name, float[] values, long[] dims)
+        {
+            if (values.Length != dims.Aggregate(1L, (a, b) => a * b))
+            {
+                throw new ArgumentException($"Constant '{name}' has {values.Length} values, not the product of its shape [{string.Join(",", dims)}].", nameof(values));
+            }
+
+            if (!_initialised.Add(name) || _tensors.ContainsKey(name))
+            {
+                throw new InvalidOperationException($"The graph already has a value named '{name}'.");
+            }
+
+            var proto = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Float, RawData = ByteString.CopyFrom(MemoryMarshal.AsBytes(values.AsSpan())) };
+            proto.Dims.Add(dims);
+            Graph.Initializer.Add(proto);
             return name;
         }
 
@@ -229,4 +321,16 @@ public static class OnnxExporter
             return Relu(Node("Add", [body, shortcut]));
         }
     }
+}
+
+/// <summary>What to export besides the network itself.</summary>
+public sealed record OnnxExportOptions
+{
+    /// <summary>Temperature and out-of-distribution score to build into the graph; null for the plain model.</summary>
+    /// <value>Default null.</value>
+    public ConfidenceModel? Confidence { get; init; }
+
+    /// <summary>A fixed batch size for the input and outputs (1..4096), for runtimes that need one; null for any batch size.</summary>
+    /// <value>Default null (symbolic <c>N</c>).</value>
+    public int? BatchSize { get; init; }
 }

@@ -64,6 +64,27 @@ public sealed class TrainingCommandsTests
             Assert.Equal(1.0, probabilities.Sum(p => p.Value.GetDouble()), 4);
             Assert.Equal(probabilities.Max(p => p.Value.GetDouble()), probabilities.Single(p => p.Name == root.GetProperty("label").GetString()).Value.GetDouble());
         }
+
+        // A fixed batch of 3 (issue A3): served in chunks, the last padded, the same labels.
+        var fixedModel = temp.File("fixed3.onnx");
+        (code, _, error) = await RunAsync("export", "--checkpoint", classifier, "--out", fixedModel, "--batch", "3");
+        Assert.True(code == 0, error);
+        Assert.Equal([3, 1, 32, 32], ModelCard.FromJson(File.ReadAllText(temp.File("fixed3.card.json")), "card").Input.Shape);
+        (code, var fixedOutput, error) = await RunAsync("classify", RepoPaths.Stream0Gz, "--model", fixedModel, "--json");
+        Assert.True(code == 0, error);
+        var fixedLines = fixedOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(lines.Length, fixedLines.Length);
+        Assert.Equal(lines.Select(Label), fixedLines.Select(Label));
+
+        (code, _, error) = await RunAsync("export", "--checkpoint", classifier, "--out", temp.File("zero.onnx"), "--batch", "0");
+        Assert.Equal(2, code);
+        Assert.Contains("--batch 0: the batch size must be within 1..4096", error, StringComparison.Ordinal);
+    }
+
+    private static string? Label(string jsonLine)
+    {
+        using var doc = JsonDocument.Parse(jsonLine);
+        return doc.RootElement.GetProperty("label").GetString();
     }
 
     [Fact]
