@@ -66,7 +66,7 @@ public sealed class ProjectedSkyOptions
 /// ch. 2 and 8), and a lens vignetting of 30-55% at the horizon (together 0.9-2.5 times the zenith
 /// near the horizon: the real frames show 1.0 at Gillam 2016 and 1.5 at Gakona 2011);</item>
 /// <item>in 65% of frames a light dome or twilight glow rising toward one azimuth, so a bright
-/// horizon is never a class cue, and in 60% trees or buildings as dark silhouettes up to 12 deg;</item>
+/// horizon is never a class cue, and in 60% trees or buildings as dark silhouettes up to 8 deg (a mast to 20 deg);</item>
 /// <item>stars from a fixed catalogue of the seed (N(&lt;m) growing as 10^(0.47 m), counted
 /// against the Gakona 2011 frames) turning about the celestial pole with sidereal time, dimmed by
 /// extinction toward the horizon;</item>
