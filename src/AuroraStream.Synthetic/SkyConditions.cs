@@ -52,7 +52,7 @@ internal sealed class SkyConditions
             AirglowHeightKm = ProjectedSky.Uniform(random, 90, 100),
             ExtinctionTau = ProjectedSky.Uniform(random, 0.1, 0.4),
             ScatterAlbedo = ProjectedSky.Uniform(random, 0.2, 0.6),
-            Vignetting = ProjectedSky.Uniform(random, 0.3, 0.55),
+            Vignetting = ProjectedSky.Uniform(random, 0.3, 0.65),
             GlowRelative = !glow ? 0 : twilight ? ProjectedSky.LogUniform(random, 2, 8) : ProjectedSky.LogUniform(random, 0.3, 4),
             GlowAzimuthRad = random.NextDouble() * 2 * Math.PI,
             GlowWidthRad = (twilight ? ProjectedSky.Uniform(random, 50, 90) : ProjectedSky.Uniform(random, 15, 60)) * Math.PI / 180,
