@@ -12,7 +12,7 @@ internal sealed class SkyConditions
     private const int SkylineBins = 720;
     private readonly float[] _skyline = new float[SkylineBins];
 
-    /// <summary>Zenith airglow, counts above bias.</summary>
+    /// <summary>Zenith sky (airglow and unresolved starlight), counts above bias: 350-1100 (about 900 in the Gillam 2016 frames, 700 at Gakona in twilight).</summary>
     public double AirglowCounts { get; private init; }
 
     /// <summary>Height of the airglow layer, km (the 557.7 nm and OH layers lie at 85-100 km).</summary>
@@ -48,11 +48,11 @@ internal sealed class SkyConditions
         var glow = twilight || random.NextDouble() < 0.6;
         var conditions = new SkyConditions
         {
-            AirglowCounts = ProjectedSky.LogUniform(random, 250, 900) * (twilight ? ProjectedSky.Uniform(random, 1.3, 3) : 1),
+            AirglowCounts = ProjectedSky.LogUniform(random, 350, 1100) * (twilight ? ProjectedSky.Uniform(random, 1.3, 3) : 1),
             AirglowHeightKm = ProjectedSky.Uniform(random, 90, 100),
             ExtinctionTau = ProjectedSky.Uniform(random, 0.1, 0.4),
             ScatterAlbedo = ProjectedSky.Uniform(random, 0.2, 0.6),
-            Vignetting = ProjectedSky.Uniform(random, 0.3, 0.55),
+            Vignetting = ProjectedSky.Uniform(random, 0.3, 0.65),
             GlowRelative = !glow ? 0 : twilight ? ProjectedSky.LogUniform(random, 2, 8) : ProjectedSky.LogUniform(random, 0.3, 4),
             GlowAzimuthRad = random.NextDouble() * 2 * Math.PI,
             GlowWidthRad = (twilight ? ProjectedSky.Uniform(random, 50, 90) : ProjectedSky.Uniform(random, 15, 60)) * Math.PI / 180,
@@ -163,8 +163,8 @@ internal sealed class SkyConditions
             var width = (int)(ProjectedSky.Uniform(random, 10, 140) * 2);
             if (random.NextDouble() < 0.8)
             {
-                // A forest edge: conical spruce tops of 1.5-10 deg, 0.5-3 deg wide.
-                var top = ProjectedSky.Uniform(random, 2, 10);
+                // A forest edge: conical spruce tops of 0.5-7 deg, 0.5-3 deg wide (a few pixels, as at Gakona).
+                var top = ProjectedSky.Uniform(random, 1.5, 7);
                 for (var b = 0; b < width;)
                 {
                     var half = ProjectedSky.Uniform(random, 0.5, 3) * 2;
@@ -181,7 +181,7 @@ internal sealed class SkyConditions
             else
             {
                 // A building: a flat roof, sometimes a mast.
-                var height = ProjectedSky.Uniform(random, 2, 12);
+                var height = ProjectedSky.Uniform(random, 2, 8);
                 for (var b = 0; b < Math.Min(width, 80); b++)
                 {
                     var bin = (start + b) % SkylineBins;
