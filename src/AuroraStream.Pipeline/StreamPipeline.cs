@@ -168,6 +168,15 @@ public sealed class StreamPipeline
         }
 
         Metrics.OnDecoded();
+
+        // A time a sink cannot store is refused here, one frame at a time: thrown inside the write
+        // block it would stop the whole stream, and a restart would meet it again at the same offset.
+        if (_options.CaptureTimeProblem(frame.CaptureTime, _time.GetUtcNow()) is { } problem)
+        {
+            _decoder.Release(frame);
+            return new Work(message) { Letter = new DeadLetter(message, "validate", $"{frame.Origin}: {problem}") };
+        }
+
         return new Work(message) { Frame = frame };
     }
 

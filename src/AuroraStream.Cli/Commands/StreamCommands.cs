@@ -48,7 +48,7 @@ internal static class StreamCommands
                 await watcher.RunAsync(
                     path =>
                     {
-                        var count = PublishFrames(publisher, ArchiveReplay.ReadMerged([path], filter, (p, e) => failures.Add(e.Message)), null, stop.Token);
+                        var count = PublishFrames(publisher, ArchiveReplay.ReadMerged([path], filter, (p, e) => failures.Add(e.Message)), null, failures, stop.Token);
                         publisher.FlushAsync(stop.Token).GetAwaiter().GetResult();
                         output.WriteLine(Invariant($"publish: {path}: {count} frames"));
                     },
@@ -66,7 +66,7 @@ internal static class StreamCommands
             var published = 0;
             await RunProgress.RunAsync(error, "publish", 0, report =>
             {
-                published = PublishFrames(publisher, ArchiveReplay.ReadMerged(inputs, filter, (p, e) => failures.Add(e.Message)), pace, cancellationToken, n => report(n, Invariant($"{n / Math.Max(0.001, watchTime.Elapsed.TotalSeconds):0} frames/s")));
+                published = PublishFrames(publisher, ArchiveReplay.ReadMerged(inputs, filter, (p, e) => failures.Add(e.Message)), pace, failures, cancellationToken, n => report(n, Invariant($"{n / Math.Max(0.001, watchTime.Elapsed.TotalSeconds):0} frames/s")));
                 return Task.CompletedTask;
             }).ConfigureAwait(false);
             await publisher.FlushAsync(cancellationToken).ConfigureAwait(false);
@@ -143,7 +143,11 @@ internal static class StreamCommands
                         await Task.Delay(20, token).ConfigureAwait(false);
                     }
 
-                    publisher.Publish(frame);
+                    if (!TryPublish(publisher, frame, failures))
+                    {
+                        continue;
+                    }
+
                     if (++queued % 8 == 0)
                     {
                         await publisher.FlushAsync(token).ConfigureAwait(false);
@@ -302,7 +306,22 @@ internal static class StreamCommands
         output.WriteLine(Invariant($"demo: {metrics.Written} frames written to {(settings.Influx is null ? Path.GetFullPath(settings.Output.Folder) : settings.Influx.ToString())}, {metrics.DeadLettered} dead-lettered"));
     }
 
-    internal static int PublishFrames(FramePublisher publisher, IEnumerable<AllSkyFrame> frames, double? speed, CancellationToken cancellationToken, Action<int>? progress = null)
+    /// <summary>Publishes a frame, or counts it among <paramref name="failures"/> when the frame message cannot carry it.</summary>
+    private static bool TryPublish(FramePublisher publisher, AllSkyFrame frame, List<string> failures)
+    {
+        try
+        {
+            publisher.Publish(frame);
+            return true;
+        }
+        catch (FrameNotPublishableException e)
+        {
+            failures.Add(e.Message);
+            return false;
+        }
+    }
+
+    internal static int PublishFrames(FramePublisher publisher, IEnumerable<AllSkyFrame> frames, double? speed, List<string> failures, CancellationToken cancellationToken, Action<int>? progress = null)
     {
         var count = 0;
         DateTime? firstCapture = null;
@@ -321,7 +340,11 @@ internal static class StreamCommands
                 }
             }
 
-            publisher.Publish(frame);
+            if (!TryPublish(publisher, frame, failures))
+            {
+                continue;
+            }
+
             if (++count % 100 == 0)
             {
                 progress?.Invoke(count);
