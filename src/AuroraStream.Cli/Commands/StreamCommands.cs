@@ -132,7 +132,7 @@ internal static class StreamCommands
 
             // The embedded broker keeps only the newest few MB of each partition, so the demo publishes
             // alongside the stream and pauses while 24 frames (about 3 MB) are outstanding.
-            var metrics = await RunPipelineAsync(settings, output, error, TimeSpan.FromSeconds(60), async (m, token) =>
+            var metrics = await RunPipelineAsync(settings, output, error, TimeSpan.FromSeconds(60), feed: async (m, token) =>
             {
                 await using var publisher = new FramePublisher(settings.Kafka);
                 var queued = 0;
@@ -157,16 +157,18 @@ internal static class StreamCommands
                 await publisher.FlushAsync(token).ConfigureAwait(false);
                 output.WriteLine(Invariant($"demo: published {publisher.Delivered} frames from {result.GetValue(input)}"));
                 return publisher.Delivered;
-            }, cancellationToken).ConfigureAwait(false);
+            }, stop: cancellationToken, onDeadLetter: letter => error.WriteLine($"error: dead-lettered ({letter.Stage}): {letter.Reason}")).ConfigureAwait(false);
             TrainCommand.ReportFailures(error, failures);
             WriteSummary(output, metrics, settings);
-            return metrics.Consumed == metrics.Written + metrics.DeadLettered && failures.Count == 0 ? AuroraStreamCli.Success : AuroraStreamCli.InputFailed;
+
+            // A dead-lettered frame is an input that failed, as a file that cannot be read is: exit 2.
+            return metrics.Consumed == metrics.Written && metrics.DeadLettered == 0 && failures.Count == 0 ? AuroraStreamCli.Success : AuroraStreamCli.InputFailed;
         }).ConfigureAwait(false));
         return command;
     }
 
     /// <summary>Composes the stream from settings and runs it until stopped, idle, or, with <paramref name="feed"/>, until every message it reports published is done.</summary>
-    internal static async Task<PipelineMetrics> RunPipelineAsync(StreamSettings settings, TextWriter output, TextWriter error, TimeSpan? exitWhenIdle, Func<PipelineMetrics, CancellationToken, Task<long>>? feed, CancellationToken stop)
+    internal static async Task<PipelineMetrics> RunPipelineAsync(StreamSettings settings, TextWriter output, TextWriter error, TimeSpan? exitWhenIdle, Func<PipelineMetrics, CancellationToken, Task<long>>? feed, CancellationToken stop, Action<DeadLetter>? onDeadLetter = null)
     {
         using var classifier = new OnnxAuroraClassifier(new OnnxClassifierOptions
         {
@@ -184,7 +186,8 @@ internal static class StreamCommands
             : new FilePredictionSink(settings.Output.Folder);
         await using var sinkLifetime = sink.ConfigureAwait(false);
         await CheckReachableAsync(settings, stop).ConfigureAwait(false);
-        await using var deadLetters = new KafkaDeadLetterSink(settings.Kafka);
+        await using var kafkaDeadLetters = new KafkaDeadLetterSink(settings.Kafka);
+        IDeadLetterSink deadLetters = onDeadLetter is null ? kafkaDeadLetters : new ReportingDeadLetterSink(kafkaDeadLetters, onDeadLetter);
         await using var source = new KafkaMessageSource(settings.Kafka, line => error.WriteLine($"kafka: {line}"));
         using var metrics = new PipelineMetrics(source.Lag);
         using var server = settings.Output.MetricsPort > 0 ? new Prometheus.MetricServer(settings.Output.MetricsHost, settings.Output.MetricsPort).Start() : null;
@@ -383,6 +386,21 @@ internal static class StreamCommands
     private static DateTime? Utc(DateTime? time) => time is { } t ? DateTime.SpecifyKind(t.Kind == DateTimeKind.Local ? t.ToUniversalTime() : t, DateTimeKind.Utc) : null;
 
     private static SignalStop StopOnSignals(CancellationToken cancellationToken) => new(cancellationToken);
+
+    /// <summary>Passes dead letters on and tells <c>onDeadLetter</c> of each once the destination has it (demo prints them).</summary>
+    private sealed class ReportingDeadLetterSink(IDeadLetterSink inner, Action<DeadLetter> onDeadLetter) : IDeadLetterSink
+    {
+        public async Task SendAsync(IReadOnlyList<DeadLetter> letters, CancellationToken cancellationToken = default)
+        {
+            await inner.SendAsync(letters, cancellationToken).ConfigureAwait(false);
+            foreach (var letter in letters)
+            {
+                onDeadLetter(letter);
+            }
+        }
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
 
     /// <summary>A stop token cancelled by the caller's token or SIGTERM (Ctrl-C arrives through the caller's token); keeps the signal registration alive.</summary>
     private sealed class SignalStop : IDisposable
