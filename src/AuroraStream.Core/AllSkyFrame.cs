@@ -78,7 +78,8 @@ public sealed class AllSkyFrame
     public FrameOrigin Origin { get; }
 
     /// <summary>Capture time as nanoseconds since the Unix epoch (the wire and InfluxDB form).</summary>
-    public long CaptureTimeUnixNanoseconds => (CaptureTime - DateTime.UnixEpoch).Ticks * 100;
+    /// <exception cref="ArgumentOutOfRangeException">The capture time is outside 1677..2262, which 64-bit nanoseconds cannot hold (never wrapped round).</exception>
+    public long CaptureTimeUnixNanoseconds => UnixNanoseconds.From(CaptureTime);
 
     /// <summary>Pixel statistics of this frame.</summary>
     public PixelStatistics ComputeStatistics() => PixelStatistics.Compute(Pixels.Span);

@@ -74,6 +74,23 @@ public sealed class FilePredictionSink : IPredictionSink
     }
 
     /// <inheritdoc />
+    public string? CheckWritable(ClassifiedFrame frame)
+    {
+        ArgumentNullException.ThrowIfNull(frame);
+
+        // labels.csv and events.csv are written unquoted.
+        foreach (var (name, value) in new[] { ("site", frame.Site), ("imager", frame.Imager), ("model", frame.Model) })
+        {
+            if (value.AsSpan().IndexOfAny(",\"\r\n") >= 0)
+            {
+                return $"the {name} '{value.ReplaceLineEndings(" ")}' holds a comma, quote or line break, which the CSV files cannot carry unquoted";
+            }
+        }
+
+        return AuroraPoints.Check(frame);
+    }
+
+    /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
         await _lines.DisposeAsync().ConfigureAwait(false);

@@ -244,7 +244,7 @@ public sealed class InfluxMetricsExporter : IAsyncDisposable
             }
         }
 
-        return fields == 0 ? null : line.Timestamp(_time.GetUtcNow().ToUnixTimeMilliseconds() * 1_000_000).ToString();
+        return fields == 0 ? null : line.Timestamp(checked(_time.GetUtcNow().ToUnixTimeMilliseconds() * 1_000_000)).ToString();
     }
 
     private static double Quantile(double[] sorted, double q)

@@ -47,6 +47,24 @@ public static class AuroraPoints
             .Timestamp(frame.CaptureTimeUnixNanoseconds);
     }
 
+    /// <summary>
+    /// Why a frame's point cannot be written as line protocol (a tag value ending in a backslash, a
+    /// line break, a probability that is not finite...), or null when it can.
+    /// </summary>
+    public static string? Check(ClassifiedFrame frame)
+    {
+        ArgumentNullException.ThrowIfNull(frame);
+        try
+        {
+            Append(new LineBuilder(), frame);
+            return null;
+        }
+        catch (ArgumentException e)
+        {
+            return e.Message;
+        }
+    }
+
     /// <summary>The UT hour of a time as the <c>ut_hour</c> tag writes it: "00".."23".</summary>
     public static string UtHour(long unixNanoseconds)
     {
@@ -111,6 +129,9 @@ public sealed class InfluxPredictionSink(InfluxConnectionOptions options, Influx
 
         return new SinkWriteResult(await FlushAsync(lines, cancellationToken).ConfigureAwait(false));
     }
+
+    /// <inheritdoc />
+    public string? CheckWritable(ClassifiedFrame frame) => AuroraPoints.Check(frame);
 
     /// <inheritdoc />
     public ValueTask DisposeAsync()

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Globalization;
 using System.Runtime.InteropServices;
 using AuroraStream.Core;
 using AuroraStream.Core.Stream;
@@ -64,15 +65,21 @@ public sealed class FrameMessageCodec : IFrameDecoder
     }
 
     /// <summary>Serialises a frame.</summary>
+    /// <exception cref="FrameNotPublishableException">The capture time has no 64-bit Unix-nanosecond form (outside 1677..2262): it is refused, never wrapped round.</exception>
     public static byte[] Encode(AllSkyFrame frame)
     {
         ArgumentNullException.ThrowIfNull(frame);
+        if (!UnixNanoseconds.TryFrom(frame.CaptureTime, out var captureTime))
+        {
+            throw new FrameNotPublishableException(string.Create(CultureInfo.InvariantCulture, $"{frame.Origin}: capture time {frame.CaptureTime:yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'} cannot be sent: the frame message carries 64-bit Unix nanoseconds, {UnixNanoseconds.MinValue:yyyy-MM-dd} to {UnixNanoseconds.MaxValue:yyyy-MM-dd}"));
+        }
+
         var message = new FrameMessage
         {
             SchemaVersion = SchemaVersion,
             Site = frame.Site,
             Imager = frame.Imager,
-            CaptureTimeUnixNs = frame.CaptureTimeUnixNanoseconds,
+            CaptureTimeUnixNs = captureTime,
             Width = (uint)frame.Width,
             Height = (uint)frame.Height,
             PixelEncoding = PixelEncoding.Uint16Le,

@@ -7,6 +7,9 @@ namespace AuroraStream.Kafka;
 /// <summary>A frame too large for the broker.</summary>
 public sealed class MessageTooLargeException(string message) : IOException(message);
 
+/// <summary>A frame the frame message cannot carry (a capture time outside 64-bit Unix nanoseconds); the message names the frame.</summary>
+public sealed class FrameNotPublishableException(string message) : IOException(message);
+
 /// <summary>
 /// Publishes frames to the frames topic: one frame per message, key = site (each site stays in one
 /// partition, in order), idempotent producer (acks=all, no duplicates on retry), compressed.
@@ -41,7 +44,11 @@ public sealed class FramePublisher : IAsyncDisposable
     /// <summary>Messages delivered (acknowledged by the broker).</summary>
     public long Delivered => Interlocked.Read(ref _delivered);
 
-    /// <summary>Queues a frame; throws <see cref="MessageTooLargeException"/> (an <see cref="IOException"/>) for a frame over the size limit, or when an earlier delivery failed.</summary>
+    /// <summary>
+    /// Queues a frame; throws <see cref="MessageTooLargeException"/> (an <see cref="IOException"/>) for a frame over the size limit,
+    /// <see cref="FrameNotPublishableException"/> for a frame the message cannot carry (nothing is queued; the caller counts it and goes on),
+    /// or when an earlier delivery failed.
+    /// </summary>
     public void Publish(AllSkyFrame frame) => Publish(frame.Site, FrameMessageCodec.Encode(frame), $"{frame.Site} {frame.CaptureTime:O} ({frame.Origin})");
 
     /// <summary>Queues raw bytes under a key (tests use it for poison messages).</summary>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using AuroraStream.Core.Stream;
 
 namespace AuroraStream.Pipeline;
@@ -33,6 +34,21 @@ public sealed class PipelineOptions
     /// <summary>Event hysteresis.</summary>
     public AuroraEventOptions Events { get; set; } = new();
 
+    /// <summary>
+    /// Earliest plausible capture time (UTC; a time without a zone is taken as UTC). A frame
+    /// captured earlier is dead-lettered with the reason (stage <c>validate</c>).
+    /// </summary>
+    /// <value>Default 2004-01-01T00:00:00Z: before the first THEMIS GBO imager ran (2004-05).</value>
+    public DateTime EarliestCaptureTime { get; set; } = new(2004, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+
+    /// <summary>
+    /// How far after now (the stream's <see cref="TimeProvider"/>) a capture time may lie; a frame
+    /// captured later is dead-lettered with the reason. Guards against imager clocks gone wrong and
+    /// times that would not fit InfluxDB's 64-bit nanoseconds (which end in 2262).
+    /// </summary>
+    /// <value>Default 1 day.</value>
+    public TimeSpan MaxCaptureTimeAhead { get; set; } = TimeSpan.FromDays(1);
+
     /// <summary>Checks the settings, naming the wrong one.</summary>
     public void Validate()
     {
@@ -56,6 +72,38 @@ public sealed class PipelineOptions
             throw new ArgumentOutOfRangeException(nameof(StageCapacity), StageCapacity, $"Pipeline:StageCapacity must be at least Pipeline:BatchSize ({BatchSize}).");
         }
 
+        var earliest = EarliestUtc;
+        if (earliest < new DateTime(1970, 1, 1, 0, 0, 0, DateTimeKind.Utc) || earliest > new DateTime(2200, 1, 1, 0, 0, 0, DateTimeKind.Utc))
+        {
+            throw new ArgumentOutOfRangeException(nameof(EarliestCaptureTime), EarliestCaptureTime, "Pipeline:EarliestCaptureTime must be within 1970-01-01..2200-01-01 (UTC).");
+        }
+
+        if (MaxCaptureTimeAhead < TimeSpan.Zero || MaxCaptureTimeAhead > TimeSpan.FromDays(366))
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxCaptureTimeAhead), MaxCaptureTimeAhead, "Pipeline:MaxCaptureTimeAhead must be within 0..366 days.");
+        }
+
         Events.Validate();
     }
+
+    /// <summary>
+    /// Why a capture time is outside the plausible window <see cref="EarliestCaptureTime"/> ..
+    /// <paramref name="now"/> + <see cref="MaxCaptureTimeAhead"/>, or null when it is inside.
+    /// </summary>
+    public string? CaptureTimeProblem(DateTime captureTime, DateTimeOffset now)
+    {
+        var latest = now.UtcDateTime + MaxCaptureTimeAhead;
+        if (captureTime >= EarliestUtc && captureTime <= latest)
+        {
+            return null;
+        }
+
+        return string.Create(CultureInfo.InvariantCulture, $"capture time {captureTime:yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'} is outside the plausible window {EarliestUtc:yyyy-MM-dd'T'HH:mm:ss'Z'} (Pipeline:EarliestCaptureTime) to {latest:yyyy-MM-dd'T'HH:mm:ss'Z'} (now + Pipeline:MaxCaptureTimeAhead)");
+    }
+
+    private DateTime EarliestUtc => EarliestCaptureTime.Kind switch
+    {
+        DateTimeKind.Local => EarliestCaptureTime.ToUniversalTime(),
+        _ => DateTime.SpecifyKind(EarliestCaptureTime, DateTimeKind.Utc),
+    };
 }

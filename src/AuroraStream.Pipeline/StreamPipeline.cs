@@ -168,6 +168,15 @@ public sealed class StreamPipeline
         }
 
         Metrics.OnDecoded();
+
+        // What a sink cannot store is refused here, one frame at a time: thrown inside the write
+        // block it would stop the whole stream, and a restart would meet it again at the same offset.
+        if ((FrameIdentity.Problem(frame) ?? _options.CaptureTimeProblem(frame.CaptureTime, _time.GetUtcNow())) is { } problem)
+        {
+            _decoder.Release(frame);
+            return new Work(message) { Letter = new DeadLetter(message, "validate", $"{frame.Origin}: {problem}") };
+        }
+
         return new Work(message) { Frame = frame };
     }
 
@@ -243,6 +252,26 @@ public sealed class StreamPipeline
 
     private async Task WriteAsync(Work[] batch, CancellationToken cancellationToken)
     {
+        // A frame the sink cannot store goes to the dead letters alone, before it can affect events.
+        var refused = new List<Work>(0);
+        foreach (var w in batch)
+        {
+            if (_sink.CheckWritable(w.Classified!) is { } problem)
+            {
+                refused.Add(w with { Letter = new DeadLetter(w.Message, "sink", $"{w.Classified!.Origin}: {_sink.Description} cannot store it: {problem}") });
+            }
+        }
+
+        if (refused.Count > 0)
+        {
+            await SendDeadLettersAsync(refused, cancellationToken).ConfigureAwait(false);
+            batch = [.. batch.Where(w => !refused.Any(r => ReferenceEquals(r.Message, w.Message)))];
+            if (batch.Length == 0)
+            {
+                return;
+            }
+        }
+
         // Events need each site's frames in capture order; decoding is unordered, so order the batch.
         var ordered = batch.OrderBy(w => w.Classified!.Site, StringComparer.Ordinal).ThenBy(w => w.Classified!.CaptureTimeUnixNanoseconds).ToArray();
         var frames = ordered.Select(w => w.Classified!).ToList();
@@ -280,12 +309,17 @@ public sealed class StreamPipeline
         await _deadLetters.SendAsync([.. letters.Select(w => w.Letter!)], cancellationToken).ConfigureAwait(false);
         foreach (var w in letters)
         {
-            Metrics.OnDeadLettered(w.Frame?.Site ?? SiteOf(w.Message.Key));
+            Metrics.OnDeadLettered(SiteOf(w.Frame?.Site ?? w.Message.Key));
             Done(w.Message);
         }
     }
 
-    private static string? SiteOf(string? key) => string.IsNullOrWhiteSpace(key) || key.Length > 16 ? null : key.Trim().ToLowerInvariant();
+    /// <summary>The site a dead letter is tallied under: only a valid site code (anything else would become a row of the summary).</summary>
+    private static string? SiteOf(string? site)
+    {
+        var code = site?.Trim().ToLowerInvariant();
+        return FrameIdentity.SiteProblem(code) is null ? code : null;
+    }
 
     private void Done(InboundMessage message)
     {

@@ -29,6 +29,42 @@ public sealed class LineProtocolTests
         return (measurement == "m x,y" && tags["k=1"] == value && fields["f,2"] == $"\"{field}\"" && fields["n"] == "3i" && time == "5").ToProperty();
     }
 
+    [Property(MaxTest = 2000)]
+    public Property SiteAndImager_AnyStringTheStreamAccepts_IsWrittenAsLineProtocolAndReadBackUnchanged(int[] sitePicks, int[] imagerPicks, string raw, bool useRaw)
+    {
+        // Mostly letters and digits so that many candidates pass, with everything line protocol or CSV treats specially.
+        const string alphabet = "gillfsmithemis0123456789-abcxyz\\,= \"\r\nTÉ_#.";
+        string Candidate(IEnumerable<int> picks) => new([.. picks.Select(p => alphabet[(int)((uint)p % alphabet.Length)])]);
+        var site = Candidate((sitePicks ?? []).Take(4));
+        var imager = useRaw && raw is not null ? raw : Candidate(imagerPicks ?? []);
+        var accepted = FrameIdentity.SiteProblem(site) is null && FrameIdentity.ImagerProblem(imager) is null;
+        var special = $"{site}{imager}".Any(c => c is ',' or '=' or ' ' or '\\' or '"' or '\r' or '\n' or '#' or > '\x7e');
+        if (!accepted)
+        {
+            return true.ToProperty();
+        }
+
+        var frame = new ClassifiedFrame(site, imager, 1_577_858_400_000_000_000, "m1", new FramePrediction([0.5f, 0.1f, 0.1f, 0.1f, 0.1f, 0.1f]), new FrameOrigin("f", 0));
+        var lines = new LineBuilder();
+        AuroraPoints.Append(lines, frame);
+        var (_, tags, _, _) = Parse(lines.ToString().TrimEnd('\n'));
+
+        return (!special && AuroraPoints.Check(frame) is null && tags["site"] == site && tags["imager"] == imager).ToProperty();
+    }
+
+    [Fact]
+    public async Task Check_FieldCaseSiteWithATrailingBackslash_NamesWhatLineProtocolCannotCarry()
+    {
+        var frame = new ClassifiedFrame("gill\\", "themis99", 1_577_858_460_000_000_000, "m1", new FramePrediction([0.5f, 0.1f, 0.1f, 0.1f, 0.1f, 0.1f]), new FrameOrigin("f", 0));
+        using var temp = new TempFolder();
+        await using var files = new FilePredictionSink(temp.Path);
+
+        Assert.Equal("Line protocol: the tag site value 'gill\\' must not end with a backslash.", AuroraPoints.Check(frame));
+        Assert.Equal(AuroraPoints.Check(frame), new InfluxPredictionSink(new InfluxConnectionOptions { Url = new Uri("http://127.0.0.1:1/"), Database = "db" }).CheckWritable(frame));
+        Assert.Equal(AuroraPoints.Check(frame), files.CheckWritable(frame));
+        Assert.Contains("CSV", files.CheckWritable(frame with { Imager = "a,b" }), StringComparison.Ordinal);
+    }
+
     [Property(MaxTest = 500)]
     public Property UtHour_AnyTimeFrom1970To2100_IsTheTwoDigitUtHourOfThatTime(int seconds)
     {

@@ -123,6 +123,9 @@ internal sealed class RecordingSink : IPredictionSink
 
     public string? Reject { get; set; }
 
+    /// <summary>Frames this sink says it cannot store (asked one by one before a write), with why.</summary>
+    public Func<ClassifiedFrame, string?>? Refuse { get; set; }
+
     public string Description => "recording sink";
 
     public int Writes => Volatile.Read(ref _writes);
@@ -152,6 +155,8 @@ internal sealed class RecordingSink : IPredictionSink
 
         return SinkWriteResult.Written;
     }
+
+    public string? CheckWritable(ClassifiedFrame frame) => Refuse?.Invoke(frame);
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 

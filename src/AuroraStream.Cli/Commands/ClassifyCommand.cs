@@ -46,10 +46,10 @@ internal static class ClassifyCommand
             }))
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                var refused = new FrameRefusals(path);
                 try
                 {
-                    var index = 0;
-                    foreach (var chunk in AsiFiles.ReadFrames(path, kind).Chunk(Batch))
+                    foreach (var chunk in AsiFiles.ReadFrames(path, kind).Where(f => !refused.Refuses(f)).Chunk(Batch))
                     {
                         var buffer = new float[chunk.Length * preprocessor.OutputLength];
                         for (var i = 0; i < chunk.Length; i++)
@@ -60,8 +60,8 @@ internal static class ClassifyCommand
                         var predictions = classifier.Classify(buffer, chunk.Length);
                         for (var i = 0; i < chunk.Length; i++)
                         {
+                            var index = chunk[i].Origin.Index;
                             output.WriteLine(result.GetValue(json) ? Json(path, index, chunk[i], predictions[i]) : Text(path, index, chunk[i], predictions[i]));
-                            index++;
                             frames++;
                         }
                     }
@@ -69,6 +69,12 @@ internal static class ClassifyCommand
                 catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
                 {
                     error.WriteLine($"error: {e.Message}");
+                    failures++;
+                }
+
+                if (refused.Message is { } message)
+                {
+                    error.WriteLine($"error: {message}");
                     failures++;
                 }
             }

@@ -117,11 +117,17 @@ internal sealed class InspectRunner(TextWriter output, TextWriter error, bool js
     private void InspectFrames(IAnsiConsole console, string path, AsiFileKind kind, CancellationToken cancellationToken)
     {
         Table? table = json ? null : NewTable(path);
+        var refused = new FrameRefusals(path);
         try
         {
             foreach (var frame in AsiFiles.ReadFrames(path, kind))
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                if (refused.Refuses(frame))
+                {
+                    continue;
+                }
+
                 _frames++;
                 var stats = frame.ComputeStatistics();
                 if (table is null)
@@ -151,6 +157,11 @@ internal sealed class InspectRunner(TextWriter output, TextWriter error, bool js
         }
         finally
         {
+            if (refused.Message is { } message)
+            {
+                _failures.Add(message);
+            }
+
             if (table is { Rows.Count: > 0 })
             {
                 console.Write(table);

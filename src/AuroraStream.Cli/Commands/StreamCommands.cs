@@ -48,7 +48,7 @@ internal static class StreamCommands
                 await watcher.RunAsync(
                     path =>
                     {
-                        var count = PublishFrames(publisher, ArchiveReplay.ReadMerged([path], filter, (p, e) => failures.Add(e.Message)), null, stop.Token);
+                        var count = PublishFrames(publisher, ArchiveReplay.ReadMerged([path], filter, (p, e) => failures.Add(e.Message)), null, failures, stop.Token);
                         publisher.FlushAsync(stop.Token).GetAwaiter().GetResult();
                         output.WriteLine(Invariant($"publish: {path}: {count} frames"));
                     },
@@ -66,7 +66,7 @@ internal static class StreamCommands
             var published = 0;
             await RunProgress.RunAsync(error, "publish", 0, report =>
             {
-                published = PublishFrames(publisher, ArchiveReplay.ReadMerged(inputs, filter, (p, e) => failures.Add(e.Message)), pace, cancellationToken, n => report(n, Invariant($"{n / Math.Max(0.001, watchTime.Elapsed.TotalSeconds):0} frames/s")));
+                published = PublishFrames(publisher, ArchiveReplay.ReadMerged(inputs, filter, (p, e) => failures.Add(e.Message)), pace, failures, cancellationToken, n => report(n, Invariant($"{n / Math.Max(0.001, watchTime.Elapsed.TotalSeconds):0} frames/s")));
                 return Task.CompletedTask;
             }).ConfigureAwait(false);
             await publisher.FlushAsync(cancellationToken).ConfigureAwait(false);
@@ -132,7 +132,7 @@ internal static class StreamCommands
 
             // The embedded broker keeps only the newest few MB of each partition, so the demo publishes
             // alongside the stream and pauses while 24 frames (about 3 MB) are outstanding.
-            var metrics = await RunPipelineAsync(settings, output, error, TimeSpan.FromSeconds(60), async (m, token) =>
+            var metrics = await RunPipelineAsync(settings, output, error, TimeSpan.FromSeconds(60), feed: async (m, token) =>
             {
                 await using var publisher = new FramePublisher(settings.Kafka);
                 var queued = 0;
@@ -143,7 +143,11 @@ internal static class StreamCommands
                         await Task.Delay(20, token).ConfigureAwait(false);
                     }
 
-                    publisher.Publish(frame);
+                    if (!TryPublish(publisher, frame, failures))
+                    {
+                        continue;
+                    }
+
                     if (++queued % 8 == 0)
                     {
                         await publisher.FlushAsync(token).ConfigureAwait(false);
@@ -153,16 +157,18 @@ internal static class StreamCommands
                 await publisher.FlushAsync(token).ConfigureAwait(false);
                 output.WriteLine(Invariant($"demo: published {publisher.Delivered} frames from {result.GetValue(input)}"));
                 return publisher.Delivered;
-            }, cancellationToken).ConfigureAwait(false);
+            }, stop: cancellationToken, onDeadLetter: letter => error.WriteLine($"error: dead-lettered ({letter.Stage}): {letter.Reason}")).ConfigureAwait(false);
             TrainCommand.ReportFailures(error, failures);
             WriteSummary(output, metrics, settings);
-            return metrics.Consumed == metrics.Written + metrics.DeadLettered && failures.Count == 0 ? AuroraStreamCli.Success : AuroraStreamCli.InputFailed;
+
+            // A dead-lettered frame is an input that failed, as a file that cannot be read is: exit 2.
+            return metrics.Consumed == metrics.Written && metrics.DeadLettered == 0 && failures.Count == 0 ? AuroraStreamCli.Success : AuroraStreamCli.InputFailed;
         }).ConfigureAwait(false));
         return command;
     }
 
     /// <summary>Composes the stream from settings and runs it until stopped, idle, or, with <paramref name="feed"/>, until every message it reports published is done.</summary>
-    internal static async Task<PipelineMetrics> RunPipelineAsync(StreamSettings settings, TextWriter output, TextWriter error, TimeSpan? exitWhenIdle, Func<PipelineMetrics, CancellationToken, Task<long>>? feed, CancellationToken stop)
+    internal static async Task<PipelineMetrics> RunPipelineAsync(StreamSettings settings, TextWriter output, TextWriter error, TimeSpan? exitWhenIdle, Func<PipelineMetrics, CancellationToken, Task<long>>? feed, CancellationToken stop, Action<DeadLetter>? onDeadLetter = null)
     {
         using var classifier = new OnnxAuroraClassifier(new OnnxClassifierOptions
         {
@@ -180,7 +186,8 @@ internal static class StreamCommands
             : new FilePredictionSink(settings.Output.Folder);
         await using var sinkLifetime = sink.ConfigureAwait(false);
         await CheckReachableAsync(settings, stop).ConfigureAwait(false);
-        await using var deadLetters = new KafkaDeadLetterSink(settings.Kafka);
+        await using var kafkaDeadLetters = new KafkaDeadLetterSink(settings.Kafka);
+        IDeadLetterSink deadLetters = onDeadLetter is null ? kafkaDeadLetters : new ReportingDeadLetterSink(kafkaDeadLetters, onDeadLetter);
         await using var source = new KafkaMessageSource(settings.Kafka, line => error.WriteLine($"kafka: {line}"));
         using var metrics = new PipelineMetrics(source.Lag);
         using var server = settings.Output.MetricsPort > 0 ? new Prometheus.MetricServer(settings.Output.MetricsHost, settings.Output.MetricsPort).Start() : null;
@@ -302,7 +309,22 @@ internal static class StreamCommands
         output.WriteLine(Invariant($"demo: {metrics.Written} frames written to {(settings.Influx is null ? Path.GetFullPath(settings.Output.Folder) : settings.Influx.ToString())}, {metrics.DeadLettered} dead-lettered"));
     }
 
-    internal static int PublishFrames(FramePublisher publisher, IEnumerable<AllSkyFrame> frames, double? speed, CancellationToken cancellationToken, Action<int>? progress = null)
+    /// <summary>Publishes a frame, or counts it among <paramref name="failures"/> when the frame message cannot carry it.</summary>
+    private static bool TryPublish(FramePublisher publisher, AllSkyFrame frame, List<string> failures)
+    {
+        try
+        {
+            publisher.Publish(frame);
+            return true;
+        }
+        catch (FrameNotPublishableException e)
+        {
+            failures.Add(e.Message);
+            return false;
+        }
+    }
+
+    internal static int PublishFrames(FramePublisher publisher, IEnumerable<AllSkyFrame> frames, double? speed, List<string> failures, CancellationToken cancellationToken, Action<int>? progress = null)
     {
         var count = 0;
         DateTime? firstCapture = null;
@@ -321,7 +343,11 @@ internal static class StreamCommands
                 }
             }
 
-            publisher.Publish(frame);
+            if (!TryPublish(publisher, frame, failures))
+            {
+                continue;
+            }
+
             if (++count % 100 == 0)
             {
                 progress?.Invoke(count);
@@ -360,6 +386,21 @@ internal static class StreamCommands
     private static DateTime? Utc(DateTime? time) => time is { } t ? DateTime.SpecifyKind(t.Kind == DateTimeKind.Local ? t.ToUniversalTime() : t, DateTimeKind.Utc) : null;
 
     private static SignalStop StopOnSignals(CancellationToken cancellationToken) => new(cancellationToken);
+
+    /// <summary>Passes dead letters on and tells <c>onDeadLetter</c> of each once the destination has it (demo prints them).</summary>
+    private sealed class ReportingDeadLetterSink(IDeadLetterSink inner, Action<DeadLetter> onDeadLetter) : IDeadLetterSink
+    {
+        public async Task SendAsync(IReadOnlyList<DeadLetter> letters, CancellationToken cancellationToken = default)
+        {
+            await inner.SendAsync(letters, cancellationToken).ConfigureAwait(false);
+            foreach (var letter in letters)
+            {
+                onDeadLetter(letter);
+            }
+        }
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
 
     /// <summary>A stop token cancelled by the caller's token or SIGTERM (Ctrl-C arrives through the caller's token); keeps the signal registration alive.</summary>
     private sealed class SignalStop : IDisposable

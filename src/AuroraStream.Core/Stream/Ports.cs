@@ -13,7 +13,7 @@ public sealed record InboundMessage(int Partition, long Offset, string? Key, Rea
 
 /// <summary>A message or point the stream could not process, with why.</summary>
 /// <param name="Message">The original message.</param>
-/// <param name="Stage">Where it failed: decode, validate, sink.</param>
+/// <param name="Stage">Where it failed: decode, validate, preprocess, sink.</param>
 /// <param name="Reason">Why, naming what was wrong.</param>
 public sealed record DeadLetter(InboundMessage Message, string Stage, string Reason);
 
@@ -76,4 +76,11 @@ public interface IPredictionSink : IAsyncDisposable
     /// Returns <see cref="SinkWriteResult.Rejected"/> when the destination refuses the data for good.
     /// </summary>
     Task<SinkWriteResult> WriteAsync(IReadOnlyList<ClassifiedFrame> frames, IReadOnlyList<AuroraEvent> events, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Why this sink cannot store a frame (a value its format cannot carry), or null when it can.
+    /// The stream asks before writing and dead-letters a refused frame on its own, so one frame never
+    /// stops the stream. Default: every frame can be stored.
+    /// </summary>
+    string? CheckWritable(ClassifiedFrame frame) => null;
 }

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Buffers.Binary;
-using System.IO.Compression;
 using System.Runtime.InteropServices;
 using System.Text;
 using AuroraStream.Formats.IO;
@@ -419,7 +418,7 @@ public sealed class CdfFile : IDisposable
         var inflatedCap = (long)(block.Last - block.First + 1) * recordBytes;
         return variable.Compression switch
         {
-            CdfCompression.Gzip => new CappedReadStream(new GZipStream(window, CompressionMode.Decompress), inflatedCap, $"{Source}: variable {variable.Name} records {block.First}..{block.Last}"),
+            CdfCompression.Gzip => new CappedReadStream(new GzipReadStream(window, $"{Source}: variable {variable.Name} records {block.First}..{block.Last} (CVVR at byte {block.Offset})"), inflatedCap, $"{Source}: variable {variable.Name} records {block.First}..{block.Last}"),
             CdfCompression.Rle => new CappedReadStream(new ZeroRunLengthStream(window), inflatedCap, $"{Source}: variable {variable.Name} records {block.First}..{block.Last}"),
             _ => throw FormatError.At(Source, $"variable {variable.Name}", $"a compressed block but the variable's compression is {variable.Compression}", block.Offset),
         };

@@ -109,9 +109,9 @@ public static class CdfTime
         return utc;
     }
 
-    /// <summary>Converts UTC to TT2000 nanoseconds.</summary>
+    /// <summary>Converts UTC to TT2000 nanoseconds; throws <see cref="OverflowException"/> beyond the 64-bit range (about 1707..2292), never wraps.</summary>
     public static long ToTt2000(DateTime utc) =>
-        ((utc - J2000Noon).Ticks * 100) + ((TaiMinusUtc(utc) - 32) * 1_000_000_000L) + J2000OffsetNs;
+        checked(((utc - J2000Noon).Ticks * 100) + ((TaiMinusUtc(utc) - 32) * 1_000_000_000L) + J2000OffsetNs);
 
     private static int TaiMinusUtc(DateTime utc)
     {

@@ -30,6 +30,9 @@ public enum AsiFileKind
 
     /// <summary>A PNG image (OATH).</summary>
     Png,
+
+    /// <summary>A zero-length file: an input failure (nothing was written, or a transfer was cut), never skipped.</summary>
+    Empty,
 }
 
 /// <summary>Recognises ASI files by content and reads their frames.</summary>
@@ -46,6 +49,17 @@ public static class AsiFiles
         Span<byte> head = stackalloc byte[8];
         var n = file.ReadUpTo(head);
         head = head[..n];
+        if (n == 0)
+        {
+            return AsiFileKind.Empty;
+        }
+
+        // Cut after one byte of a magic number: the readers name the truncation.
+        if (n == 1 && head[0] is 0x1F or (byte)'P')
+        {
+            return head[0] == 0x1F ? AsiFileKind.Stream0PgmGzip : AsiFileKind.Stream0Pgm;
+        }
+
         if (StreamExtensions.IsGzip(head))
         {
             file.Position = 0;
@@ -54,7 +68,9 @@ public static class AsiFiles
             {
                 using var gz = new GZipStream(file, CompressionMode.Decompress, leaveOpen: true);
                 var m = gz.ReadUpTo(inner);
-                return m == 2 && inner[0] == 'P' && inner[1] == '5' ? AsiFileKind.Stream0PgmGzip : AsiFileKind.Unknown;
+
+                // Fewer than two bytes inflate from a file cut short (in its gzip header, say): let the reader say so.
+                return m < 2 || (inner[0] == 'P' && inner[1] == '5') ? AsiFileKind.Stream0PgmGzip : AsiFileKind.Unknown;
             }
             catch (InvalidDataException)
             {
@@ -97,14 +113,15 @@ public static class AsiFiles
             AsiFileKind.Cdf => ThemisL1AsiReader.ReadFile(path, cdf),
             AsiFileKind.IdlSave => throw FormatError.At(path, string.Empty, "an IDL SAVE file (a skymap?), not a file of frames").Tag(FormatErrorKind.UnknownFormat),
             AsiFileKind.Png => throw FormatError.At(path, string.Empty, "a PNG image (an OATH image?), not a file of timed frames").Tag(FormatErrorKind.UnknownFormat),
+            AsiFileKind.Empty => throw FormatError.At(path, string.Empty, "empty file (0 bytes): nothing was written to it, or its transfer was cut", 0),
             _ => throw FormatError.At(path, string.Empty, "not a recognised ASI file: neither stream0 PGM (plain or gzip) nor CDF", 0).Tag(FormatErrorKind.UnknownFormat),
         };
     }
 
     /// <summary>
     /// The frame files (stream0 PGM, CDF) among files and folders, with their kind. A missing path, an
-    /// unreadable file or a named file that holds no frames is reported through <paramref name="onError"/>
-    /// and skipped; other files found in folders are skipped silently.
+    /// unreadable file, an empty file or a named file that holds no frames is reported through
+    /// <paramref name="onError"/> and skipped; other files found in folders are skipped silently.
     /// </summary>
     public static IEnumerable<(string Path, AsiFileKind Kind)> FrameFiles(IEnumerable<string> inputs, Action<string, Exception> onError)
     {
@@ -131,6 +148,10 @@ public static class AsiFiles
             if (HoldsFrames(kind))
             {
                 yield return (path, kind);
+            }
+            else if (kind == AsiFileKind.Empty)
+            {
+                onError(path, FormatError.At(path, string.Empty, "empty file (0 bytes): nothing was written to it, or its transfer was cut", 0));
             }
             else if (!fromFolder)
             {
@@ -181,7 +202,7 @@ public sealed class AsiFileFrameSource(IReadOnlyList<string> paths, Stream0Reade
         {
             cancellationToken.ThrowIfCancellationRequested();
             var kind = AsiFiles.Detect(path);
-            if (fromFolder && !AsiFiles.HoldsFrames(kind))
+            if (fromFolder && !AsiFiles.HoldsFrames(kind) && kind != AsiFileKind.Empty)
             {
                 continue;
             }

@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Globalization;
-using System.IO.Compression;
 using System.Runtime.InteropServices;
 using System.Text;
 using AuroraStream.Core;
@@ -23,7 +22,9 @@ namespace AuroraStream.Formats.Stream0;
 /// The bytes "P5" occur inside pixel data of real files, so the reader never scans for them.</para>
 /// <para>Complete frames before a corruption are yielded; the corruption then surfaces as an
 /// <see cref="InvalidDataException"/> naming the file, the frame and the byte offset (offsets of
-/// gzip files are positions in the inflated stream).</para>
+/// gzip files are positions in the inflated stream; a gzip fault names its compressed byte too).
+/// Gzip files are checked to their end: a file cut inside its deflate data, missing its trailer or
+/// failing the trailer's CRC-32 or size is refused after its complete frames (RFC 1952).</para>
 /// </remarks>
 public static class Stream0PgmReader
 {
@@ -67,10 +68,12 @@ public static class Stream0PgmReader
         Span<byte> head = stackalloc byte[2];
         var headLength = stream.ReadUpTo(head);
         Stream content;
+        GzipReadStream? gzip = null;
         if (StreamExtensions.IsGzip(head[..headLength]))
         {
             var prefix = new PrefixedStream(head[..headLength].ToArray(), stream);
-            content = new CappedReadStream(new GZipStream(prefix, CompressionMode.Decompress, leaveOpen: false), options.MaxDecompressedBytes, source);
+            gzip = new GzipReadStream(prefix, source);
+            content = new CappedReadStream(gzip, options.MaxDecompressedBytes, source);
         }
         else
         {
@@ -85,7 +88,19 @@ public static class Stream0PgmReader
             string? site = null, imager = null;
             for (var index = 0; ; index++)
             {
-                var header = ReadHeader(reader, source, index, options);
+                var headerStart = reader.Position;
+                FrameHeader? header;
+                try
+                {
+                    header = ReadHeader(reader, source, index, options);
+                }
+                catch (InvalidDataException e) when (gzip?.Fault is { } cut)
+                {
+                    throw reader.Position == headerStart && index > 0
+                        ? FormatError.At(source, $"after frame {index - 1}", $"{cut.What}; frames 0-{index - 1} are complete", cut.Inflated, e)
+                        : FormatError.At(source, $"frame {index}", $"{cut.What}; the data stops inside the frame's header", cut.Inflated, e);
+                }
+
                 if (header is null)
                 {
                     if (index == 0)
@@ -121,7 +136,18 @@ public static class Stream0PgmReader
 
                 var time = ParseRequestStart(h.Keys, fileKeys, source, index, h.Offset);
                 var exposure = ParseExposureMs(h.Keys);
-                var pixels = ReadPixels(reader, h, source, index);
+                var pixelStart = reader.Position;
+                ushort[] pixels;
+                try
+                {
+                    pixels = ReadPixels(reader, h, source, index);
+                }
+                catch (InvalidDataException e) when (gzip?.Fault is { } cut)
+                {
+                    var expected = (long)h.Width * h.Height * h.BytesPerSample;
+                    throw FormatError.At(source, $"frame {index}", $"{cut.What}; the frame has {cut.Inflated - pixelStart} of its {expected} pixel bytes", cut.Inflated, e);
+                }
+
                 yield return new AllSkyFrame(site!, imager!, time, h.Width, h.Height, pixels, exposure, new FrameOrigin(source, index));
             }
         }

@@ -20,6 +20,29 @@ public sealed class AsiFilesTests
     }
 
     [Fact]
+    public void FrameFiles_FolderWithAnEmptyFile_ReportsItInsteadOfSkippingIt()
+    {
+        var folder = RepoPaths.Data("field-cases", "stream0-truncated");
+        var errors = new List<string>();
+
+        var files = AsiFiles.FrameFiles([folder], (_, e) => errors.Add(e.Message)).Select(f => Path.GetFileName(f.Path)).ToList();
+
+        Assert.Equal(AsiFileKind.Empty, AsiFiles.Detect(Path.Combine(folder, "20200101_0603_gill_themis99_full.pgm.gz")));
+        Assert.Equal(["20200101_0600_gill_themis99_full.pgm.gz", "20200101_0602_gill_themis99_full.pgm.gz"], files);
+        Assert.Equal([$"{Path.Combine(folder, "20200101_0603_gill_themis99_full.pgm.gz")}: empty file (0 bytes): nothing was written to it, or its transfer was cut (byte offset 0)"], errors);
+    }
+
+    [Fact]
+    public void Detect_GzipCutInsideItsHeader_IsAStream0FileForTheReaderToRefuse()
+    {
+        using var temp = new TempFolder();
+        var cut = temp.Write("cut.pgm.gz", File.ReadAllBytes(RepoPaths.Stream0Gz)[..6]);
+
+        Assert.Equal(AsiFileKind.Stream0PgmGzip, AsiFiles.Detect(cut));
+        Assert.Contains("truncated gzip: the file ends inside the header", Assert.Throws<InvalidDataException>(() => AsiFiles.ReadFrames(cut).ToList()).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task FrameSource_SampleArchive_YieldsEveryFrameInFileOrder()
     {
         var source = new AsiFileFrameSource([RepoPaths.Samples]);

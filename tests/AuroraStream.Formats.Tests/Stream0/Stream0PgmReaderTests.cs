@@ -158,6 +158,50 @@ public sealed class Stream0PgmReaderTests
     }
 
     [Fact]
+    public void ReadFile_FieldCaseGzipCutMidFrame_KeepsTheCompleteFramesAndNamesTheCut()
+    {
+        var path = RepoPaths.Data("field-cases", "stream0-truncated", "20200101_0600_gill_themis99_full.pgm.gz");
+        var frames = new List<AllSkyFrame>();
+
+        var e = Assert.Throws<InvalidDataException>(() => frames.AddRange(Stream0PgmReader.ReadFile(path)));
+
+        Assert.Equal(2, frames.Count);
+        Assert.Equal($"{path}: frame 2: truncated gzip: the file ends at byte 238233 inside the deflate data of the member at byte 0 (375451 bytes inflated); the frame has 112788 of its 131072 pixel bytes (byte offset 375451)", e.Message);
+    }
+
+    [Fact]
+    public void ReadFile_FieldCaseGzipWithoutItsTrailer_YieldsItsFramesThenRefusesTheFile()
+    {
+        var path = RepoPaths.Data("field-cases", "stream0-truncated", "20200101_0602_gill_themis99_full.pgm.gz");
+        var frames = new List<AllSkyFrame>();
+
+        var e = Assert.Throws<InvalidDataException>(() => frames.AddRange(Stream0PgmReader.ReadFile(path)));
+
+        Assert.Equal(5, frames.Count);
+        Assert.StartsWith($"{path}: after frame 4: truncated gzip: the member at byte 0 ends at byte 397048 without its 8-byte trailer (CRC-32 and size)", e.Message, StringComparison.Ordinal);
+        Assert.EndsWith("frames 0-4 are complete (byte offset 656169)", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Read_GzipWithWrongCrc_IsRefusedAfterItsFrames()
+    {
+        var gz = Gzip(FirstFrames(3));
+        gz[^8] ^= 0x01;
+        var count = 0;
+
+        var e = Assert.Throws<InvalidDataException>(() =>
+        {
+            foreach (var _ in Stream0PgmReader.Read(new MemoryStream(gz), "crc.pgm.gz"))
+            {
+                count++;
+            }
+        });
+
+        Assert.Equal(3, count);
+        Assert.Contains("crc.pgm.gz: after frame 2: corrupt gzip: CRC-32", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Read_RandomBitFlips_EitherDecodesOrThrowsInvalidData()
     {
         var plain = FirstFrames(3);
