@@ -94,14 +94,12 @@ public sealed class AnalyzeCommandTests
         // Gillam on 2020-01-01 (apparent sun elevation by astronomy-engine): 06:00 UT -56 deg (dark),
         // 18:00 UT +10.6 (daylight), 23:00 UT -7.8 (twilight); the stored sky column wins over the computed one.
         using var temp = new TempFolder();
-        var csv = new StringBuilder("time,site,label,confidence,sky
-");
+        var csv = new StringBuilder("time,site,label,confidence,sky\n");
         void Rows(int n, string time, string site, string label, string sky)
         {
             for (var i = 0; i < n; i++)
             {
-                csv.Append(CultureInfo.InvariantCulture, $"{DateTime.Parse(time, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal).AddSeconds(3 * i):yyyy-MM-dd'T'HH:mm:ss'Z'},{site},{label},0.9,{sky}
-");
+                csv.Append(CultureInfo.InvariantCulture, $"{DateTime.Parse(time, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal).AddSeconds(3 * i):yyyy-MM-dd'T'HH:mm:ss'Z'},{site},{label},0.9,{sky}\n");
             }
         }
 
