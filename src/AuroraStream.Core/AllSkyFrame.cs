@@ -13,6 +13,9 @@ public sealed class AllSkyFrame
     /// <summary>Largest width or height accepted, in pixels; guards allocations against corrupt sizes.</summary>
     public const int MaxDimension = 8192;
 
+    private readonly double? _latitude;
+    private readonly double? _longitude;
+
     /// <summary>Creates a frame, checking that the pixel count matches the dimensions.</summary>
     public AllSkyFrame(
         string site,
@@ -76,6 +79,27 @@ public sealed class AllSkyFrame
 
     /// <summary>Where the frame was read from.</summary>
     public FrameOrigin Origin { get; }
+
+    /// <summary>
+    /// Geodetic latitude of the imager, degrees north (-90..90), when the frame itself records it (the
+    /// stream0 header's "Geodetic latitude"); null otherwise, and then the site catalog is used.
+    /// </summary>
+    public double? GeodeticLatitude
+    {
+        get => _latitude;
+        init => _latitude = value is not { } v || (double.IsFinite(v) && Math.Abs(v) <= 90)
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(GeodeticLatitude), value, "Latitude must be within -90..90 degrees.");
+    }
+
+    /// <summary>Geodetic longitude of the imager, degrees east (-180..360), when the frame itself records it; else null.</summary>
+    public double? GeodeticLongitude
+    {
+        get => _longitude;
+        init => _longitude = value is not { } v || (double.IsFinite(v) && v >= -180 && v <= 360)
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(GeodeticLongitude), value, "Longitude must be within -180..360 degrees.");
+    }
 
     /// <summary>Capture time as nanoseconds since the Unix epoch (the wire and InfluxDB form).</summary>
     /// <exception cref="ArgumentOutOfRangeException">The capture time is outside 1677..2262, which 64-bit nanoseconds cannot hold (never wrapped round).</exception>

@@ -1,3 +1,5 @@
+using AuroraStream.Core.Sky;
+
 namespace AuroraStream.Core;
 
 /// <summary>
@@ -8,7 +10,8 @@ namespace AuroraStream.Core;
 /// <param name="Time">Capture time, UTC.</param>
 /// <param name="Label">Label name, lower case.</param>
 /// <param name="Confidence">Probability of the label, when known.</param>
-public readonly record struct LabelledFrame(string Site, DateTime Time, string Label, double? Confidence);
+/// <param name="Sky">The sky state stored with the label (the stream's <c>sky</c> column or tag), or null when the source has none or it is <c>unknown</c>.</param>
+public readonly record struct LabelledFrame(string Site, DateTime Time, string Label, double? Confidence, SkyState? Sky = null);
 
 /// <summary>A port that yields labelled frames (label files, InfluxDB, the stream's file store).</summary>
 public interface ILabelSource

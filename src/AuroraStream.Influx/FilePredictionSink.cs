@@ -8,7 +8,8 @@ namespace AuroraStream.Influx;
 /// <summary>
 /// The embedded file store: the same points as InfluxDB gets, appended as line protocol to
 /// <c>aurora.lp</c> (loadable with <c>influx -import</c> or the v2 write API), plus
-/// <c>labels.csv</c> (time,site,label,confidence: the analysis command reads it) and
+/// <c>labels.csv</c> (time,site,label,confidence,sky,sun_elevation,moon_elevation,moon_illumination,ood_score:
+/// the analysis command reads it; the last four are empty when unknown) and
 /// <c>events.csv</c>. Appends are flushed before a write returns.
 /// </summary>
 public sealed class FilePredictionSink : IPredictionSink
@@ -25,7 +26,7 @@ public sealed class FilePredictionSink : IPredictionSink
         Directory.CreateDirectory(folder);
         Folder = folder;
         _lines = Open(Path.Combine(folder, "aurora.lp"), null);
-        _labels = Open(Path.Combine(folder, "labels.csv"), "time,site,label,confidence");
+        _labels = Open(Path.Combine(folder, "labels.csv"), "time,site,label,confidence,sky,sun_elevation,moon_elevation,moon_illumination,ood_score");
         _events = Open(Path.Combine(folder, "events.csv"), "time,site,imager,model,kind,from,to,p_aurora,confidence");
     }
 
@@ -46,7 +47,7 @@ public sealed class FilePredictionSink : IPredictionSink
         foreach (var f in frames)
         {
             AuroraPoints.Append(lines, f);
-            labels.Append(CultureInfo.InvariantCulture, $"{Time(f.CaptureTimeUnixNanoseconds)},{f.Site},{f.Prediction.Label.ToLabel()},{f.Prediction.Confidence:0.######}\n");
+            labels.Append(CultureInfo.InvariantCulture, $"{Time(f.CaptureTimeUnixNanoseconds)},{f.Site},{f.Prediction.LabelName},{f.Prediction.Confidence:0.######},{f.SkyTag},{f.Sky?.SunApparentElevationDeg:0.###},{f.Sky?.MoonApparentElevationDeg:0.###},{f.Sky?.MoonIlluminatedFraction:0.####},{f.Prediction.OodScore:0.######}\n");
         }
 
         foreach (var e in events)

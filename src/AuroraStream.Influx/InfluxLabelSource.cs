@@ -1,11 +1,13 @@
 using System.Runtime.CompilerServices;
 using AuroraStream.Core;
+using AuroraStream.Core.Sky;
 
 namespace AuroraStream.Influx;
 
 /// <summary>
 /// Labelled frames from the stream's <c>aurora_frame</c> measurement (tags site, imager, label,
-/// model; field confidence), read with InfluxQL grouped by site and label.
+/// model, sky; field confidence), read with InfluxQL grouped by site, label and sky (points written
+/// before the sky tag existed come with no sky).
 /// </summary>
 public sealed class InfluxLabelSource(InfluxQueryClient client, InfluxConnectionOptions options, string? model = null) : ILabelSource
 {
@@ -41,7 +43,7 @@ public sealed class InfluxLabelSource(InfluxQueryClient client, InfluxConnection
         }
 
         var clause = where.Count == 0 ? string.Empty : $" WHERE {string.Join(" AND ", where)}";
-        return $"SELECT \"confidence\" FROM {InfluxQueryClient.Identifier(Measurement)}{clause} GROUP BY \"site\", \"label\"";
+        return $"SELECT \"confidence\" FROM {InfluxQueryClient.Identifier(Measurement)}{clause} GROUP BY \"site\", \"label\", \"sky\"";
     }
 
     /// <inheritdoc />
@@ -51,12 +53,13 @@ public sealed class InfluxLabelSource(InfluxQueryClient client, InfluxConnection
         {
             var site = series.Tags.GetValueOrDefault("site") ?? string.Empty;
             var label = series.Tags.GetValueOrDefault("label") ?? string.Empty;
+            SkyState? sky = SkyConditions.TryParse(series.Tags.GetValueOrDefault("sky"), out var s) ? s : null;
             var confidenceColumn = series.Columns.ToList().IndexOf("confidence");
             foreach (var row in series.Values)
             {
                 var time = DateTime.UnixEpoch.AddTicks(row[0].GetInt64() / 100);
                 double? confidence = confidenceColumn >= 0 && row[confidenceColumn].ValueKind == System.Text.Json.JsonValueKind.Number ? row[confidenceColumn].GetDouble() : null;
-                yield return new LabelledFrame(site, time, label, confidence);
+                yield return new LabelledFrame(site, time, label, confidence, sky);
             }
         }
     }

@@ -5,7 +5,8 @@ namespace AuroraStream.Influx;
 
 /// <summary>
 /// The stream's points as line protocol: <c>aurora_frame</c> (tags site, imager, label, model,
-/// ut_hour; fields p_arc..p_clear, p_aurora, confidence, class, aurora; time = capture time in ns)
+/// ut_hour, sky; fields p_arc..p_clear, p_aurora, confidence, class, aurora, sun_elevation,
+/// moon_elevation, moon_illumination, ood_score; time = capture time in ns)
 /// and <c>aurora_event</c> (tags site, imager, model, kind; fields from, to, p_aurora, confidence).
 /// A point is identified by measurement, tags and time, so writing a frame twice leaves one point.
 /// </summary>
@@ -15,6 +16,13 @@ namespace AuroraStream.Influx;
 /// by hour of day), <c>class</c> (string field, the same value as the label tag, for state
 /// timelines) and <c>aurora</c> (integer field, 1 when the label is arc, diffuse or discrete, so
 /// <c>mean("aurora")</c> is the aurora fraction).
+/// <para>The label (tag <c>label</c> and field <c>class</c>) is <see cref="FramePrediction.LabelName"/>:
+/// <c>uncertain</c> for a frame the model's out-of-distribution score rejects (its six probabilities are
+/// still written, with <c>ood_score</c>). An uncertain frame has no <c>aurora</c> field, so the aurora
+/// fraction is taken over the frames the model is sure of. The tag <c>sky</c> is <c>dark</c>,
+/// <c>twilight</c>, <c>daylight</c> or <c>unknown</c> (site not in the catalog, and then no
+/// sun/moon fields); <c>sun_elevation</c> and <c>moon_elevation</c> are apparent (refracted) elevations in
+/// degrees, <c>moon_illumination</c> the Moon's illuminated fraction 0..1.</para>
 /// </remarks>
 public static class AuroraPoints
 {
@@ -33,8 +41,8 @@ public static class AuroraPoints
         ArgumentNullException.ThrowIfNull(frame);
         var p = frame.Prediction;
         lines.Measurement(FrameMeasurement)
-            .Tag("site", frame.Site).Tag("imager", frame.Imager).Tag("label", p.Label.ToLabel()).Tag("model", frame.Model)
-            .Tag("ut_hour", UtHour(frame.CaptureTimeUnixNanoseconds));
+            .Tag("site", frame.Site).Tag("imager", frame.Imager).Tag("label", p.LabelName).Tag("model", frame.Model)
+            .Tag("ut_hour", UtHour(frame.CaptureTimeUnixNanoseconds)).Tag("sky", frame.SkyTag);
         foreach (var c in AuroraClasses.All)
         {
             lines.Field($"p_{c.ToLabel()}", Math.Round((double)p[c], 6));
@@ -42,9 +50,25 @@ public static class AuroraPoints
 
         lines.Field("p_aurora", Math.Round((double)p.AuroraProbability, 6))
             .Field("confidence", Math.Round((double)p.Confidence, 6))
-            .Field("class", p.Label.ToLabel())
-            .Field("aurora", p.Label.IsAurora() ? 1L : 0L)
-            .Timestamp(frame.CaptureTimeUnixNanoseconds);
+            .Field("class", p.LabelName);
+        if (!p.IsUncertain)
+        {
+            lines.Field("aurora", p.Label.IsAurora() ? 1L : 0L);
+        }
+
+        if (frame.Sky is { } sky)
+        {
+            lines.Field("sun_elevation", Math.Round(sky.SunApparentElevationDeg, 3))
+                .Field("moon_elevation", Math.Round(sky.MoonApparentElevationDeg, 3))
+                .Field("moon_illumination", Math.Round(sky.MoonIlluminatedFraction, 4));
+        }
+
+        if (p.OodScore is { } ood && double.IsFinite(ood))
+        {
+            lines.Field("ood_score", Math.Round(ood, 6));
+        }
+
+        lines.Timestamp(frame.CaptureTimeUnixNanoseconds);
     }
 
     /// <summary>

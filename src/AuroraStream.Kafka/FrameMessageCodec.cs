@@ -97,6 +97,12 @@ public sealed class FrameMessageCodec : IFrameDecoder
             message.ExposureMs = exposure;
         }
 
+        if (frame.GeodeticLatitude is { } latitude && frame.GeodeticLongitude is { } longitude)
+        {
+            message.GeodeticLatitudeDeg = latitude;
+            message.GeodeticLongitudeDeg = longitude;
+        }
+
         return message.ToByteArray();
     }
 
@@ -135,7 +141,11 @@ public sealed class FrameMessageCodec : IFrameDecoder
                 (int)decoded.Height,
                 pixels,
                 decoded.HasExposureMs ? decoded.ExposureMs : null,
-                new FrameOrigin(decoded.SourceFile, (int)decoded.FrameIndex));
+                new FrameOrigin(decoded.SourceFile, (int)decoded.FrameIndex))
+            {
+                GeodeticLatitude = decoded.HasGeodeticLatitudeDeg && decoded.HasGeodeticLongitudeDeg ? decoded.GeodeticLatitudeDeg : null,
+                GeodeticLongitude = decoded.HasGeodeticLatitudeDeg && decoded.HasGeodeticLongitudeDeg ? decoded.GeodeticLongitudeDeg : null,
+            };
         }
         catch (ArgumentException e)
         {

@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.Threading.Tasks.Dataflow;
 using AuroraStream.Core;
 using AuroraStream.Core.Preprocessing;
+using AuroraStream.Core.Sky;
 using AuroraStream.Core.Stream;
 
 namespace AuroraStream.Pipeline;
@@ -11,7 +12,7 @@ namespace AuroraStream.Pipeline;
 /// <summary>
 /// The stream: messages from the broker through a bounded TPL Dataflow graph, decode (parallel,
 /// unordered) -> preprocess (the model card's parameters) -> batch (size or time) -> classify ->
-/// events -> sink, with undecodable messages and rejected points routed to the dead-letter sink.
+/// sky (sun and moon per frame, and the label kept consistent with it) -> events -> sink, with undecodable messages and rejected points routed to the dead-letter sink.
 /// A message is done when its frame is written or it is dead-lettered; the source is told the
 /// per-partition watermark of done messages, so commits never run ahead of the sink. Per-message
 /// failures are values routed to the dead-letter block; only infrastructure failures fault the
@@ -32,9 +33,24 @@ public sealed class StreamPipeline
     private readonly ConcurrentBag<FramePreprocessor> _preprocessors = [];
     private readonly ArrayPool<float> _preprocessed;
 
+    private readonly SiteSky? _sky;
+
     /// <summary>Wires the graph to its ports.</summary>
-    public StreamPipeline(IMessageSource source, IFrameDecoder decoder, IAuroraClassifier classifier, IPredictionSink sink, IDeadLetterSink deadLetters, PipelineOptions options, PipelineMetrics metrics, TimeProvider? timeProvider = null)
+    /// <param name="source">The broker.</param>
+    /// <param name="decoder">Messages to frames.</param>
+    /// <param name="classifier">The model.</param>
+    /// <param name="sink">Where labelled frames and events go.</param>
+    /// <param name="deadLetters">Where failures go.</param>
+    /// <param name="options">Settings.</param>
+    /// <param name="metrics">Counters.</param>
+    /// <param name="timeProvider">The clock (default: the system's).</param>
+    /// <param name="sky">
+    /// The sky of each frame (from its header's coordinates or the site catalog): written with it, and
+    /// applied to its label (<see cref="SkyConsistency"/>) and to events. Null: every frame's sky is unknown.
+    /// </param>
+    public StreamPipeline(IMessageSource source, IFrameDecoder decoder, IAuroraClassifier classifier, IPredictionSink sink, IDeadLetterSink deadLetters, PipelineOptions options, PipelineMetrics metrics, TimeProvider? timeProvider = null, SiteSky? sky = null)
     {
+        _sky = sky;
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         _source = source ?? throw new ArgumentNullException(nameof(source));
@@ -239,10 +255,11 @@ public sealed class StreamPipeline
         for (var i = 0; i < batch.Length; i++)
         {
             var frame = batch[i].Frame!;
+            var sky = _sky?.Of(frame);
             result[i] = batch[i] with
             {
                 Pixels = null,
-                Classified = new ClassifiedFrame(frame.Site, frame.Imager, frame.CaptureTimeUnixNanoseconds, _classifier.Card.Name, predictions[i], frame.Origin),
+                Classified = new ClassifiedFrame(frame.Site, frame.Imager, frame.CaptureTimeUnixNanoseconds, _classifier.Card.Name, SkyConsistency.Apply(predictions[i], sky), frame.Origin, sky),
                 Started = watch,
             };
         }

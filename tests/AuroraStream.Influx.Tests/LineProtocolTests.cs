@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using AuroraStream.Core;
+using AuroraStream.Core.Sky;
 using AuroraStream.Core.Stream;
 using AuroraStream.TestUtilities;
 using FsCheck;
@@ -81,10 +82,90 @@ public sealed class LineProtocolTests
         AuroraPoints.Append(lines, new ClassifiedFrame("gill", "themis19", 1_394_431_200_000_000_000, "m1", new FramePrediction([0.05f, 0.05f, 0.1f, 0.7f, 0.05f, 0.05f]), new FrameOrigin("f", 1)));
 
         var text = lines.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.StartsWith("aurora_frame,site=gill,imager=themis19,label=diffuse,model=m1,ut_hour=23 ", text[0], StringComparison.Ordinal);
+        Assert.StartsWith("aurora_frame,site=gill,imager=themis19,label=diffuse,model=m1,ut_hour=23,sky=unknown ", text[0], StringComparison.Ordinal);
         Assert.Contains(",class=\"diffuse\",aurora=1i ", text[0], StringComparison.Ordinal);
-        Assert.StartsWith("aurora_frame,site=gill,imager=themis19,label=cloudy,model=m1,ut_hour=06 ", text[1], StringComparison.Ordinal);
+        Assert.StartsWith("aurora_frame,site=gill,imager=themis19,label=cloudy,model=m1,ut_hour=06,sky=unknown ", text[1], StringComparison.Ordinal);
         Assert.Contains(",class=\"cloudy\",aurora=0i ", text[1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task FramePoint_SkyTagsSunMoonAndUncertainty_RoundTripThroughRealInfluxDb()
+    {
+        using var server = new InfluxServer();
+        server.Execute("CREATE DATABASE aurora");
+        var connection = new InfluxConnectionOptions { Url = server.Url, Database = "aurora" };
+        var t0 = 1_394_431_200_000_000_000L;   // 2014-03-10 06:00 UT
+        var gillam = SkyEphemeris.At(56.376, -94.64, new DateTime(2014, 3, 10, 6, 0, 0, DateTimeKind.Utc));
+        var gakona = SkyEphemeris.At(62.407, -145.158, new DateTime(2011, 1, 6, 17, 0, 30, DateTimeKind.Utc));
+        float[] arc = [0.7f, 0.1f, 0.05f, 0.05f, 0.05f, 0.05f];
+        ClassifiedFrame[] frames =
+        [
+            new("gill", "themis19", t0, "m1", new FramePrediction(arc, oodScore: 1.5, oodThreshold: 4), new FrameOrigin("f", 0), gillam),
+            new("gill", "themis19", t0 + 3_000_000_000L, "m1", new FramePrediction(arc, oodScore: 9.25, oodThreshold: 4), new FrameOrigin("f", 1), gillam),
+            new("gako", "themis08", t0 + 6_000_000_000L, "m1", new FramePrediction(arc), new FrameOrigin("f", 2), gakona),
+            new("zzzz", "themis99", t0 + 9_000_000_000L, "m1", new FramePrediction(arc), new FrameOrigin("f", 3)),
+        ];
+        await using (var sink = new InfluxPredictionSink(connection))
+        {
+            Assert.Null((await sink.WriteAsync(frames, [])).Rejected);
+        }
+
+        using var query = new InfluxQueryClient(connection);
+        var series = await query.QueryAsync("SELECT \"label\", \"sky\", \"class\", \"aurora\", \"sun_elevation\", \"moon_elevation\", \"moon_illumination\", \"ood_score\", \"p_arc\" FROM \"aurora_frame\"").ToListAsync();
+        var s = Assert.Single(series);
+        var rows = s.Values.Select(r => s.Columns.Select((c, i) => (c, r[i])).ToDictionary(x => x.c, x => x.Item2)).ToList();
+        Assert.Equal(4, rows.Count);
+
+        Assert.Equal(("arc", "dark", 1L), (rows[0]["label"].GetString(), rows[0]["sky"].GetString(), rows[0]["aurora"].GetInt64()));
+        Assert.Equal(-37.05, rows[0]["sun_elevation"].GetDouble(), 0.05);
+        Assert.Equal(28.4, rows[0]["moon_elevation"].GetDouble(), 0.1);
+        Assert.Equal(0.66, rows[0]["moon_illumination"].GetDouble(), 0.01);
+        Assert.Equal(1.5, rows[0]["ood_score"].GetDouble());
+
+        // Uncertain: label and class say so, the six probabilities stay, no aurora indicator.
+        Assert.Equal(("uncertain", "uncertain"), (rows[1]["label"].GetString(), rows[1]["class"].GetString()));
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, rows[1]["aurora"].ValueKind);
+        Assert.Equal(0.7, rows[1]["p_arc"].GetDouble(), 6);
+        Assert.Equal(9.25, rows[1]["ood_score"].GetDouble());
+
+        // The Gakona example, apparent elevations: sun -11.1, moon -16.3, 5% lit.
+        Assert.Equal("twilight", rows[2]["sky"].GetString());
+        Assert.Equal(-11.1, rows[2]["sun_elevation"].GetDouble(), 0.05);
+        Assert.Equal(-16.3, rows[2]["moon_elevation"].GetDouble(), 0.3);
+        Assert.Equal(0.05, rows[2]["moon_illumination"].GetDouble(), 0.01);
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, rows[2]["ood_score"].ValueKind);
+
+        // Unknown site: sky=unknown and no sun or moon fields.
+        Assert.Equal("unknown", rows[3]["sky"].GetString());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, rows[3]["sun_elevation"].ValueKind);
+
+        var dark = await query.QueryAsync("SELECT count(\"p_arc\") FROM \"aurora_frame\" WHERE \"sky\" = 'dark'").ToListAsync();
+        Assert.Equal(2L, dark.Single().Values.Single()[1].GetInt64());
+    }
+
+    [Fact]
+    public async Task FileStore_LabelsCsv_CarriesSkySunMoonAndOodColumns()
+    {
+        using var temp = new TempFolder();
+        var sky = SkyEphemeris.At(62.407, -145.158, new DateTime(2011, 1, 6, 17, 0, 30, DateTimeKind.Utc));
+        await using (var sink = new FilePredictionSink(temp.Path))
+        {
+            await sink.WriteAsync(
+                [
+                    new ClassifiedFrame("gako", "themis08", 1_294_333_230_000_000_000L, "m1", new FramePrediction([0.7f, 0.1f, 0.05f, 0.05f, 0.05f, 0.05f], 9.5, 4), new FrameOrigin("f", 0), sky),
+                    new ClassifiedFrame("zzzz", "themis99", 1_294_333_233_000_000_000L, "m1", new FramePrediction([0.7f, 0.1f, 0.05f, 0.05f, 0.05f, 0.05f]), new FrameOrigin("f", 1)),
+                ],
+                []);
+        }
+
+        var lines = File.ReadAllLines(Path.Combine(temp.Path, "labels.csv"));
+        Assert.Equal("time,site,label,confidence,sky,sun_elevation,moon_elevation,moon_illumination,ood_score", lines[0]);
+        Assert.StartsWith("2011-01-06T17:00:30.000000Z,gako,uncertain,0.7,twilight,-11.1", lines[1], StringComparison.Ordinal);
+        Assert.EndsWith(",9.5", lines[1], StringComparison.Ordinal);
+        Assert.Equal("2011-01-06T17:00:33.000000Z,zzzz,arc,0.7,unknown,,,,", lines[2]);
+        var lp = File.ReadAllText(Path.Combine(temp.Path, "aurora.lp"));
+        Assert.Contains(",sky=twilight ", lp, StringComparison.Ordinal);
+        Assert.Contains("label=uncertain", lp, StringComparison.Ordinal);
     }
 
     [Fact]

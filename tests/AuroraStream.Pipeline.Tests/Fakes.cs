@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using AuroraStream.Core;
 using AuroraStream.Core.Models;
 using AuroraStream.Core.Preprocessing;
+using AuroraStream.Core.Sky;
 using AuroraStream.Core.Stream;
 
 namespace AuroraStream.Pipeline.Tests;
@@ -67,6 +68,25 @@ internal sealed class FixedClassifier : IAuroraClassifier
     public void Dispose()
     {
     }
+}
+
+/// <summary>Says "moon" (0.6, the rest 0.1 discrete, 0.1 clear, ...) for every frame.</summary>
+internal sealed class MoonClassifier : IAuroraClassifier
+{
+    public ModelCard Card { get; } = new FixedClassifier().Card with { Name = "moon" };
+
+    public IReadOnlyList<FramePrediction> Classify(ReadOnlySpan<float> frames, int count) =>
+        [.. Enumerable.Range(0, count).Select(_ => new FramePrediction([0.05f, 0.05f, 0.1f, 0.1f, 0.6f, 0.1f]))];
+
+    public void Dispose()
+    {
+    }
+}
+
+/// <summary>Every site at 70 N 100 W, where the sky is dark at 2020-01-01 00:00 UT (the fake frames' times): polar night.</summary>
+internal sealed class DarkSites : ISiteLocator
+{
+    public ImagerSite? Locate(string siteCode) => new(siteCode, siteCode, 70, -100);
 }
 
 /// <summary>

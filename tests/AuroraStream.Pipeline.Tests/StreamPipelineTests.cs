@@ -1,4 +1,5 @@
 using AuroraStream.Core;
+using AuroraStream.Core.Sky;
 using AuroraStream.Core.Stream;
 using AuroraStream.TestUtilities;
 
@@ -170,9 +171,10 @@ public sealed class StreamPipelineTests
     {
         // Per site: 5 clear frames, then 7 with aurora; onset confirmed on the third aurora frame.
         var messages = Enumerable.Range(0, 24).Select(i => TextDecoder.Message(i % 2, i / 2, i % 2 == 0 ? "gill" : "fsmi", i, dark: i / 2 < 5)).ToList();
-        var (_, sink, _, pipeline) = Build(messages, new PipelineOptions { BatchSize = 3, StageCapacity = 6 });
+        var (_, sink, _, pipeline) = Build(messages, new PipelineOptions { BatchSize = 3, StageCapacity = 6 }, new SiteSky(new DarkSites()));
         await RunUntil(pipeline, () => pipeline.Metrics.Written == 24);
 
+        Assert.All(sink.Frames, f => Assert.Equal("dark", f.SkyTag));
         var onsets = sink.Events.Where(e => e.Kind == AuroraEventKind.Onset).OrderBy(e => e.Site, StringComparer.Ordinal).ToList();
         Assert.Equal(["fsmi", "gill"], onsets.Select(e => e.Site));
         Assert.Equal(Nanoseconds(15), onsets[0].TimeUnixNanoseconds);
@@ -181,15 +183,63 @@ public sealed class StreamPipelineTests
         Assert.Equal(4, sink.Events.Count);
     }
 
+    [Fact]
+    public async Task Run_SameAuroraWithoutSiteCoordinates_IsWrittenWithSkyUnknownAndRaisesNoOnset()
+    {
+        var messages = Enumerable.Range(0, 24).Select(i => TextDecoder.Message(i % 2, i / 2, i % 2 == 0 ? "gill" : "fsmi", i, dark: i / 2 < 5)).ToList();
+        var (_, sink, _, pipeline) = Build(messages, new PipelineOptions { BatchSize = 3, StageCapacity = 6 });
+        await RunUntil(pipeline, () => pipeline.Metrics.Written == 24);
+
+        Assert.All(sink.Frames, f => Assert.Equal("unknown", f.SkyTag));
+        Assert.DoesNotContain(sink.Events, e => e.Kind == AuroraEventKind.Onset);
+    }
+
+    [Fact]
+    public async Task Run_RealThemisFramesAModelCallsMoon_GakonaTwilightAndNeverMoon_GillamDarkUnderAHighMoon()
+    {
+        // Gakona 2011-01-06 17 UT: sun about -11 deg (twilight), moon about -16 deg: moon is impossible.
+        // Gillam 2014-03-10 06 UT: sun -37 (dark), moon +28.4 and 66% lit: moon stays.
+        var problems = new List<string>();
+        var frames = Formats.Detection.ArchiveReplay.ReadMerged([RepoPaths.Stream0Folder, RepoPaths.L1AsfCdf], new Formats.Detection.ReplayFilter(), (p, e) => problems.Add($"{p}: {e.Message}")).ToList();
+        Assert.Empty(problems);
+        var messages = frames.Select((f, i) => new InboundMessage(0, i, f.Site, Kafka.FrameMessageCodec.Encode(f))).ToList();
+        var sink = new RecordingSink();
+        var unknown = new List<string>();
+        var pipeline = new StreamPipeline(new MemoryMessageSource(messages), new Kafka.FrameMessageCodec(), new MoonClassifier(), sink, new RecordingDeadLetters(), new PipelineOptions { BatchSize = 8, StageCapacity = 16, BatchTimeout = TimeSpan.FromMilliseconds(50) }, new PipelineMetrics(), sky: new SiteSky(Formats.SpaceWeather.StationCatalog.AsiLocations, unknown.Add));
+        await RunUntil(pipeline, () => pipeline.Metrics.Written == frames.Count);
+
+        var gako = sink.Frames.Where(f => f.Site == "gako").ToList();
+        var gill = sink.Frames.Where(f => f.Site == "gill").ToList();
+        Assert.NotEmpty(gako);
+        Assert.NotEmpty(gill);
+        Assert.Empty(unknown);
+        Assert.All(gako, f => Assert.Equal("twilight", f.SkyTag));
+        Assert.All(gako, f => Assert.NotEqual(AuroraClass.Moon, f.Prediction.Label));
+        Assert.All(gako, f => Assert.Equal(0f, f.Prediction[AuroraClass.Moon]));
+        Assert.All(gako, f => Assert.Equal(AuroraClass.Discrete, f.Prediction.Label));   // first of the tied 0.1s, renormalised to 0.25
+        var first = gako.MinBy(f => f.CaptureTimeUnixNanoseconds)!;
+        Assert.InRange(first.CaptureTime, new DateTime(2011, 1, 6, 17, 0, 0, DateTimeKind.Utc), new DateTime(2011, 1, 6, 17, 1, 0, DateTimeKind.Utc));
+        Assert.Equal(-11.1, first.Sky!.Value.SunApparentElevationDeg, 0.1);
+        Assert.Equal(-16.3, first.Sky!.Value.MoonApparentElevationDeg, 0.3);
+        Assert.Equal(0.05, first.Sky!.Value.MoonIlluminatedFraction, 0.01);
+
+        Assert.All(gill, f => Assert.Equal("dark", f.SkyTag));
+        Assert.All(gill, f => Assert.Equal(AuroraClass.Moon, f.Prediction.Label));
+        var gill0600 = gill.MinBy(f => f.CaptureTimeUnixNanoseconds)!;
+        Assert.Equal(28.4, gill0600.Sky!.Value.MoonApparentElevationDeg, 0.2);
+        Assert.Equal(259, gill0600.Sky!.Value.MoonAzimuthDeg, 0.5);
+        Assert.Equal(0.66, gill0600.Sky!.Value.MoonIlluminatedFraction, 0.01);
+    }
+
     private static long Nanoseconds(int seconds) => (DateTime.UnixEpoch.AddYears(50).AddSeconds(seconds) - DateTime.UnixEpoch).Ticks * 100;
 
-    private static (MemoryMessageSource Source, RecordingSink Sink, RecordingDeadLetters Letters, StreamPipeline Pipeline) Build(IReadOnlyList<InboundMessage> messages, PipelineOptions options)
+    private static (MemoryMessageSource Source, RecordingSink Sink, RecordingDeadLetters Letters, StreamPipeline Pipeline) Build(IReadOnlyList<InboundMessage> messages, PipelineOptions options, SiteSky? sky = null)
     {
         var source = new MemoryMessageSource(messages);
         var sink = new RecordingSink();
         var letters = new RecordingDeadLetters();
         options.BatchTimeout = TimeSpan.FromMilliseconds(50);
-        var pipeline = new StreamPipeline(source, new TextDecoder(), new FixedClassifier(), sink, letters, options, new PipelineMetrics());
+        var pipeline = new StreamPipeline(source, new TextDecoder(), new FixedClassifier(), sink, letters, options, new PipelineMetrics(), sky: sky);
         return (source, sink, letters, pipeline);
     }
 

@@ -5,6 +5,7 @@ using AuroraStream.Analysis.GeoEffect;
 using AuroraStream.Analysis.Occurrence;
 using AuroraStream.Analysis.Output;
 using AuroraStream.Core;
+using AuroraStream.Core.Sky;
 using AuroraStream.Formats.Labels;
 using AuroraStream.Formats.SpaceWeather;
 using AuroraStream.Influx;
@@ -46,10 +47,11 @@ internal static class AnalyzeCommand
             var stations = common.Stations(result);
             var conditions = new SpaceWeatherConditions(omniData, kpData, indexData, stations, TimeSpan.FromMinutes(result.GetValue(lag)));
             var analyzer = new OccurrenceAnalyzer(conditions.Parameters(), options);
-            await ReadLabelsAsync(common.Source(result), common.Query(result), analyzer.Add, error, cancellationToken).ConfigureAwait(false);
-            var provenance = common.Provenance(result, "analyze occurrence", [("OMNI", string.Join(" ", result.GetValue(omni)!)), ("Kp", result.GetValue(kp) ?? "OMNI column"), ("AE/SYM-H", result.GetValue(indices) is { Length: > 0 } i ? string.Join(" ", i) : "OMNI columns")], [Invariant($"Extra OMNI lag: {result.GetValue(lag)} min")]);
+            var selection = common.Selection(result, stations);
+            await ReadLabelsAsync(common.Source(result), common.Query(result), selection.Before(analyzer.Add), error, cancellationToken).ConfigureAwait(false);
+            var provenance = common.Provenance(result, "analyze occurrence", [("OMNI", string.Join(" ", result.GetValue(omni)!)), ("Kp", result.GetValue(kp) ?? "OMNI column"), ("AE/SYM-H", result.GetValue(indices) is { Length: > 0 } i ? string.Join(" ", i) : "OMNI columns")], [Invariant($"Extra OMNI lag: {result.GetValue(lag)} min"), .. selection.Describe()]);
             var files = Reports.WriteOccurrence(common.Out(result), analyzer.Result(), provenance);
-            output.WriteLine(Invariant($"occurrence: {analyzer.Frames:N0} labelled frames; wrote {files.Count} files to {common.Out(result)} (report: {files[^1]})"));
+            output.WriteLine(Invariant($"occurrence: {analyzer.Frames:N0} labelled frames; {Excluded(selection)}; wrote {files.Count} files to {common.Out(result)} (report: {files[^1]})"));
         }).ConfigureAwait(false));
         return command;
     }
@@ -67,11 +69,12 @@ internal static class AnalyzeCommand
         {
             var magnetometers = Inputs.LoadMagnetometers(result.GetValue(mag)!);
             var analyzer = new GeoEffectAnalyzer(magnetometers);
-            await ReadLabelsAsync(common.Source(result), common.Query(result), analyzer.Add, error, cancellationToken).ConfigureAwait(false);
-            var provenance = common.Provenance(result, "analyze geoeffect", [("Magnetometers", string.Join(" ", result.GetValue(mag)!))], []);
+            var selection = common.Selection(result, common.Stations(result));
+            await ReadLabelsAsync(common.Source(result), common.Query(result), selection.Before(analyzer.Add), error, cancellationToken).ConfigureAwait(false);
+            var provenance = common.Provenance(result, "analyze geoeffect", [("Magnetometers", string.Join(" ", result.GetValue(mag)!))], selection.Describe());
             var analysis = analyzer.Result();
             var files = Reports.WriteGeoEffect(common.Out(result), analysis, provenance);
-            output.WriteLine(Invariant($"geoeffect: {analysis.Frames:N0} labelled frames, {analysis.Joined:N0} joined to a magnetometer; wrote {files.Count} files to {common.Out(result)}"));
+            output.WriteLine(Invariant($"geoeffect: {analysis.Frames:N0} labelled frames, {analysis.Joined:N0} joined to a magnetometer; {Excluded(selection)}; wrote {files.Count} files to {common.Out(result)}"));
         }).ConfigureAwait(false));
         return command;
     }
@@ -141,6 +144,10 @@ internal static class AnalyzeCommand
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
+    private static string Excluded(SkySelection selection) => selection.IncludeNonDark
+        ? Invariant($"excluded {selection.ExcludedUncertain:N0} uncertain")
+        : Invariant($"excluded {selection.ExcludedSky:N0} not under a dark sky ({selection.ExcludedTwilight:N0} twilight, {selection.ExcludedDaylight:N0} daylight, {selection.ExcludedUnknown:N0} unknown) and {selection.ExcludedUncertain:N0} uncertain");
+
     /// <summary>Options both analyses take.</summary>
     private sealed class CommonOptions
     {
@@ -154,6 +161,7 @@ internal static class AnalyzeCommand
         private readonly Option<DateTime?> _from = new("--from") { Description = "Only frames at or after this UTC time (e.g. 2020-01-01)." };
         private readonly Option<DateTime?> _to = new("--to") { Description = "Only frames before this UTC time." };
         private readonly Option<string?> _sites = new("--sites") { Description = "Only these sites, comma-separated (e.g. gill,rank)." };
+        private readonly Option<bool> _includeTwilight = new("--include-twilight") { Description = "Keep frames not under a dark sky (twilight, daylight, unknown site); by default only frames with the sun below -12 deg are analysed." };
 
         public void AddTo(Command command)
         {
@@ -167,6 +175,7 @@ internal static class AnalyzeCommand
             command.Options.Add(_from);
             command.Options.Add(_to);
             command.Options.Add(_sites);
+            command.Options.Add(_includeTwilight);
         }
 
         public ILabelSource Source(ParseResult result)
@@ -214,6 +223,10 @@ internal static class AnalyzeCommand
 
         public StationCatalog? Stations(ParseResult result) =>
             result.GetValue(_stations) is { Length: > 0 } paths ? StationCatalog.Read([.. Inputs.Expand(paths)]) : null;
+
+        /// <summary>Dark-sky and uncertainty selection; sites' coordinates from --stations first, then the built-in ASI locations.</summary>
+        public SkySelection Selection(ParseResult result, StationCatalog? stations) =>
+            new(new SiteSky(stations is null ? StationCatalog.AsiLocations : stations.Then(StationCatalog.AsiLocations)), result.GetValue(_includeTwilight));
 
         public string Out(ParseResult result) => result.GetValue(_out)!;
 

@@ -3,7 +3,9 @@ using System.Globalization;
 using System.Text.Json;
 using AuroraStream.Core;
 using AuroraStream.Core.Preprocessing;
+using AuroraStream.Core.Sky;
 using AuroraStream.Formats.Detection;
+using AuroraStream.Formats.SpaceWeather;
 using AuroraStream.Inference;
 using static System.FormattableString;
 
@@ -37,6 +39,7 @@ internal static class ClassifyCommand
             }
 
             var preprocessor = new FramePreprocessor(classifier.Card.Preprocessing);
+            var skies = new SiteSky(StationCatalog.AsiLocations, site => error.WriteLine($"warning: site '{site}' is not in the site catalog and its frames carry no coordinates: sky unknown"));
             var failures = 0;
             var frames = 0;
             foreach (var (path, kind) in AsiFiles.FrameFiles(result.GetValue(paths) ?? [], (_, e) =>
@@ -61,7 +64,9 @@ internal static class ClassifyCommand
                         for (var i = 0; i < chunk.Length; i++)
                         {
                             var index = chunk[i].Origin.Index;
-                            output.WriteLine(result.GetValue(json) ? Json(path, index, chunk[i], predictions[i]) : Text(path, index, chunk[i], predictions[i]));
+                            var sky = skies.Of(chunk[i]);
+                            var prediction = SkyConsistency.Apply(predictions[i], sky);
+                            output.WriteLine(result.GetValue(json) ? Json(path, index, chunk[i], prediction, sky) : Text(path, index, chunk[i], prediction, sky));
                             frames++;
                         }
                     }
@@ -85,11 +90,32 @@ internal static class ClassifyCommand
         return command;
     }
 
-    private static string Text(string path, int index, AllSkyFrame frame, FramePrediction prediction) =>
-        Invariant($"{path}\t{index}\t{frame.Site}\t{frame.CaptureTime:yyyy-MM-dd'T'HH:mm:ss.fff'Z'}\t{prediction.Label.ToLabel()}\t") +
-        string.Join(' ', AuroraClasses.All.Select(c => Invariant($"{c.ToLabel()}={prediction[c]:0.0000}")));
+    /// <summary>
+    /// Tab-separated: file, index, site, time, label (<c>uncertain</c> when out of distribution), the six
+    /// probabilities as <c>name=p</c>, then <c>sky=dark|twilight|daylight|unknown</c> and, when known,
+    /// <c>sun_elevation=</c>, <c>moon_elevation=</c> (apparent, degrees) and <c>moon_illumination=</c>, and
+    /// <c>ood_score=</c> when the model gives one, all space-separated <c>key=value</c> in the last column.
+    /// </summary>
+    private static string Text(string path, int index, AllSkyFrame frame, FramePrediction prediction, SkyConditions? sky)
+    {
+        var extra = new List<string> { $"sky={SiteSky.Tag(sky)}" };
+        if (sky is { } s)
+        {
+            extra.Add(Invariant($"sun_elevation={s.SunApparentElevationDeg:0.00}"));
+            extra.Add(Invariant($"moon_elevation={s.MoonApparentElevationDeg:0.00}"));
+            extra.Add(Invariant($"moon_illumination={s.MoonIlluminatedFraction:0.000}"));
+        }
 
-    private static string Json(string path, int index, AllSkyFrame frame, FramePrediction prediction)
+        if (prediction.OodScore is { } ood)
+        {
+            extra.Add(Invariant($"ood_score={ood:0.####}"));
+        }
+
+        return Invariant($"{path}\t{index}\t{frame.Site}\t{frame.CaptureTime:yyyy-MM-dd'T'HH:mm:ss.fff'Z'}\t{prediction.LabelName}\t") +
+            string.Join(' ', AuroraClasses.All.Select(c => Invariant($"{c.ToLabel()}={prediction[c]:0.0000}"))) + "\t" + string.Join(' ', extra);
+    }
+
+    private static string Json(string path, int index, AllSkyFrame frame, FramePrediction prediction, SkyConditions? sky)
     {
         using var stream = new MemoryStream();
         using (var writer = new Utf8JsonWriter(stream))
@@ -99,8 +125,21 @@ internal static class ClassifyCommand
             writer.WriteNumber("index", index);
             writer.WriteString("site", frame.Site);
             writer.WriteString("time", frame.CaptureTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
-            writer.WriteString("label", prediction.Label.ToLabel());
+            writer.WriteString("label", prediction.LabelName);
             writer.WriteNumber("confidence", Math.Round(prediction.Confidence, 6));
+            writer.WriteString("sky", SiteSky.Tag(sky));
+            if (sky is { } s)
+            {
+                writer.WriteNumber("sun_elevation", Math.Round(s.SunApparentElevationDeg, 3));
+                writer.WriteNumber("moon_elevation", Math.Round(s.MoonApparentElevationDeg, 3));
+                writer.WriteNumber("moon_illumination", Math.Round(s.MoonIlluminatedFraction, 4));
+            }
+
+            if (prediction.OodScore is { } ood)
+            {
+                writer.WriteNumber("ood_score", Math.Round(ood, 6));
+            }
+
             writer.WriteStartObject("probabilities");
             foreach (var c in AuroraClasses.All)
             {

@@ -3,8 +3,10 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using AuroraStream.Core;
+using AuroraStream.Core.Sky;
 using AuroraStream.Core.Stream;
 using AuroraStream.Formats.Detection;
+using AuroraStream.Formats.SpaceWeather;
 using AuroraStream.Inference;
 using AuroraStream.Influx;
 using AuroraStream.Kafka;
@@ -191,7 +193,8 @@ internal static class StreamCommands
         await using var source = new KafkaMessageSource(settings.Kafka, line => error.WriteLine($"kafka: {line}"));
         using var metrics = new PipelineMetrics(source.Lag);
         using var server = settings.Output.MetricsPort > 0 ? new Prometheus.MetricServer(settings.Output.MetricsHost, settings.Output.MetricsPort).Start() : null;
-        var pipeline = new StreamPipeline(source, new FrameMessageCodec(), classifier, sink, deadLetters, settings.Pipeline, metrics);
+        var sky = new SiteSky(StationCatalog.AsiLocations, site => error.WriteLine($"warning: site '{site}' is not in the site catalog and its frames carry no coordinates: its frames are written with sky=unknown and raise no onset"));
+        var pipeline = new StreamPipeline(source, new FrameMessageCodec(), classifier, sink, deadLetters, settings.Pipeline, metrics, sky: sky);
         await using var exporter = settings.Influx is { } metricsTarget && settings.Output.InfluxMetricsInterval > TimeSpan.Zero
             ? new InfluxMetricsExporter(
                 metricsTarget,

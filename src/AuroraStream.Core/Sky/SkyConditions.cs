@@ -4,6 +4,15 @@ namespace AuroraStream.Core.Sky;
 /// Where the Sun and Moon are in one site's sky at one instant, as computed by
 /// <see cref="SkyEphemeris.At(double, double, DateTime)"/>.
 /// </summary>
+/// <remarks>
+/// <para>Two elevations of each body: the positional ones are <b>geometric</b> (no refraction); the
+/// <c>Apparent</c> ones add standard refraction (<see cref="Refraction"/>, as astronomy-engine's
+/// <c>'normal'</c>). The outputs (<c>sun_elevation</c>, <c>moon_elevation</c>), the sky state and the moon
+/// rule (<see cref="SkyConsistency"/>) all use the <b>apparent</b> elevations: they are what the issue's
+/// examples quote (Gakona 2011-01-06 17:00:30 UT: sun -11.1, moon -16.3), and a reader sees a
+/// <c>sky</c> tag that agrees with the <c>sun_elevation</c> beside it. Below the horizon the two differ
+/// by 0.5-0.65 degree, a couple of minutes of time at auroral latitudes.</para>
+/// </remarks>
 /// <param name="SunElevationDeg">
 /// Geometric topocentric elevation of the Sun's centre above the horizon plane, degrees, -90..90.
 /// No atmospheric refraction is applied.
@@ -24,20 +33,30 @@ public readonly record struct SkyConditions(
     double MoonAzimuthDeg,
     double MoonIlluminatedFraction)
 {
-    /// <summary>Sun elevation, degrees, below which the sky is <see cref="SkyState.Dark"/>.</summary>
+    /// <summary>Apparent sun elevation, degrees, below which the sky is <see cref="SkyState.Dark"/>.</summary>
     public const double DarkBelowSunElevationDeg = -12.0;
 
-    /// <summary>Sun elevation, degrees, from which the sky is <see cref="SkyState.Daylight"/>.</summary>
+    /// <summary>Apparent sun elevation, degrees, from which the sky is <see cref="SkyState.Daylight"/>.</summary>
     public const double DaylightFromSunElevationDeg = 0.0;
 
+    /// <summary>Apparent (refracted) elevation of the Sun's centre, degrees: <see cref="SunElevationDeg"/> plus <see cref="Refraction.AngleDeg(double)"/>.</summary>
+    public double SunApparentElevationDeg => Refraction.Apparent(SunElevationDeg);
+
+    /// <summary>Apparent (refracted) elevation of the Moon's centre, degrees: <see cref="MoonElevationDeg"/> plus <see cref="Refraction.AngleDeg(double)"/>.</summary>
+    public double MoonApparentElevationDeg => Refraction.Apparent(MoonElevationDeg);
+
+    /// <summary>The sky state from the <b>apparent</b> sun elevation (<see cref="StateOf(double)"/> of <see cref="SunApparentElevationDeg"/>).</summary>
+    public SkyState Sky => StateOf(SunApparentElevationDeg);
+
     /// <summary>
-    /// <see cref="SkyState.Dark"/> when <see cref="SunElevationDeg"/> &lt; -12, <see cref="SkyState.Twilight"/>
-    /// when -12 &lt;= it &lt; 0, <see cref="SkyState.Daylight"/> when it is &gt;= 0. A NaN elevation (never
-    /// produced by <see cref="SkyEphemeris"/>) counts as <see cref="SkyState.Dark"/>.
+    /// <see cref="SkyState.Dark"/> when the apparent sun elevation is &lt; -12, <see cref="SkyState.Twilight"/>
+    /// when -12 &lt;= it &lt; 0, <see cref="SkyState.Daylight"/> when it is &gt;= 0. NaN counts as
+    /// <see cref="SkyState.Dark"/>.
     /// </summary>
-    public SkyState Sky => SunElevationDeg >= DaylightFromSunElevationDeg
+    /// <param name="sunApparentElevationDeg">Apparent elevation of the Sun's centre, degrees.</param>
+    public static SkyState StateOf(double sunApparentElevationDeg) => sunApparentElevationDeg >= DaylightFromSunElevationDeg
         ? SkyState.Daylight
-        : SunElevationDeg >= DarkBelowSunElevationDeg ? SkyState.Twilight : SkyState.Dark;
+        : sunApparentElevationDeg >= DarkBelowSunElevationDeg ? SkyState.Twilight : SkyState.Dark;
 
     /// <summary>The lower-case tag of a sky state: <c>dark</c>, <c>twilight</c> or <c>daylight</c>.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="sky"/> is not a defined <see cref="SkyState"/>.</exception>

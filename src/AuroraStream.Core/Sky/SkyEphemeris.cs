@@ -26,8 +26,9 @@ namespace AuroraStream.Core.Sky;
 /// elongation ψ, with cos ψ = cos β cos(λ - λ0)).</item>
 /// </list>
 /// <para>Elevations are <b>geometric</b>: no atmospheric refraction is applied (refraction lifts a body on
-/// the horizon by about 0.57 degree and one at 10 degrees by about 0.09 degree). The twilight thresholds of
-/// <see cref="SkyState"/> are defined on this geometric elevation.</para>
+/// the horizon by about 0.57 degree and one at 10 degrees by about 0.09 degree). The apparent elevations,
+/// <see cref="SkyConditions.SunApparentElevationDeg"/> and <see cref="SkyConditions.MoonApparentElevationDeg"/>,
+/// add <see cref="Refraction"/>; the twilight thresholds of <see cref="SkyState"/> apply to the apparent one.</para>
 /// <para>Checked against the independent astronomy-engine library over 2005-2030
 /// (tests/data/ephemeris/README.md); accuracy degrades slowly outside 1900-2100 and, through ΔT, badly
 /// before 1600.</para>

@@ -1,12 +1,14 @@
 namespace AuroraStream.Core.Sky;
 
 /// <summary>
-/// How lit the sky is, from the Sun's geometric topocentric elevation (see <see cref="SkyConditions.Sky"/>).
+/// How lit the sky is, from the Sun's apparent topocentric elevation (see <see cref="SkyConditions.Sky"/>).
 /// </summary>
 /// <remarks>
 /// The -12 degree boundary is the end of nautical twilight, below which an all-sky imager's frame is
-/// no longer dominated by scattered sunlight; it is defined on the geometric (unrefracted) elevation of
-/// the Sun's centre, which is what <see cref="SkyEphemeris.At(double, double, DateTime)"/> returns.
+/// no longer dominated by scattered sunlight. It is applied to the apparent (refracted) elevation of the
+/// Sun's centre, the same number the outputs write as <c>sun_elevation</c>, so a reader sees a tag that
+/// agrees with it; on the geometric elevation the boundary comes 0.5 degree (a few minutes) later in the
+/// evening.
 /// </remarks>
 public enum SkyState
 {

@@ -39,6 +39,18 @@ public sealed class AuroraEventOptions
 /// site's last one (a redelivery, or late) is ignored, so replays emit the same events at the same
 /// timestamps. The first frames of a site set its state without an event. Not thread-safe.
 /// </summary>
+/// <remarks>
+/// <para>Onsets come only from frames whose sky is known to be dark (<see cref="ClassifiedFrame.IsDark"/>)
+/// and whose prediction is not uncertain: twilight, daylight and unknown-sky frames neither start nor
+/// confirm an onset (scattered sunlight, or no way of knowing, makes their aurora probability meaningless
+/// for an onset). Such a frame with an aurora probability at or below the end threshold still votes for an
+/// end, so an aurora in progress when the sky brightens ends once the frames no longer show it; one above
+/// the end threshold interrupts a run of onset votes (as a frame between the thresholds does). Their labels
+/// take part in label changes as usual.</para>
+/// <para>An uncertain frame (<see cref="FramePrediction.IsUncertain"/>) votes for nothing: it interrupts a
+/// run of onset or end votes and a run of a new label, so neither an onset, an end nor a label change is
+/// confirmed across it.</para>
+/// </remarks>
 public sealed class AuroraEventDetector
 {
     private readonly AuroraEventOptions _options;
@@ -70,9 +82,15 @@ public sealed class AuroraEventDetector
         state.LastTime = frame.CaptureTimeUnixNanoseconds;
         var events = new List<AuroraEvent>(0);
         var p = frame.Prediction.AuroraProbability;
+        if (frame.Prediction.IsUncertain)
+        {
+            state.Presence.Reset();
+            state.LabelRun.Reset();
+            return events;
+        }
 
-        // Aurora presence with two thresholds: between them nothing changes.
-        var vote = p >= _options.OnsetProbability ? true : p <= _options.EndProbability ? false : (bool?)null;
+        // Aurora presence with two thresholds: between them nothing changes. Only a dark sky votes for aurora.
+        var vote = p >= _options.OnsetProbability ? (frame.IsDark ? true : (bool?)null) : p <= _options.EndProbability ? false : (bool?)null;
         if (vote is { } v && v != state.Aurora)
         {
             if (state.Presence.Confirm(v, p, 0, _options.ConfirmFrames))

@@ -1,3 +1,5 @@
+using AuroraStream.Core.Sky;
+
 namespace AuroraStream.Core.Stream;
 
 /// <summary>A frame the stream has labelled: what is written as one <c>aurora_frame</c> point.</summary>
@@ -7,8 +9,15 @@ namespace AuroraStream.Core.Stream;
 /// <param name="Model">Model name (from its card).</param>
 /// <param name="Prediction">The classifier's output.</param>
 /// <param name="Origin">Source file and frame index.</param>
-public sealed record ClassifiedFrame(string Site, string Imager, long CaptureTimeUnixNanoseconds, string Model, FramePrediction Prediction, FrameOrigin Origin)
+/// <param name="Sky">Sun and Moon over the site at the capture time, or null when the site's coordinates are unknown.</param>
+public sealed record ClassifiedFrame(string Site, string Imager, long CaptureTimeUnixNanoseconds, string Model, FramePrediction Prediction, FrameOrigin Origin, SkyConditions? Sky = null)
 {
+    /// <summary>The <c>sky</c> tag: <c>dark</c>, <c>twilight</c>, <c>daylight</c> or <c>unknown</c>.</summary>
+    public string SkyTag => SiteSky.Tag(Sky);
+
+    /// <summary>Whether the sky is known to be dark (sun below -12 degrees).</summary>
+    public bool IsDark => Sky is { Sky: SkyState.Dark };
+
     /// <summary>Capture time, UTC (100 ns resolution).</summary>
     public DateTime CaptureTime => DateTime.UnixEpoch.AddTicks(CaptureTimeUnixNanoseconds / 100);
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using AuroraStream.Core;
+using AuroraStream.Core.Sky;
 using AuroraStream.Formats.IO;
 
 namespace AuroraStream.Formats.Labels;
@@ -10,7 +11,8 @@ namespace AuroraStream.Formats.Labels;
 /// columns. Time: <c>time</c> or <c>timestamp</c> (ISO 8601 UTC), or <c>date</c> (yyyyMMdd) plus
 /// <c>time</c> (HH:mm:ss[.fff]). Label: <c>label</c> or <c>prediction_str</c>. Site: a <c>site</c>
 /// column, else the file name (<c>YYYYMMDD_site_...</c>, as in the Troyer et al. 2020 model
-/// predictions). Optional <c>confidence</c>. The stream's file store writes this form too.
+/// predictions). Optional <c>confidence</c> and <c>sky</c> (dark, twilight, daylight; anything else is
+/// read as not known). The stream's file store writes this form too.
 /// </summary>
 public sealed class LabelCsvSource(IReadOnlyList<string> paths) : ILabelSource
 {
@@ -51,7 +53,7 @@ public sealed class LabelCsvSource(IReadOnlyList<string> paths) : ILabelSource
     {
         using var reader = new StreamReader(path);
         string[]? header = null;
-        int timeColumn = -1, dateColumn = -1, labelColumn = -1, siteColumn = -1, confidenceColumn = -1;
+        int timeColumn = -1, dateColumn = -1, labelColumn = -1, siteColumn = -1, confidenceColumn = -1, skyColumn = -1;
         string? fileSite = null;
         var lineNumber = 0;
         while (reader.ReadLine() is { } line)
@@ -71,6 +73,7 @@ public sealed class LabelCsvSource(IReadOnlyList<string> paths) : ILabelSource
                 labelColumn = Array.FindIndex(header, h => h is "label" or "prediction_str");
                 siteColumn = Array.IndexOf(header, "site");
                 confidenceColumn = Array.IndexOf(header, "confidence");
+                skyColumn = Array.IndexOf(header, "sky");
                 if (timeColumn < 0 || labelColumn < 0)
                 {
                     throw FormatError.At(path, $"line {lineNumber}", "a label file needs a time (or timestamp) and a label (or prediction_str) column").Tag(FormatErrorKind.UnknownFormat);
@@ -100,7 +103,8 @@ public sealed class LabelCsvSource(IReadOnlyList<string> paths) : ILabelSource
                 throw FormatError.At(path, $"line {lineNumber}", "empty label");
             }
 
-            yield return new LabelledFrame(site, time, label, confidence);
+            SkyState? sky = skyColumn >= 0 && SkyConditions.TryParse(f[skyColumn], out var s) ? s : null;
+            yield return new LabelledFrame(site, time, label, confidence, sky);
         }
     }
 

@@ -1,4 +1,6 @@
 using System.Globalization;
+using AuroraStream.Core;
+using AuroraStream.Core.Sky;
 using AuroraStream.Formats.IO;
 
 namespace AuroraStream.Formats.SpaceWeather;
@@ -29,13 +31,54 @@ public sealed record Station(string Code, string Name, double Latitude, double L
 /// Station coordinates from the gmag station tables (<c>array,code,name,latitude,longitude,
 /// cgm_latitude,cgm_longitude,declination,lshell,mlt_midnight,mlt_ut</c>) and the ASI location table
 /// (<c>array,location_code,name,latitude,longitude,filter</c>, geodetic only). The first row of a
-/// code wins; a later file only adds codes.
+/// code wins; a later file only adds codes. As an <see cref="ISiteLocator"/> it gives the sky
+/// computations each site's geodetic coordinates.
 /// </summary>
-public sealed class StationCatalog
+public sealed class StationCatalog : ISiteLocator
 {
+    private const string AsiLocationsResource = "AuroraStream.Formats.asi_locations.csv";
+
+    private static readonly Lazy<StationCatalog> BuiltIn = new(() =>
+    {
+        using var stream = typeof(StationCatalog).Assembly.GetManifestResourceStream(AsiLocationsResource)
+            ?? throw new InvalidOperationException($"The embedded resource {AsiLocationsResource} is missing from the build.");
+        using var reader = new StreamReader(stream);
+        var stations = new Dictionary<string, Station>(StringComparer.Ordinal);
+        ReadTable(reader, "asi_locations.csv (built in)", stations);
+        return new StationCatalog(stations);
+    });
+
     private readonly Dictionary<string, Station> _stations;
 
     private StationCatalog(Dictionary<string, Station> stations) => _stations = stations;
+
+    /// <summary>
+    /// The imager sites built into the program: THEMIS, REGO, TREx and the other arrays of asilib's
+    /// <c>asi_locations.csv</c> (geodetic coordinates only; the first array's row of a code wins).
+    /// </summary>
+    public static StationCatalog AsiLocations => BuiltIn.Value;
+
+    /// <inheritdoc />
+    public ImagerSite? Locate(string siteCode)
+    {
+        ArgumentNullException.ThrowIfNull(siteCode);
+        return Find(siteCode.Trim()) is { } s && double.IsFinite(s.Latitude) && Math.Abs(s.Latitude) <= 90 && double.IsFinite(s.Longitude) && s.Longitude is >= -180 and <= 360
+            ? new ImagerSite(s.Code, s.Name.Length > 0 ? s.Name : s.Code, s.Latitude, s.Longitude)
+            : null;
+    }
+
+    /// <summary>This catalog, with the codes it lacks taken from <paramref name="fallback"/>.</summary>
+    public StationCatalog Then(StationCatalog fallback)
+    {
+        ArgumentNullException.ThrowIfNull(fallback);
+        var stations = new Dictionary<string, Station>(_stations, StringComparer.Ordinal);
+        foreach (var (code, station) in fallback._stations)
+        {
+            stations.TryAdd(code, station);
+        }
+
+        return new StationCatalog(stations);
+    }
 
     /// <summary>All stations.</summary>
     public IReadOnlyCollection<Station> Stations => _stations.Values;
@@ -62,6 +105,11 @@ public sealed class StationCatalog
     private static void ReadFile(string path, Dictionary<string, Station> stations)
     {
         using var reader = new StreamReader(path);
+        ReadTable(reader, path, stations);
+    }
+
+    private static void ReadTable(TextReader reader, string path, Dictionary<string, Station> stations)
+    {
         var header = reader.ReadLine()?.Split(',').Select(h => h.Trim().ToLowerInvariant()).ToArray()
             ?? throw FormatError.At(path, string.Empty, "empty station file");
         var code = Array.FindIndex(header, h => h is "code" or "location_code");

@@ -148,7 +148,12 @@ public static class Stream0PgmReader
                     throw FormatError.At(source, $"frame {index}", $"{cut.What}; the frame has {cut.Inflated - pixelStart} of its {expected} pixel bytes", cut.Inflated, e);
                 }
 
-                yield return new AllSkyFrame(site!, imager!, time, h.Width, h.Height, pixels, exposure, new FrameOrigin(source, index));
+                var (latitude, longitude) = ParseLocation(h.Keys, fileKeys);
+                yield return new AllSkyFrame(site!, imager!, time, h.Width, h.Height, pixels, exposure, new FrameOrigin(source, index))
+                {
+                    GeodeticLatitude = latitude,
+                    GeodeticLongitude = longitude,
+                };
             }
         }
     }
@@ -250,6 +255,35 @@ public static class Stream0PgmReader
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// The imager's "Geodetic latitude" and "Geodetic Longitude" (degrees north and east; the key's case
+    /// varies between imagers), from the frame's header or else the file's; both or neither, and neither when
+    /// one is missing, not a number or out of range (the site catalog is used then).
+    /// </summary>
+    private static (double? Latitude, double? Longitude) ParseLocation(Dictionary<string, string> frameKeys, Dictionary<string, string> fileKeys)
+    {
+        static double? Number(Dictionary<string, string> frame, Dictionary<string, string> file, string key)
+        {
+            foreach (var keys in (ReadOnlySpan<Dictionary<string, string>>)[frame, file])
+            {
+                foreach (var (k, v) in keys)
+                {
+                    if (k.Equals(key, StringComparison.OrdinalIgnoreCase))
+                    {
+                        var first = v.Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
+                        return double.TryParse(first, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d) ? d : null;
+                    }
+                }
+            }
+
+            return null;
+        }
+
+        var lat = Number(frameKeys, fileKeys, "Geodetic latitude");
+        var lon = Number(frameKeys, fileKeys, "Geodetic longitude");
+        return lat is { } a && lon is { } o && Math.Abs(a) <= 90 && o is >= -180 and <= 360 ? (a, o) : (null, null);
     }
 
     private static ushort[] ReadPixels(ByteReader reader, FrameHeader h, string source, int index)

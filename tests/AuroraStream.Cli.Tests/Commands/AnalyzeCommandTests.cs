@@ -39,7 +39,7 @@ public sealed class AnalyzeCommandTests
         var outDir = temp.File("out");
 
         var (code, output, error) = await RunAsync("analyze", "occurrence", "--labels", labels, "--omni", RepoPaths.Data("omni", "OMNI_HIGH_RES_1min_202001.csv"),
-            "--kp", RepoPaths.Data("indices", "Kp_ap_Ap_SN_F107_since_1932.csv"), "--stations", RepoPaths.Data("stations", "gmag_station_cgm_2020.txt"), "--out", outDir, "--sites", "gill");
+            "--kp", RepoPaths.Data("indices", "Kp_ap_Ap_SN_F107_since_1932.csv"), "--stations", RepoPaths.Data("stations", "gmag_station_cgm_2020.txt"), "--out", outDir, "--sites", "gill", "--include-twilight");
 
         Assert.True(code == 0, error);
         Assert.Contains("occurrence: 28,800 labelled frames", output, StringComparison.Ordinal);
@@ -76,7 +76,7 @@ public sealed class AnalyzeCommandTests
         var labels = temp.Write("labels.csv", Encoding.ASCII.GetBytes(csv.ToString()));
         var outDir = temp.File("geo");
 
-        var (code, output, error) = await RunAsync("analyze", "geoeffect", "--labels", labels, "--mag", RepoPaths.Data("magnetometer"), "--out", outDir);
+        var (code, output, error) = await RunAsync("analyze", "geoeffect", "--labels", labels, "--mag", RepoPaths.Data("magnetometer"), "--out", outDir, "--include-twilight");
 
         Assert.True(code == 0, error);
         Assert.Contains("1,440 labelled frames, 1,440 joined", output, StringComparison.Ordinal);
@@ -86,6 +86,46 @@ public sealed class AnalyzeCommandTests
         Assert.Contains(rows, r => r.StartsWith("clear,delta_h,720,", StringComparison.Ordinal));
         Assert.Equal(PngSignature, File.ReadAllBytes(Path.Combine(outDir, "geoeffect_dbdt.png"))[..4]);
         Assert.Contains("![|dB/dt| of H (nT/min) by label](geoeffect_dbdt.png)", File.ReadAllText(Path.Combine(outDir, "geoeffect.md")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Occurrence_ByDefault_ExcludesFramesNotUnderADarkSkyAndUncertainOnes_AndReportsHowMany()
+    {
+        // Gillam on 2020-01-01 (apparent sun elevation by astronomy-engine): 06:00 UT -56 deg (dark),
+        // 18:00 UT +10.6 (daylight), 23:00 UT -7.8 (twilight); the stored sky column wins over the computed one.
+        using var temp = new TempFolder();
+        var csv = new StringBuilder("time,site,label,confidence,sky\n");
+        void Rows(int n, string time, string site, string label, string sky)
+        {
+            for (var i = 0; i < n; i++)
+            {
+                csv.Append(CultureInfo.InvariantCulture, $"{DateTime.Parse(time, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal).AddSeconds(3 * i):yyyy-MM-dd'T'HH:mm:ss'Z'},{site},{label},0.9,{sky}\n");
+            }
+        }
+
+        Rows(40, "2020-01-01T06:00:00Z", "gill", "arc", string.Empty);        // dark, computed
+        Rows(7, "2020-01-01T06:10:00Z", "gill", "uncertain", string.Empty);   // dark but uncertain
+        Rows(5, "2020-01-01T18:00:00Z", "gill", "clear", string.Empty);       // daylight, computed
+        Rows(6, "2020-01-01T23:00:00Z", "gill", "clear", string.Empty);       // twilight, computed
+        Rows(3, "2020-01-01T06:20:00Z", "gill", "clear", "twilight");         // stored: twilight
+        Rows(4, "2020-01-01T18:10:00Z", "gill", "arc", "dark");               // stored: dark
+        Rows(2, "2020-01-01T06:00:00Z", "zzzz", "arc", string.Empty);         // unknown site
+        var labels = temp.Write("labels.csv", Encoding.ASCII.GetBytes(csv.ToString()));
+        var outDir = temp.File("out");
+
+        var (code, output, error) = await RunAsync("analyze", "occurrence", "--labels", labels, "--omni", RepoPaths.Data("omni", "OMNI_HIGH_RES_1min_202001.csv"), "--out", outDir, "--min-count", "1");
+
+        Assert.True(code == 0, error);
+        Assert.Contains("occurrence: 44 labelled frames; excluded 16 not under a dark sky (9 twilight, 5 daylight, 2 unknown) and 7 uncertain", output, StringComparison.Ordinal);
+        var report = File.ReadAllText(Path.Combine(outDir, "occurrence.md"));
+        Assert.Contains("Excluded, sky not dark: 16 frames (9 twilight, 5 daylight, 2 unknown: site not in the catalog); --include-twilight keeps them", report, StringComparison.Ordinal);
+        Assert.Contains("Excluded, labelled uncertain (out of the model's training distribution): 7 frames", report, StringComparison.Ordinal);
+        Assert.Contains("Frames read: 44 at 1 site(s): gill 44", report, StringComparison.Ordinal);
+
+        (code, output, error) = await RunAsync("analyze", "occurrence", "--labels", labels, "--omni", RepoPaths.Data("omni", "OMNI_HIGH_RES_1min_202001.csv"), "--out", outDir, "--min-count", "1", "--include-twilight");
+
+        Assert.True(code == 0, error);
+        Assert.Contains("occurrence: 60 labelled frames; excluded 7 uncertain", output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -129,7 +169,9 @@ public sealed class AnalyzeFromInfluxTests : IDisposable
         for (var i = 0; i < 600; i++)
         {
             var ns = (t0.AddSeconds(3 * i) - DateTime.UnixEpoch).Ticks * 100;
-            lines.Append(CultureInfo.InvariantCulture, $"aurora_frame,site=gill,imager=themis19,label={(i % 3 == 0 ? "arc" : "clear")},model=m1 confidence=0.9 {ns}\n");
+            // The sky tag the stream writes wins over the sky computed from the site (dark at Gillam then).
+            var sky = i < 500 ? string.Empty : ",sky=twilight";
+            lines.Append(CultureInfo.InvariantCulture, $"aurora_frame,site=gill,imager=themis19,label={(i % 3 == 0 ? "arc" : "clear")},model=m1{sky} confidence=0.9 {ns}\n");
         }
 
         _influx.Write("aurorastream", lines.ToString());
@@ -140,9 +182,9 @@ public sealed class AnalyzeFromInfluxTests : IDisposable
         var code = await AuroraStreamCli.RunAsync(["analyze", "occurrence", "--influx-url", _influx.Url.ToString(), "--omni", RepoPaths.Data("omni", "OMNI_HIGH_RES_1min_202001.csv"), "--out", temp.Path, "--min-count", "10"], output, error);
 
         Assert.True(code == 0, error.ToString());
-        Assert.Contains("occurrence: 600 labelled frames", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains("occurrence: 500 labelled frames; excluded 100 not under a dark sky (100 twilight, 0 daylight, 0 unknown)", output.ToString(), StringComparison.Ordinal);
         var hour0 = File.ReadAllLines(Path.Combine(temp.Path, "occurrence.csv")).Single(l => l.StartsWith("ut_hour,0,1,arc,", StringComparison.Ordinal)).Split(',');
-        Assert.Equal(("200", "600"), (hour0[4], hour0[5]));
+        Assert.Equal(("167", "500"), (hour0[4], hour0[5]));
     }
 
     [Fact]

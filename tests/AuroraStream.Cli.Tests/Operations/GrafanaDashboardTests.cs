@@ -17,15 +17,18 @@ public sealed class GrafanaDashboardTests(PipelineFilledInflux filled) : IClassF
     private static readonly string Grafana = Path.Combine(RepoPaths.Root, "grafana");
     private static readonly string DatasourceYaml = File.ReadAllText(Path.Combine(Grafana, "provisioning", "datasources", "aurorastream.yaml"));
     private static readonly string DatasourceTimeInterval = Regex.Match(DatasourceYaml, @"^\s+timeInterval:\s*(\S+)\s*$", RegexOptions.Multiline).Groups[1].Value;
-    private static readonly HashSet<string> Labels = ["arc", "diffuse", "discrete", "cloudy", "moon", "clear"];
+    private static readonly HashSet<string> Labels = ["arc", "diffuse", "discrete", "cloudy", "moon", "clear", "uncertain"];
 
-    public static TheoryData<string, string> Cases => new()
+    /// <summary>Dashboard, time range, and the Sky variable: its default (dark sky only) or all skies.</summary>
+    public static TheoryData<string, string, string> Cases => new()
     {
-        { "live-sky.json", "default" },
-        { "live-sky.json", "archive" },
-        { "occurrence.json", "archive" },
-        { "occurrence.json", "default" },
-        { "pipeline-health.json", "default" },
+        { "live-sky.json", "default", "dark" },
+        { "live-sky.json", "archive", "dark" },
+        { "live-sky.json", "archive", "all" },
+        { "occurrence.json", "archive", "dark" },
+        { "occurrence.json", "archive", "all" },
+        { "occurrence.json", "default", "dark" },
+        { "pipeline-health.json", "default", "dark" },
     };
 
     [Fact]
@@ -38,7 +41,7 @@ public sealed class GrafanaDashboardTests(PipelineFilledInflux filled) : IClassF
         foreach (var file in files)
         {
             var dashboard = GrafanaDashboard.Load(Path.Combine(Grafana, "dashboards", file!));
-            var users = dashboard.Variables().Concat(dashboard.Annotations()).Concat(dashboard.Panels()).ToList();
+            var users = dashboard.Variables().Where(v => GrafanaDashboard.Text(v, "type") != "custom").Concat(dashboard.Annotations()).Concat(dashboard.Panels()).ToList();
             Assert.All(users, u => Assert.Equal(uid, u.GetProperty("datasource").GetProperty("uid").GetString()));
             Assert.All(dashboard.Panels(), p => Assert.NotEmpty(p.GetProperty("targets").EnumerateArray()));
 
@@ -49,9 +52,27 @@ public sealed class GrafanaDashboardTests(PipelineFilledInflux filled) : IClassF
     }
 
     [Theory]
-    [MemberData(nameof(Cases))]
-    public async Task Dashboard_EveryQuery_RunsOnTheFilledInfluxDbAndReturnsItsSeriesWithData(string file, string rangeKind)
+    [InlineData("live-sky.json")]
+    [InlineData("occurrence.json")]
+    public void Dashboard_LiveAndOccurrence_HaveADarkSkyOnlyFilterOnByDefaultOnEveryFrameQuery(string file)
     {
+        var dashboard = GrafanaDashboard.Load(Path.Combine(Grafana, "dashboards", file));
+
+        var sky = Assert.Single(dashboard.Variables(), v => GrafanaDashboard.Text(v, "name") == "sky");
+        Assert.Equal("custom", GrafanaDashboard.Text(sky, "type"));
+        Assert.Equal("dark", sky.GetProperty("current").GetProperty("value").GetString());
+        Assert.Equal(["dark", ".*"], sky.GetProperty("options").EnumerateArray().Select(o => o.GetProperty("value").GetString()));
+        var frameQueries = dashboard.Panels().SelectMany(p => p.GetProperty("targets").EnumerateArray()).Select(t => GrafanaDashboard.Text(t, "query")!).Where(q => q.Contains("FROM \"aurora_frame\"", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(frameQueries);
+        Assert.All(frameQueries, q => Assert.Contains("\"sky\" =~ /^($sky)$/", q, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task Dashboard_EveryQuery_RunsOnTheFilledInfluxDbAndReturnsItsSeriesWithData(string file, string rangeKind, string skyChoice)
+    {
+        var darkOnly = skyChoice == "dark";
+        var counts = darkOnly ? filled.PublishedDark : filled.Published;
         var dashboard = GrafanaDashboard.Load(Path.Combine(Grafana, "dashboards", file));
         var now = DateTimeOffset.UtcNow;
         var range = rangeKind == "default"
@@ -65,6 +86,14 @@ public sealed class GrafanaDashboardTests(PipelineFilledInflux filled) : IClassF
         foreach (var v in dashboard.Variables())
         {
             var name = GrafanaDashboard.Text(v, "name")!;
+            if (GrafanaDashboard.Text(v, "type") == "custom")
+            {
+                // A fixed list: dark sky only (the default) or all skies.
+                var options = v.GetProperty("options").EnumerateArray().Select(o => o.GetProperty("value").GetString()!).ToList();
+                variables.Add(new GrafanaVariable(name, false, false, [darkOnly ? v.GetProperty("current").GetProperty("value").GetString()! : options.Single(o => o != "dark")]));
+                continue;
+            }
+
             var query = GrafanaTemplating.Interpolate(GrafanaDashboard.Text(v, "query")!, range, "10s", variables);
             var values = (await RunAsync(client, query, $"variable {name}")).SelectMany(s => s.Values.Select(row => row[s.Columns.ToList().IndexOf("value")].GetString()!)).Order(StringComparer.Ordinal).ToList();
             Assert.True(values.Count > 0, $"{file}: variable {name} has no values ({query})");
@@ -95,8 +124,10 @@ public sealed class GrafanaDashboardTests(PipelineFilledInflux filled) : IClassF
                     Assert.True(GrafanaDashboard.Flag(target, "rawQuery"), $"{file}: {label} {refId} is not a raw InfluxQL query");
                     var query = GrafanaTemplating.Interpolate(GrafanaDashboard.Text(target, "query")!, range, interval, scope);
                     var series = await RunAsync(client, query, $"{label} {refId}");
-                    if (repeat == "site" && rangeKind == "default" && !PipelineFilledInflux.LiveSites.Contains(scope.Single(v => v.Name == "site").Values[0]))
+                    var repeated = repeat == "site" ? scope.Single(v => v.Name == "site").Values[0] : null;
+                    if (repeated is not null && ((rangeKind == "default" && !PipelineFilledInflux.LiveSites.Contains(repeated)) || counts[repeated] == 0))
                     {
+                        // A site with no frames in the range, or none under a dark sky with the filter on: "No data".
                         // A site with no frames in the range: the repeated panel says "No data".
                         Assert.True(series.Count == 0, $"{file} ({rangeKind}): {label} {refId} has data outside the range: {query}");
                         checkedQueries++;
@@ -104,7 +135,7 @@ public sealed class GrafanaDashboardTests(PipelineFilledInflux filled) : IClassF
                     }
 
                     CheckGenericShape(series, query, scope, $"{file} ({rangeKind}): {label} {refId}: {query}");
-                    CheckPanel(dashboard.Uid, title, refId, scope, series, rangeKind, $"{file} ({rangeKind}): {label} {refId}: {query}");
+                    CheckPanel(dashboard.Uid, title, refId, scope, series, rangeKind, counts, $"{file} ({rangeKind}, sky {skyChoice}): {label} {refId}: {query}");
                     checkedQueries++;
                 }
             }
@@ -175,9 +206,10 @@ public sealed class GrafanaDashboardTests(PipelineFilledInflux filled) : IClassF
     }
 
     /// <summary>What each panel shows, checked against what was published.</summary>
-    private void CheckPanel(string dashboard, string title, string refId, IReadOnlyList<GrafanaVariable> scope, List<InfluxSeries> series, string rangeKind, string what)
+    /// <param name="counts">Frames per site the query may see: all published, or only those under a dark sky (the Sky filter's default).</param>
+    private void CheckPanel(string dashboard, string title, string refId, IReadOnlyList<GrafanaVariable> scope, List<InfluxSeries> series, string rangeKind, Dictionary<string, int> counts, string what)
     {
-        var inRange = rangeKind == "archive" ? filled.Published.Keys.ToHashSet() : PipelineFilledInflux.LiveSites.ToHashSet();
+        var inRange = (rangeKind == "archive" ? [.. filled.Published.Keys] : PipelineFilledInflux.LiveSites).Where(site => counts[site] > 0).ToHashSet();
         IEnumerable<JsonElement> Column(string name) => series.SelectMany(s => s.Values.Select(r => r[s.Columns.ToList().IndexOf(name)])).Where(v => v.ValueKind != JsonValueKind.Null);
         IEnumerable<double> Numbers() => series.SelectMany(s => s.Values.SelectMany(r => r.Skip(1))).Where(v => v.ValueKind == JsonValueKind.Number).Select(v => v.GetDouble());
         HashSet<string> Tag(string key) => [.. series.Select(s => s.Tags[key])];
@@ -202,7 +234,7 @@ public sealed class GrafanaDashboardTests(PipelineFilledInflux filled) : IClassF
             {
                 // Every frame of the site counted once, in the UT hour it was captured.
                 var site = scope.Single(v => v.Name == "site").Values[0];
-                Assert.Equal(filled.Published[site], Column("frames").Sum(v => v.GetInt64()));
+                Assert.Equal(counts[site], Column("frames").Sum(v => v.GetInt64()));
                 if (PipelineFilledInflux.ArchiveSites.Contains(site))
                 {
                     Assert.Equal(["05", "09"], Tag("ut_hour").Order(StringComparer.Ordinal));
@@ -214,7 +246,7 @@ public sealed class GrafanaDashboardTests(PipelineFilledInflux filled) : IClassF
             case ("aurorastream-occurrence", "Labels by day: $site", _):
             {
                 var site = scope.Single(v => v.Name == "site").Values[0];
-                Assert.Equal(filled.Published[site], Numbers().Sum());
+                Assert.Equal(counts[site], Numbers().Sum());
                 if (PipelineFilledInflux.ArchiveSites.Contains(site))
                 {
                     Assert.Equal(3, series.SelectMany(s => s.Values.Select(r => r[0].GetInt64())).Distinct().Count());
@@ -224,7 +256,7 @@ public sealed class GrafanaDashboardTests(PipelineFilledInflux filled) : IClassF
             }
 
             case ("aurorastream-occurrence", "Label totals per site", _):
-                Assert.Equal(inRange.Sum(site => filled.Published[site]), Column("frames").Sum(v => v.GetInt64()));
+                Assert.Equal(inRange.Sum(site => counts[site]), Column("frames").Sum(v => v.GetInt64()));
                 break;
             case ("aurorastream-pipeline", "Frames/s in and out", _):
                 Assert.Equal(PipelineFilledInflux.Instance, Assert.Single(Tag("instance")));

@@ -1,5 +1,7 @@
 using AuroraStream.Core;
+using AuroraStream.Core.Sky;
 using AuroraStream.Formats.Detection;
+using AuroraStream.Formats.SpaceWeather;
 using AuroraStream.Influx;
 using AuroraStream.Kafka;
 using AuroraStream.Synthetic;
@@ -14,7 +16,9 @@ namespace AuroraStream.Cli.Tests.Operations;
 /// a synthetic archive (two sites, three days, UT hours 05 and 09, each hour clear then arc) and a
 /// live feed (two sites, the last few minutes: clear, arc, clear). InfluxDB runs with authentication
 /// and the users of the docker compose stack: the stream writes as a write-only user, and the
-/// dashboards' queries run as Grafana's read-only user.
+/// dashboards' queries run as Grafana's read-only user. Skies: the Gillam frames and the archive are dark,
+/// the Gakona frames twilight; the live frames carry header coordinates of a place where it is night
+/// at the time the test runs (a dark sky whatever the wall clock), so their onsets are raised.
 /// </summary>
 public sealed class PipelineFilledInflux : IAsyncLifetime
 {
@@ -37,6 +41,9 @@ public sealed class PipelineFilledInflux : IAsyncLifetime
 
     /// <summary>Frames published per site.</summary>
     public Dictionary<string, int> Published { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Frames published per site whose sky is dark (as the stream decides: header coordinates, else the built-in catalog).</summary>
+    public Dictionary<string, int> PublishedDark { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Capture time of the earliest frame.</summary>
     public DateTimeOffset EarliestCapture { get; private set; } = DateTimeOffset.MaxValue;
@@ -75,6 +82,7 @@ public sealed class PipelineFilledInflux : IAsyncLifetime
             {
                 publisher.Publish(frame);
                 Published[frame.Site] = Published.GetValueOrDefault(frame.Site) + 1;
+                PublishedDark[frame.Site] = PublishedDark.GetValueOrDefault(frame.Site) + (Skies.Of(frame) is { Sky: SkyState.Dark } ? 1 : 0);
                 EarliestCapture = new DateTimeOffset(frame.CaptureTime) < EarliestCapture ? new DateTimeOffset(frame.CaptureTime) : EarliestCapture;
                 if (++published % 8 == 0)
                 {
@@ -109,6 +117,8 @@ public sealed class PipelineFilledInflux : IAsyncLifetime
         return client.QueryAsync(influxQl).ToBlockingEnumerable().SelectMany(s => s.Values).Select(v => v[1].GetInt64()).FirstOrDefault();
     }
 
+    private static readonly SiteSky Skies = new(StationCatalog.AsiLocations);
+
     private static IEnumerable<AllSkyFrame> Frames()
     {
         var problems = new List<string>();
@@ -136,13 +146,26 @@ public sealed class PipelineFilledInflux : IAsyncLifetime
         // Live: capture times in the last few minutes, whole 3 s steps.
         var now = DateTime.UtcNow;
         var start = new DateTime(now.Ticks - (now.Ticks % TimeSpan.FromSeconds(3).Ticks), DateTimeKind.Utc).AddMinutes(-4);
+        var (latitude, longitude) = NightNow(now);
         foreach (var site in LiveSites)
         {
             foreach (var frame in Block(site, start, AuroraClass.Clear, AuroraClass.Arc, AuroraClass.Clear))
             {
-                yield return frame;
+                yield return new AllSkyFrame(frame.Site, frame.Imager, frame.CaptureTime, frame.Width, frame.Height, frame.Pixels, frame.ExposureMs, frame.Origin)
+                {
+                    GeodeticLatitude = latitude,
+                    GeodeticLongitude = longitude,
+                };
             }
         }
+    }
+
+    /// <summary>A point on the equator where the sun is lowest now (far below -12 degrees for the next hours).</summary>
+    private static (double Latitude, double Longitude) NightNow(DateTime now)
+    {
+        var longitude = Enumerable.Range(0, 24).Select(i => -180.0 + (15.0 * i)).MinBy(lon => SkyEphemeris.At(0, lon, now).SunApparentElevationDeg);
+        Assert.True(SkyEphemeris.At(0, longitude, now.AddHours(1)).Sky == SkyState.Dark);
+        return (0, longitude);
     }
 
     /// <summary>20 frames (one minute) of each class in turn, 3 s apart.</summary>

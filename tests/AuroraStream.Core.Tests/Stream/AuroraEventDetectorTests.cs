@@ -1,4 +1,5 @@
 using AuroraStream.Core;
+using AuroraStream.Core.Sky;
 using AuroraStream.Core.Stream;
 
 namespace AuroraStream.Core.Tests.Stream;
@@ -8,6 +9,7 @@ public sealed class AuroraEventDetectorTests
     private static readonly float[] Arc = [0.9f, 0.02f, 0.02f, 0.02f, 0.02f, 0.02f];
     private static readonly float[] Clear = [0.02f, 0.02f, 0.02f, 0.02f, 0.02f, 0.9f];
     private static readonly float[] Between = [0.5f, 0f, 0f, 0f, 0f, 0.5f];
+    private static readonly SkyConditions DarkSky = new(-30, 0, -30, 180, 0.5);
 
     [Fact]
     public void Observe_SustainedChange_ReportsOnsetAndLabelChangeOnTheConfirmingFrame_AndFlickerNothing()
@@ -34,6 +36,82 @@ public sealed class AuroraEventDetectorTests
     public void Options_ThresholdsOutOfOrder_AreRefused() =>
         Assert.Throws<ArgumentOutOfRangeException>(() => new AuroraEventDetector(new AuroraEventOptions { OnsetProbability = 0.3, EndProbability = 0.4 }));
 
-    private static ClassifiedFrame Frame(int step, float[] p) =>
-        new("gill", "themis19", step * 3_000_000_000L, "m", new FramePrediction(p), new FrameOrigin("f", step));
+    [Theory]
+    [InlineData(-6.0)]   // twilight
+    [InlineData(5.0)]    // daylight
+    public void Observe_AuroraUnderANonDarkSky_RaisesNoOnset(double sunElevationDeg)
+    {
+        var detector = new AuroraEventDetector(new AuroraEventOptions());
+        var lit = new SkyConditions(sunElevationDeg, 200, -30, 0, 0.1);
+        var events = new List<AuroraEvent>();
+        for (var t = 1; t <= 3; t++)
+        {
+            events.AddRange(detector.Observe(Frame(t, Clear)));
+        }
+
+        for (var t = 4; t <= 12; t++)
+        {
+            events.AddRange(detector.Observe(Frame(t, Arc, lit)));
+        }
+
+        Assert.DoesNotContain(events, e => e.Kind == AuroraEventKind.Onset);
+        Assert.Contains(events, e => e.Kind == AuroraEventKind.LabelChange);   // the label itself still changes
+    }
+
+    [Fact]
+    public void Observe_UnknownSky_RaisesNoOnset()
+    {
+        var detector = new AuroraEventDetector(new AuroraEventOptions());
+        var events = Enumerable.Range(1, 3).SelectMany(t => detector.Observe(Frame(t, Clear)))
+            .Concat(Enumerable.Range(4, 9).SelectMany(t => detector.Observe(Frame(t, Arc, sky: null)))).ToList();
+
+        Assert.DoesNotContain(events, e => e.Kind == AuroraEventKind.Onset);
+    }
+
+    [Fact]
+    public void Observe_TwilightFrameInARunOfDarkAuroraFrames_InterruptsTheOnsetRun()
+    {
+        var detector = new AuroraEventDetector(new AuroraEventOptions());
+        var twilight = new SkyConditions(-6, 200, -30, 0, 0.1);
+        Assert.All(Enumerable.Range(1, 3), t => Assert.Empty(detector.Observe(Frame(t, Clear))));
+
+        Assert.Empty(detector.Observe(Frame(4, Arc)));
+        Assert.Empty(detector.Observe(Frame(5, Arc)));
+        Assert.DoesNotContain(detector.Observe(Frame(6, Arc, twilight)), e => e.Kind == AuroraEventKind.Onset);
+        Assert.DoesNotContain(detector.Observe(Frame(7, Arc)), e => e.Kind == AuroraEventKind.Onset);
+        Assert.DoesNotContain(detector.Observe(Frame(8, Arc)), e => e.Kind == AuroraEventKind.Onset);
+        Assert.Contains(detector.Observe(Frame(9, Arc)), e => e.Kind == AuroraEventKind.Onset);   // three dark frames again
+    }
+
+    [Fact]
+    public void Observe_UncertainAuroraFrames_RaiseNoOnsetNorLabelChange()
+    {
+        var detector = new AuroraEventDetector(new AuroraEventOptions());
+        Assert.All(Enumerable.Range(1, 3), t => Assert.Empty(detector.Observe(Frame(t, Clear))));
+
+        var events = Enumerable.Range(4, 9).SelectMany(t => detector.Observe(Frame(t, new FramePrediction(Arc, oodScore: 9, oodThreshold: 3)))).ToList();
+
+        Assert.Empty(events);
+    }
+
+    [Fact]
+    public void Observe_AuroraInProgressWhenTheSkyBrightens_EndsOnLowTwilightFrames()
+    {
+        var detector = new AuroraEventDetector(new AuroraEventOptions());
+        var twilight = new SkyConditions(-6, 200, -30, 0, 0.1);
+        var events = Enumerable.Range(1, 3).SelectMany(t => detector.Observe(Frame(t, Clear)))
+            .Concat(Enumerable.Range(4, 3).SelectMany(t => detector.Observe(Frame(t, Arc))))
+            .Concat(Enumerable.Range(7, 3).SelectMany(t => detector.Observe(Frame(t, Clear, twilight)))).ToList();
+
+        Assert.Equal([AuroraEventKind.Onset, AuroraEventKind.End], events.Where(e => e.Kind != AuroraEventKind.LabelChange).Select(e => e.Kind));
+    }
+
+    private static ClassifiedFrame Frame(int step, float[] p) => Make(step, new FramePrediction(p), DarkSky);
+
+    private static ClassifiedFrame Frame(int step, float[] p, SkyConditions? sky) => Make(step, new FramePrediction(p), sky);
+
+    private static ClassifiedFrame Frame(int step, FramePrediction p) => Make(step, p, DarkSky);
+
+    private static ClassifiedFrame Make(int step, FramePrediction p, SkyConditions? sky) =>
+        new("gill", "themis19", step * 3_000_000_000L, "m", p, new FrameOrigin("f", step), sky);
 }

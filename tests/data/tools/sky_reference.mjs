@@ -7,7 +7,10 @@
 // Meeus' low-precision formulae, and it is checked only against its own documented API.
 //
 // Conventions written to the CSV:
-//   - elevation: geometric (refraction none), topocentric (observer at height 0 m on the WGS-84
+//   - sun_el, moon_el: geometric elevation (refraction none); sun_el_refr, moon_el_refr: apparent
+//     elevation with astronomy-engine's 'normal' refraction (Saemundsson's formula, Meeus eq. 16.4,
+//     its altitude clamped at -1 degree and the result scaled by (h + 90) / 89 below that);
+//   - elevation: topocentric (observer at height 0 m on the WGS-84
 //     ellipsoid), apparent place of date (Equator(body, t, observer, ofdate=true, aberration=true));
 //   - azimuth: degrees east of geographic north, 0..360;
 //   - moon_illum: geocentric illuminated fraction of the Moon's disc (Illumination().phase_fraction);
@@ -64,16 +67,19 @@ function readSites(csvPath) {
 
 function row(site, lat, lon, date) {
   const observer = new Astronomy.Observer(lat, lon, 0);
-  const horizontal = (body) => {
+  const horizontal = (body, refraction) => {
     const eq = Astronomy.Equator(body, date, observer, true, true);
-    return Astronomy.Horizon(date, observer, eq.ra, eq.dec, null);
+    return Astronomy.Horizon(date, observer, eq.ra, eq.dec, refraction);
   };
-  const sun = horizontal(Astronomy.Body.Sun);
-  const moon = horizontal(Astronomy.Body.Moon);
+  const sun = horizontal(Astronomy.Body.Sun, null);
+  const moon = horizontal(Astronomy.Body.Moon, null);
+  const sunRefracted = horizontal(Astronomy.Body.Sun, 'normal');
+  const moonRefracted = horizontal(Astronomy.Body.Moon, 'normal');
   const illum = Astronomy.Illumination(Astronomy.Body.Moon, date).phase_fraction;
   const utc = date.toISOString().replace('.000Z', 'Z');
   return [site, lat, lon, utc, sun.altitude.toFixed(6), sun.azimuth.toFixed(6),
-    moon.altitude.toFixed(6), moon.azimuth.toFixed(6), illum.toFixed(6)].join(',');
+    moon.altitude.toFixed(6), moon.azimuth.toFixed(6), illum.toFixed(6),
+    sunRefracted.altitude.toFixed(6), moonRefracted.altitude.toFixed(6)].join(',');
 }
 
 const [sitesCsv, outDir] = process.argv.slice(2);
@@ -89,7 +95,7 @@ const end = Date.UTC(2031, 0, 1);
 const randomDate = () => new Date(start + Math.floor(random() * ((end - start) / 1000)) * 1000);
 const round = (x, digits) => Number(x.toFixed(digits));
 
-const out = ['site,lat,lon,utc,sun_el,sun_az,moon_el,moon_az,moon_illum'];
+const out = ['site,lat,lon,utc,sun_el,sun_az,moon_el,moon_az,moon_illum,sun_el_refr,moon_el_refr'];
 const gako = find('THEMIS:GAKO');
 const gill = find('THEMIS:GILL');
 out.push(row(gako.site, gako.lat, gako.lon, new Date(Date.UTC(2011, 0, 6, 17, 0, 30))));

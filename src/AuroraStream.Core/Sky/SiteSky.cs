@@ -1,0 +1,58 @@
+using System.Collections.Concurrent;
+
+namespace AuroraStream.Core.Sky;
+
+/// <summary>A port that knows where imager sites are (a site catalog).</summary>
+public interface ISiteLocator
+{
+    /// <summary>The site with this code (case-insensitive), or null when it is not known.</summary>
+    ImagerSite? Locate(string siteCode);
+}
+
+/// <summary>
+/// The sky of a frame: from the frame's own geodetic latitude and longitude when its header has them,
+/// else from the site's coordinates in a catalog; null when neither is known. Reports each unknown site
+/// once. Thread-safe.
+/// </summary>
+/// <param name="sites">The site catalog.</param>
+/// <param name="onUnknownSite">Told once per site code that has no coordinates (e.g. to print a warning).</param>
+public sealed class SiteSky(ISiteLocator sites, Action<string>? onUnknownSite = null)
+{
+    /// <summary>The tag written for a frame whose sky is not known.</summary>
+    public const string UnknownTag = "unknown";
+
+    private readonly ISiteLocator _sites = sites ?? throw new ArgumentNullException(nameof(sites));
+    private readonly ConcurrentDictionary<string, bool> _unknown = new(StringComparer.Ordinal);
+
+    /// <summary>The tag of a sky: <c>dark</c>, <c>twilight</c>, <c>daylight</c>, or <c>unknown</c> for null.</summary>
+    public static string Tag(SkyConditions? sky) => sky is { } s ? s.Sky.ToTag() : UnknownTag;
+
+    /// <summary>The sky over a frame at its capture time (header coordinates first), or null when its site is unknown.</summary>
+    public SkyConditions? Of(AllSkyFrame frame)
+    {
+        ArgumentNullException.ThrowIfNull(frame);
+        return frame.GeodeticLatitude is { } lat && frame.GeodeticLongitude is { } lon
+            ? SkyEphemeris.At(lat, lon, frame.CaptureTime)
+            : At(frame.Site, frame.CaptureTime);
+    }
+
+    /// <summary>The sky over a catalogued site at an instant (UTC), or null when the site is unknown.</summary>
+    public SkyConditions? At(string site, DateTime utc)
+    {
+        ArgumentNullException.ThrowIfNull(site);
+        if (_sites.Locate(site) is { } known)
+        {
+            return SkyEphemeris.At(known, utc);
+        }
+
+        if (_unknown.TryAdd(site, true))
+        {
+            onUnknownSite?.Invoke(site);
+        }
+
+        return null;
+    }
+
+    /// <summary>Site codes met without coordinates, in ordinal order.</summary>
+    public IReadOnlyList<string> UnknownSites => [.. _unknown.Keys.Order(StringComparer.Ordinal)];
+}

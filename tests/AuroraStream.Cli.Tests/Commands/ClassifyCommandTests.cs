@@ -1,0 +1,48 @@
+using System.Text.Json;
+using AuroraStream.TestUtilities;
+using static AuroraStream.Cli.Tests.Commands.CliRunner;
+
+namespace AuroraStream.Cli.Tests.Commands;
+
+public sealed class ClassifyCommandTests
+{
+    private static readonly string Model = Path.Combine(RepoPaths.Root, "onnx-models", "aurorastream-compact.onnx");
+
+    [Fact]
+    public async Task Classify_Json_GakonaFramesAreTwilightAndNeverMoon_GillamFramesDarkWithTheMoonHigh()
+    {
+        var (code, output, error) = await RunAsync("classify", RepoPaths.L1AsfCdf, RepoPaths.Stream0Gz, "--model", Model, "--json");
+
+        Assert.True(code == 0, error);
+        var rows = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToList();
+        var gako = rows.Where(r => r.GetProperty("site").GetString() == "gako").ToList();
+        var gill = rows.Where(r => r.GetProperty("site").GetString() == "gill").ToList();
+        Assert.NotEmpty(gako);
+        Assert.NotEmpty(gill);
+        Assert.All(gako, r => Assert.Equal("twilight", r.GetProperty("sky").GetString()));
+        Assert.All(gako, r => Assert.NotEqual("moon", r.GetProperty("label").GetString()));
+        Assert.All(gako, r => Assert.Equal(0, r.GetProperty("probabilities").GetProperty("moon").GetDouble()));
+        Assert.All(gako, r => Assert.InRange(r.GetProperty("moon_elevation").GetDouble(), -17.5, -15.5));
+        Assert.Equal(-11.1, gako[0].GetProperty("sun_elevation").GetDouble(), 0.1);
+        Assert.All(gill, r => Assert.Equal("dark", r.GetProperty("sky").GetString()));
+        Assert.Equal(28.4, gill[0].GetProperty("moon_elevation").GetDouble(), 0.2);
+        Assert.Equal(0.66, gill[0].GetProperty("moon_illumination").GetDouble(), 0.01);
+    }
+
+    [Fact]
+    public async Task Classify_Text_KeepsTheLabelColumnAndAddsSkyFieldsAsTheLastColumn()
+    {
+        var (code, output, error) = await RunAsync("classify", RepoPaths.Stream0Gz, "--model", Model);
+
+        Assert.True(code == 0, error);
+        var columns = output.Split('\n', StringSplitOptions.RemoveEmptyEntries)[0].Split('\t');
+        Assert.Equal(7, columns.Length);
+        Assert.Equal("gill", columns[2]);
+        Assert.StartsWith("arc=", columns[5], StringComparison.Ordinal);
+        var extra = columns[6].Split(' ').Select(kv => kv.Split('=')).ToDictionary(kv => kv[0], kv => kv[1]);
+        Assert.Equal("dark", extra["sky"]);
+        Assert.Equal(28.4, double.Parse(extra["moon_elevation"], System.Globalization.CultureInfo.InvariantCulture), 0.2);
+        Assert.Contains("sun_elevation", extra.Keys);
+        Assert.Contains("moon_illumination", extra.Keys);
+    }
+}

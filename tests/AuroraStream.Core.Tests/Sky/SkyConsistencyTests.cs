@@ -1,0 +1,90 @@
+using AuroraStream.Core.Sky;
+
+namespace AuroraStream.Core.Tests.Sky;
+
+public sealed class SkyConsistencyTests
+{
+    private static readonly float[] MostlyMoon = [0.05f, 0.05f, 0.1f, 0.1f, 0.6f, 0.1f];
+
+    [Fact]
+    public void Apply_MoonLabelWithTheMoonBelowMinus2Deg_IsRelabelledToTheMostProbableAllowedClass()
+    {
+        var sky = new SkyConditions(-30, 0, -5, 90, 0.5);
+
+        var p = SkyConsistency.Apply(new FramePrediction(MostlyMoon), sky);
+
+        Assert.Equal(0f, p[AuroraClass.Moon]);
+        Assert.Equal(1.0, p.Probabilities.Sum(x => (double)x), 6);
+        Assert.Equal(AuroraClass.Discrete, p.Label);                          // first of the tied 0.1s in OATH order
+        Assert.Equal(0.25, p[AuroraClass.Discrete], 6);                       // 0.1 / (1 - 0.6)
+        Assert.Equal(0.125, p[AuroraClass.Arc], 6);                           // ratios kept
+    }
+
+    [Theory]
+    [InlineData(-1.5)]   // geometric -1.5 is apparent -0.88: above -2
+    [InlineData(10.0)]
+    public void Apply_MoonAboveMinus2DegApparent_LeavesThePredictionAlone(double moonGeometricDeg)
+    {
+        var prediction = new FramePrediction(MostlyMoon);
+
+        Assert.Same(prediction, SkyConsistency.Apply(prediction, new SkyConditions(-30, 0, moonGeometricDeg, 90, 0.5)));
+    }
+
+    [Fact]
+    public void Apply_MoonBetweenMinus2DegApparentAndMinus2DegGeometric_UsesTheApparentElevation()
+    {
+        // Geometric -2.4 is apparent about -1.8: the Moon's glow is still possible.
+        var prediction = new FramePrediction(MostlyMoon);
+
+        Assert.Same(prediction, SkyConsistency.Apply(prediction, new SkyConditions(-30, 0, -2.4, 90, 0.5)));
+        Assert.NotSame(prediction, SkyConsistency.Apply(prediction, new SkyConditions(-30, 0, -2.8, 90, 0.5)));
+    }
+
+    [Fact]
+    public void Apply_UnknownSky_LeavesThePredictionAlone()
+    {
+        var prediction = new FramePrediction(MostlyMoon);
+
+        Assert.Same(prediction, SkyConsistency.Apply(prediction, null));
+    }
+
+    [Fact]
+    public void Apply_UncertainFrame_StaysUncertainWithItsScore()
+    {
+        var p = SkyConsistency.Apply(new FramePrediction(MostlyMoon, oodScore: 12.5, oodThreshold: 4), new SkyConditions(-30, 0, -40, 90, 0.5));
+
+        Assert.True(p.IsUncertain);
+        Assert.Equal("uncertain", p.LabelName);
+        Assert.Equal(12.5, p.OodScore);
+        Assert.Equal(0f, p[AuroraClass.Moon]);
+    }
+
+    [Fact]
+    public void Apply_AllMassOnMoon_SpreadsItEvenlyOverTheOtherFive()
+    {
+        var p = SkyConsistency.Apply(new FramePrediction([0f, 0f, 0f, 0f, 1f, 0f]), new SkyConditions(-30, 0, -40, 90, 0.5));
+
+        Assert.All(AuroraClasses.All.Where(c => c != AuroraClass.Moon), c => Assert.Equal(0.2f, p[c], 6));
+    }
+
+    [Fact]
+    public void SiteSky_FrameHeaderCoordinates_WinOverTheCatalogAndUnknownSitesAreReportedOnce()
+    {
+        var reported = new List<string>();
+        var sky = new SiteSky(new Catalog(new ImagerSite("gill", "Gillam", 56.376, -94.64)), reported.Add);
+        var time = new DateTime(2014, 3, 10, 6, 0, 0, DateTimeKind.Utc);
+        var atGakona = new AllSkyFrame("gill", "themis19", time, 1, 1, new ushort[1], null, new FrameOrigin("f", 0)) { GeodeticLatitude = 62.407, GeodeticLongitude = -145.158 };
+
+        Assert.Equal(SkyEphemeris.At(62.407, -145.158, time), sky.Of(atGakona));
+        Assert.Equal(SkyEphemeris.At(56.376, -94.64, time), sky.At("gill", time));
+        Assert.Null(sky.At("zzzz", time));
+        Assert.Null(sky.At("zzzz", time.AddSeconds(3)));
+        Assert.Equal(["zzzz"], reported);
+        Assert.Equal("unknown", SiteSky.Tag(null));
+    }
+
+    private sealed class Catalog(params ImagerSite[] sites) : ISiteLocator
+    {
+        public ImagerSite? Locate(string siteCode) => sites.FirstOrDefault(s => s.Code == siteCode.ToLowerInvariant());
+    }
+}
