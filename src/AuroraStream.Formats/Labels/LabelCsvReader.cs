@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using AuroraStream.Core;
 using AuroraStream.Formats.IO;
+using AuroraStream.Formats.Text;
 
 namespace AuroraStream.Formats.Labels;
 
@@ -107,11 +108,8 @@ public sealed class LabelCsvSource(IReadOnlyList<string> paths) : ILabelSource
     private static DateTime ParseTime(string path, int line, string? date, string time)
     {
         var text = date is null ? time.Trim() : $"{date.Trim()} {time.Trim()}";
-        string[] formats = date is null
-            ? ["yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK", "yyyy-MM-dd HH:mm:ss.FFFFFFF"]
-            : ["yyyyMMdd HH:mm:ss.FFFFFFF", "yyyy-MM-dd HH:mm:ss.FFFFFFF"];
-        return DateTime.TryParseExact(text, formats, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var t)
-            ? DateTime.SpecifyKind(t, DateTimeKind.Utc)
-            : throw FormatError.At(path, $"line {line}", $"'{text}' is not a time");
+        return UtcTimeText.TryParse(text, out var t)
+            ? t
+            : throw FormatError.At(path, $"line {line}", $"'{text}' is not a time ({UtcTimeText.Expected()})");
     }
 }

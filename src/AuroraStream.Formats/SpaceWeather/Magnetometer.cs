@@ -1,6 +1,7 @@
 using System.Globalization;
 using AuroraStream.Formats.Cdf;
 using AuroraStream.Formats.IO;
+using AuroraStream.Formats.Text;
 
 namespace AuroraStream.Formats.SpaceWeather;
 
@@ -91,7 +92,7 @@ public static class MagnetometerReader
             }
 
             var f = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            if (f.Length < 6 || !DateTime.TryParseExact($"{f[0]} {f[1]}", "yyyy-MM-dd HH:mm:ss.fff", CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var time))
+            if (f.Length < 6 || !UtcTimeText.TryParse($"{f[0]} {f[1]}", out var time))
             {
                 throw FormatError.At(path, $"line {lineNumber}", $"not an IAGA-2002 data line: '{line}'");
             }

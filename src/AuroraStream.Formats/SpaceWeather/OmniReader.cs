@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using AuroraStream.Formats.IO;
+using AuroraStream.Formats.Text;
 
 namespace AuroraStream.Formats.SpaceWeather;
 
@@ -80,9 +81,9 @@ public static partial class OmniReader
                 throw FormatError.At(path, $"line {lineNumber}", $"{fields.Length} fields, expected {names.Length + 1}");
             }
 
-            if (!DateTime.TryParseExact(fields[0], "yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var time))
+            if (!UtcTimeText.TryParse(fields[0], out var time))
             {
-                throw FormatError.At(path, $"line {lineNumber}", $"'{fields[0]}' is not a yyyy-MM-dd HH:mm:ss time");
+                throw FormatError.At(path, $"line {lineNumber} column timestamp", $"'{fields[0]}' is not a time ({UtcTimeText.Expected()})");
             }
 
             for (var c = 0; c < names.Length; c++)
@@ -245,12 +246,12 @@ public static partial class OmniReader
     {
         if (!int.TryParse(year, CultureInfo.InvariantCulture, out var y) || !int.TryParse(doy, CultureInfo.InvariantCulture, out var d)
             || !int.TryParse(hour, CultureInfo.InvariantCulture, out var h) || !int.TryParse(minute, CultureInfo.InvariantCulture, out var m)
-            || y is < 1950 or > 2200 || d is < 1 or > 366 || h is < 0 or > 23 || m is < 0 or > 59)
+            || y is < 1950 or > 2200 || !UtcTimeText.TryCreateFromDayOfYear(y, d, h, m, 0, out var time))
         {
             throw FormatError.At(path, $"line {line}", $"'{year} {doy} {hour} {minute}' is not a year, day of year, hour and minute");
         }
 
-        return new DateTime(y, 1, 1, 0, 0, 0, DateTimeKind.Utc).AddDays(d - 1).AddHours(h).AddMinutes(m);
+        return time;
     }
 
     /// <summary>The largest all-9s value a Fortran format holds with a leading blank (F6.1 -> 999.9).</summary>
