@@ -107,7 +107,9 @@ public static partial class OmniReader
             }
         }
 
-        return new SeriesSet(names.Select((n, c) => RegularSeries.FromSamples(n, TimeSpan.FromMinutes(1), samples[c])));
+        // The export has no cadence header: 1-min files are the common case, 5-min ones exist too.
+        var step = Cadence.MostCommonStep(samples[0].Select(s => s.Item1), TimeSpan.FromSeconds(1)) ?? TimeSpan.FromMinutes(1);
+        return new SeriesSet(names.Select((n, c) => RegularSeries.FromSamples(n, step, samples[c])));
     }
 
     /// <summary>

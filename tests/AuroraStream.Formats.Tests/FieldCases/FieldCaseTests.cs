@@ -89,4 +89,65 @@ public sealed class FieldCaseTests
         Assert.Equal(LastTickOf2016, t);
         Assert.False(Stream0PgmReader.TryParseUcalgaryTime("2016-12-31 23:58:60.250000 UTC", out _));
     }
+
+    [Fact]
+    public void Iaga2002_MinutesMissingAtTheStart_KeepTheHeadersOneMinuteCadence()
+    {
+        var mag = MagnetometerReader.Read(FieldCase("iaga", "gap20141101vmin.min"));
+
+        var h = mag.Horizontal;
+        var t0 = new DateTime(2014, 11, 1, 0, 0, 0, DateTimeKind.Utc);
+        Assert.Equal(TimeSpan.FromMinutes(1), h.Step);
+        Assert.Equal(11, h.Count);
+        Assert.Equal(7, h.ValidCount);
+        Assert.Equal(12000, h.ValueAt(t0));
+        Assert.All(Enumerable.Range(1, 4), m => Assert.True(double.IsNaN(h.ValueAt(t0.AddMinutes(m)))));
+        Assert.Equal([12050, 12060, 12070, 12080, 12090, 12100], Enumerable.Range(5, 6).Select(m => h.ValueAt(t0.AddMinutes(m))));
+    }
+
+    [Fact]
+    public void Iaga2002_NoIntervalHeader_TakesTheMostCommonSpacing()
+    {
+        using var temp = new TempFolder();
+        var text = File.ReadAllText(FieldCase("iaga", "gap20141101vmin.min")).Replace(" Data Interval Type     1-minute                                    |\n", string.Empty, StringComparison.Ordinal);
+        var path = temp.Write("gap20141101vmin.min", Encoding.ASCII.GetBytes(text));
+
+        var h = MagnetometerReader.Read(path).Horizontal;
+
+        Assert.Equal(TimeSpan.FromMinutes(1), h.Step);
+        Assert.Equal(12060, h.ValueAt(new DateTime(2014, 11, 1, 0, 6, 0, DateTimeKind.Utc)));
+    }
+
+    [Fact]
+    public void ThemisGmagCdf_SamplesMissingAfterTheFirst_KeepTheMostCommonSpacing()
+    {
+        // 0.5-s samples with 2.5 s missing after the first: the mean spacing (632 ms) is no cadence.
+        var t0 = new DateTime(2014, 3, 10, 6, 0, 0, DateTimeKind.Utc);
+        var offsets = new[] { 0.0 }.Concat(Enumerable.Range(0, 19).Select(i => 3.0 + (0.5 * i))).ToArray();
+        var bytes = new CdfTestWriter()
+            .AddVariable("thg_mag_tst1", CdfTestWriter.Real8, [3], true, [.. offsets.Select((_, i) => (Array)new[] { 12000.0 + i, 5.0, 55000.0 })])
+            .AddVariable("thg_mag_tst1_time", CdfTestWriter.Real8, [], true, [.. offsets.Select(s => (Array)new[] { (t0 - DateTime.UnixEpoch).TotalSeconds + s })])
+            .Build();
+        using var temp = new TempFolder();
+        var path = temp.Write("thg_l2_mag_tst1_20140310_v01.cdf", bytes);
+
+        var h = MagnetometerReader.Read(path).Horizontal;
+
+        Assert.Equal(TimeSpan.FromMilliseconds(500), h.Step);
+        Assert.Equal(20, h.ValidCount);
+        Assert.Equal([12001, 12002, 12003], new[] { 3.0, 3.5, 4.0 }.Select(s => h.ValueAt(t0.AddSeconds(s))));
+    }
+
+    [Fact]
+    public void OmniCsv_FiveMinuteRows_AreAFiveMinuteSeries()
+    {
+        using var temp = new TempFolder();
+        var path = temp.Write("OMNI_HIGH_RES_5min_202001.csv", Encoding.ASCII.GetBytes(OmniReader.HighResCsvHeader
+            + "\n2020-01-01 00:00:00,4.65,-3.3,3.2,-0.7,295.3,5.22,24613.0,0.91,-6\n2020-01-01 00:05:00,4.6,-2.6,2.9,-0.5,,,,,-6\n2020-01-01 00:10:00,4.2,2.0,1.1,0.6,297.7,7.63,30000.0,1.35,-6\n"));
+
+        var bz = OmniReader.ReadHighResCsvFile(path)["bz_gsm"]!;
+
+        Assert.Equal(TimeSpan.FromMinutes(5), bz.Step);
+        Assert.Equal(-0.5, bz.ValueAt(new DateTime(2020, 1, 1, 0, 7, 0, DateTimeKind.Utc)));
+    }
 }
