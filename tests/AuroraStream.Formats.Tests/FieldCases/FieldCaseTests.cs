@@ -150,4 +150,49 @@ public sealed class FieldCaseTests
         Assert.Equal(TimeSpan.FromMinutes(5), bz.Step);
         Assert.Equal(-0.5, bz.ValueAt(new DateTime(2020, 1, 1, 0, 7, 0, DateTimeKind.Utc)));
     }
+
+    [Fact]
+    public void OmniWebList_OneMinute_ReadsEveryMinuteAndTheHighResolutionItemNames()
+    {
+        var omni = OmniWeb("omniweb_1min_20200101");
+        var t = new DateTime(2020, 1, 1, 0, 3, 0, DateTimeKind.Utc);
+
+        Assert.Equal(TimeSpan.FromMinutes(1), omni["bz_gsm"]!.Step);
+        Assert.Equal(10, omni["bz_gsm"]!.Count);
+        Assert.Equal((4.64, -3.31, 3.22, -0.49), (omni["bavg"]!.ValueAt(t), omni["bx_gsm"]!.ValueAt(t), omni["by_gsm"]!.ValueAt(t), omni["bz_gsm"]!.ValueAt(t)));
+        Assert.Equal((295.9, 5.41, 23408.0, 0.95), (omni["speed"]!.ValueAt(t), omni["proton_density"]!.ValueAt(t), omni["temperature"]!.ValueAt(t), omni["pdyn"]!.ValueAt(t)));
+        Assert.Equal((43.0, -7.0), (omni["ae"]!.ValueAt(t), omni["sym_h"]!.ValueAt(t)));
+        Assert.Equal(-0.7, omni["bz_gsm"]!.ValueAt(t.AddMinutes(-3)));
+        Assert.True(double.IsNaN(omni["speed"]!.ValueAt(t.AddMinutes(-1))));
+        Assert.True(double.IsNaN(omni["bz_gsm"]!.ValueAt(t.AddMinutes(1))) && double.IsNaN(omni["sym_h"]!.ValueAt(t.AddMinutes(1))));
+        Assert.Equal(0.08, omni["bz_gsm"]!.ValueAt(t.AddMinutes(6)));
+    }
+
+    [Fact]
+    public void OmniWebList_FiveMinute_IsAFiveMinuteSeries()
+    {
+        var omni = OmniWeb("omniweb_5min_20200101");
+        var t0 = new DateTime(2020, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+
+        Assert.Equal(TimeSpan.FromMinutes(5), omni["bz_gsm"]!.Step);
+        Assert.Equal(12, omni["bz_gsm"]!.Count);
+        Assert.Equal((0.63, 297.7, 7.63, 1.35), (omni["bz_gsm"]!.ValueAt(t0.AddMinutes(12)), omni["speed"]!.ValueAt(t0.AddMinutes(10)), omni["proton_density"]!.ValueAt(t0.AddMinutes(14)), omni["pdyn"]!.ValueAt(t0.AddMinutes(11))));
+        Assert.True(double.IsNaN(omni["speed"]!.ValueAt(t0.AddMinutes(5))));
+        Assert.Equal((-65.0, -4.0), (omni["al"]!.ValueAt(t0.AddMinutes(59)), omni["sym_h"]!.ValueAt(t0.AddMinutes(35))));
+    }
+
+    [Fact]
+    public void OmniWebList_Hourly_IsAnHourlySeriesWithKp()
+    {
+        var omni = OmniWeb("omniweb_hourly_20200101");
+        var t0 = new DateTime(2020, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+
+        Assert.Equal(TimeSpan.FromHours(1), omni["bz_gsm"]!.Step);
+        Assert.Equal(6, omni["bz_gsm"]!.Count);
+        Assert.Equal((-0.8, 302.0, 12.5, 2.29, 3.9), (omni["bz_gsm"]!.ValueAt(t0.AddHours(3.5)), omni["speed"]!.ValueAt(t0.AddHours(3)), omni["proton_density"]!.ValueAt(t0.AddHours(3)), omni["pdyn"]!.ValueAt(t0.AddHours(3)), omni["bavg"]!.ValueAt(t0.AddHours(3))));
+        Assert.Equal((0.3, -10.0), (omni["kp"]!.ValueAt(t0.AddHours(2)), omni["dst"]!.ValueAt(t0.AddHours(5))));
+    }
+
+    private static SeriesSet OmniWeb(string name) =>
+        OmniReader.ReadOmniWebList(RepoPaths.Data("omni", "omniweb", name + ".lst"), RepoPaths.Data("omni", "omniweb", name + ".fmt"));
 }
