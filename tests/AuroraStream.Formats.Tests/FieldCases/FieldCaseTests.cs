@@ -1,4 +1,5 @@
 using System.Text;
+using AuroraStream.Formats.Cdf;
 using AuroraStream.Formats.Labels;
 using AuroraStream.Formats.SpaceWeather;
 using AuroraStream.Formats.Stream0;
@@ -9,7 +10,7 @@ namespace AuroraStream.Formats.Tests.FieldCases;
 /// <summary>
 /// Inputs from the field (tests/data/field-cases and small files written here) that the readers
 /// refused or read wrongly: leap seconds (B4), cadence from the first two samples (B5), OMNIWeb
-/// lists of 1-min and 5-min resolution (B6). Only the readers' long-standing public surface is used,
+/// lists of 1-min and 5-min resolution (B6), CDF sparse and virtual records (B8). Only the readers' long-standing public surface is used,
 /// so each test also runs against the code before the fix.
 /// </summary>
 public sealed class FieldCaseTests
@@ -191,6 +192,97 @@ public sealed class FieldCaseTests
         Assert.Equal(6, omni["bz_gsm"]!.Count);
         Assert.Equal((-0.8, 302.0, 12.5, 2.29, 3.9), (omni["bz_gsm"]!.ValueAt(t0.AddHours(3.5)), omni["speed"]!.ValueAt(t0.AddHours(3)), omni["proton_density"]!.ValueAt(t0.AddHours(3)), omni["pdyn"]!.ValueAt(t0.AddHours(3)), omni["bavg"]!.ValueAt(t0.AddHours(3))));
         Assert.Equal((0.3, -10.0), (omni["kp"]!.ValueAt(t0.AddHours(2)), omni["dst"]!.ValueAt(t0.AddHours(5))));
+    }
+
+    [Fact]
+    public void ThemisGmagCdf_VirtualRecords3To5_AreMissingValuesNotARefusal()
+    {
+        var mag = MagnetometerReader.Read(FieldCase("cdf", "thg_l2_mag_tst1_20140310_sparse.cdf"));
+
+        var h = mag.Horizontal;
+        var t0 = new DateTime(2014, 3, 10, 6, 0, 0, DateTimeKind.Utc);
+        Assert.Equal("tst1", mag.Station);
+        Assert.Equal((t0, TimeSpan.FromSeconds(1), 10, 7), (h.Start, h.Step, h.Count, h.ValidCount));
+        Assert.Equal([12000, 12001, 12002, double.NaN, double.NaN, double.NaN, 12006, 12007, 12008, 12009], Enumerable.Range(0, 10).Select(s => h.ValueAt(t0.AddSeconds(s))));
+    }
+
+    [Fact]
+    public void CdfFile_SparseFieldCase_YieldsEveryRecordUpToMaxRecWithThePadForVirtualOnes()
+    {
+        using var cdf = CdfFile.Open(FieldCase("cdf", "thg_l2_mag_tst1_20140310_sparse.cdf"));
+        var variable = cdf.GetVariable("thg_mag_tst1");
+
+        var records = cdf.ReadRecords<double>(variable).ToList();
+
+        Assert.Equal(Enumerable.Range(0, 10), records.Select(r => r.Number));
+        Assert.Equal([12002.0, 10, 55000], records[2].Values);
+        Assert.All(records.Skip(3).Take(3), r => Assert.All(r.Values, v => Assert.True(double.IsNaN(v))));
+        Assert.Equal([12006.0, 10, 55000], records[6].Values);
+        Assert.Equal(30, cdf.ReadAllAsDoubles(variable).Length);
+    }
+
+    [Fact]
+    public void CdfFile_PreviousSparseRecords_RepeatTheLastStoredRecord()
+    {
+        var bytes = new CdfTestWriter { LittleEndian = true }
+            .AddSparseVariable("status", CdfTestWriter.Real8, [2], [new[] { 1.0, 2.0 }, null, null, new[] { 3.0, 4.0 }, null], sparse: 2)
+            .Build();
+        using var cdf = CdfFile.Open(new MemoryStream(bytes), "previous.cdf");
+        var variable = cdf.GetVariable("status");
+
+        var all = cdf.ReadRecords<double>(variable).Select(r => r.Values).ToList();
+        var fromTwo = cdf.ReadRecords<double>(variable, firstRecord: 2).ToList();
+
+        Assert.Equal(new[] { new[] { 1.0, 2.0 }, [1.0, 2.0], [1.0, 2.0], [3.0, 4.0], [3.0, 4.0] }, all);
+        Assert.Equal(2, fromTwo[0].Number);
+        Assert.Equal([1.0, 2.0], fromTwo[0].Values);
+        Assert.Equal([1.0, 2.0, 1.0, 2.0, 1.0, 2.0, 3.0, 4.0, 3.0, 4.0], cdf.ReadAllAsDoubles(variable));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void CdfFile_PadSparseRecords_ReadAsThePadValue(bool gzip)
+    {
+        var bytes = new CdfTestWriter { Gzip = gzip }
+            .AddSparseVariable("counts", CdfTestWriter.Uint2, [3], [new ushort[] { 1, 2, 3 }, null, new ushort[] { 4, 5, 6 }], sparse: 1, padValue: new ushort[] { 7 })
+            .Build();
+        using var cdf = CdfFile.Open(new MemoryStream(bytes), "pad.cdf");
+
+        var records = cdf.ReadRecords<ushort>(cdf.GetVariable("counts")).Select(r => r.Values).ToList();
+
+        Assert.Equal(new[] { new ushort[] { 1, 2, 3 }, [7, 7, 7], [4, 5, 6] }, records);
+    }
+
+    [Fact]
+    public void CdfFile_RecordsUpToMaxRecAfterTheLastBlock_ReadAsTheTypesDefaultPad()
+    {
+        var bytes = new CdfTestWriter()
+            .AddSparseVariable("h", CdfTestWriter.Real8, [], [new[] { 1.0 }, new[] { 2.0 }], sparse: 0, maxRecord: 3)
+            .Build();
+        using var cdf = CdfFile.Open(new MemoryStream(bytes), "maxrec.cdf");
+        var variable = cdf.GetVariable("h");
+
+        var records = cdf.ReadRecords<double>(variable).Select(r => r.Values[0]).ToList();
+
+        Assert.Equal([1.0, 2.0, -1.0e30, -1.0e30], records);
+        Assert.Equal([1.0, 2.0, double.NaN, double.NaN], cdf.ReadAllAsDoubles(variable));
+    }
+
+    [Fact]
+    public void ThemisL1Asi_SparseImageRecord_IsNoFrame()
+    {
+        var t0 = new DateTime(2014, 3, 10, 6, 0, 0, DateTimeKind.Utc);
+        var bytes = new CdfTestWriter()
+            .AddSparseVariable("thg_asf_tst1", CdfTestWriter.Uint2, [2, 2], [new ushort[] { 1, 2, 3, 4 }, null, new ushort[] { 5, 6, 7, 8 }], sparse: 1)
+            .AddVariable("thg_asf_tst1_time", CdfTestWriter.Real8, [], true, [.. Enumerable.Range(0, 3).Select(i => (Array)new[] { (t0 - DateTime.UnixEpoch).TotalSeconds + (3 * i) })])
+            .Build();
+        using var cdf = CdfFile.Open(new MemoryStream(bytes), "thg_l1_asf_tst1_2014031006_v01.cdf");
+
+        var frames = Formats.Themis.ThemisL1AsiReader.Read(cdf).ToList();
+
+        Assert.Equal([t0, t0.AddSeconds(6)], frames.Select(f => f.CaptureTime));
+        Assert.Equal(new ushort[] { 5, 6, 7, 8 }, frames[1].Pixels.ToArray());
     }
 
     private static SeriesSet OmniWeb(string name) =>
