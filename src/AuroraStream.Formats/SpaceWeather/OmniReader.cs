@@ -54,51 +54,29 @@ public static partial class OmniReader
         return SeriesSet.Merge(paths.Select(ReadHighResCsvFile));
     }
 
-    /// <summary>Reads one 1-min CSV file.</summary>
+    /// <summary>Reads one 1-min (or 5-min) CSV file (RFC 4180: quoted fields and a byte order mark are accepted).</summary>
     public static SeriesSet ReadHighResCsvFile(string path)
     {
-        using var reader = new StreamReader(path);
-        var header = reader.ReadLine();
-        if (header?.Trim() != HighResCsvHeader)
+        using var csv = CsvTable.Open(path);
+        if (string.Join(',', csv.Header) != HighResCsvHeader)
         {
-            throw FormatError.At(path, "line 1", $"expected the header '{HighResCsvHeader}', found '{header}'").Tag(FormatErrorKind.UnknownFormat);
+            throw FormatError.At(path, "line 1", $"expected the header '{HighResCsvHeader}', found '{string.Join(',', csv.Header)}'").Tag(FormatErrorKind.UnknownFormat);
         }
 
         var names = HighResCsvHeader.Split(',').Skip(1).Select(n => n.Replace('-', '_')).ToArray();
         var samples = names.Select(_ => new List<(DateTime, double)>(44640)).ToArray();
-        var lineNumber = 1;
-        while (reader.ReadLine() is { } line)
+        while (csv.Read())
         {
-            lineNumber++;
-            if (line.Length == 0)
+            if (csv.FieldCount != names.Length + 1)
             {
-                continue;
+                throw csv.Error($"{csv.FieldCount} fields, expected {names.Length + 1}");
             }
 
-            var fields = line.Split(',');
-            if (fields.Length != names.Length + 1)
-            {
-                throw FormatError.At(path, $"line {lineNumber}", $"{fields.Length} fields, expected {names.Length + 1}");
-            }
-
-            if (!UtcTimeText.TryParse(fields[0], out var time))
-            {
-                throw FormatError.At(path, $"line {lineNumber} column timestamp", $"'{fields[0]}' is not a time ({UtcTimeText.Expected()})");
-            }
-
+            var time = csv.Time(0);
             for (var c = 0; c < names.Length; c++)
             {
-                var text = fields[c + 1];
-                double value;
-                if (text.Length == 0)
-                {
-                    value = double.NaN;
-                }
-                else if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value))
-                {
-                    throw FormatError.At(path, $"line {lineNumber} column {names[c]}", $"'{text}' is not a number");
-                }
-                else if (CsvFills.TryGetValue(names[c], out var fill) && Math.Abs(value) >= fill)
+                var value = csv.Number(c + 1, emptyIsNaN: true);
+                if (CsvFills.TryGetValue(names[c], out var fill) && Math.Abs(value) >= fill)
                 {
                     value = double.NaN;
                 }

@@ -1,6 +1,7 @@
 using System.Text;
 using AuroraStream.Formats.Cdf;
 using AuroraStream.Formats.Labels;
+using AuroraStream.Formats.Oath;
 using AuroraStream.Formats.SpaceWeather;
 using AuroraStream.Formats.Stream0;
 using AuroraStream.TestUtilities;
@@ -10,7 +11,8 @@ namespace AuroraStream.Formats.Tests.FieldCases;
 /// <summary>
 /// Inputs from the field (tests/data/field-cases and small files written here) that the readers
 /// refused or read wrongly: leap seconds (B4), cadence from the first two samples (B5), OMNIWeb
-/// lists of 1-min and 5-min resolution (B6), CDF sparse and virtual records (B8). Only the readers' long-standing public surface is used,
+/// lists of 1-min and 5-min resolution (B6), CSV quoting and time forms (B7), CDF sparse and
+/// virtual records (B8). Only the readers' long-standing public surface is used,
 /// so each test also runs against the code before the fix.
 /// </summary>
 public sealed class FieldCaseTests
@@ -192,6 +194,113 @@ public sealed class FieldCaseTests
         Assert.Equal(6, omni["bz_gsm"]!.Count);
         Assert.Equal((-0.8, 302.0, 12.5, 2.29, 3.9), (omni["bz_gsm"]!.ValueAt(t0.AddHours(3.5)), omni["speed"]!.ValueAt(t0.AddHours(3)), omni["proton_density"]!.ValueAt(t0.AddHours(3)), omni["pdyn"]!.ValueAt(t0.AddHours(3)), omni["bavg"]!.ValueAt(t0.AddHours(3))));
         Assert.Equal((0.3, -10.0), (omni["kp"]!.ValueAt(t0.AddHours(2)), omni["dst"]!.ValueAt(t0.AddHours(5))));
+    }
+
+    [Fact]
+    public void LabelCsv_ByteOrderMarkAndQuotedFields_AreRead()
+    {
+        var frames = LabelCsvSource.ReadFile(FieldCase("labels", "labels_bom_quoted.csv")).ToList();
+
+        var six = new DateTime(2020, 1, 1, 6, 0, 0, DateTimeKind.Utc);
+        Assert.Equal([new Core.LabelledFrame("gill", six, "arc", 0.91), new Core.LabelledFrame("gill", six.AddSeconds(3), "clear", 0.88)], frames);
+    }
+
+    [Fact]
+    public void LabelCsv_PandasDefaultTimeForm_IsUtc()
+    {
+        var frames = LabelCsvSource.ReadFile(FieldCase("labels", "labels_pandas_tz.csv")).ToList();
+
+        var six = new DateTime(2020, 1, 1, 6, 0, 0, DateTimeKind.Utc);
+        Assert.Equal([six, six.AddSeconds(3)], frames.Select(f => f.Time));
+        Assert.Equal(["arc", "clear"], frames.Select(f => f.Label));
+    }
+
+    [Fact]
+    public void LabelCsv_QuotedCommaLineBreakAndOffset_ReadWholeAndBadRowNamesLineAndColumn()
+    {
+        using var temp = new TempFolder();
+        var path = temp.Write("labels.csv", Encoding.ASCII.GetBytes(
+            "time,site,label,confidence,note\n2020-01-01T06:00:00Z,gill,\"arc, faint\",0.9,\"two\nlines, \"\"quoted\"\"\"\n2020-01-01T07:00:03.5+01:00,gill,clear,0.8,x\nnot-a-time,gill,arc,0.7,y\n"));
+
+        var e = Assert.Throws<InvalidDataException>(() => LabelCsvSource.ReadFile(path).ToList());
+        var frames = LabelCsvSource.ReadFile(path).Take(2).ToList();
+
+        Assert.Equal(("arc, faint", 0.9), (frames[0].Label, frames[0].Confidence));
+        Assert.Equal(new DateTime(2020, 1, 1, 6, 0, 3, 500, DateTimeKind.Utc), frames[1].Time);
+        Assert.StartsWith(path, e.Message, StringComparison.Ordinal);
+        Assert.Contains("line 5 column time", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void LabelCsv_OnlyComments_HasNoLabels()
+    {
+        using var temp = new TempFolder();
+        var path = temp.Write("20191113_snkq_themis_classifications.txt", Encoding.ASCII.GetBytes("# File created on 2023-07-07 11:29:28\n# no frames this night\n\n"));
+
+        Assert.Empty(LabelCsvSource.ReadFile(path));
+    }
+
+    [Fact]
+    public void LabelCsv_ConfidenceNotANumber_NamesLineAndColumn()
+    {
+        using var temp = new TempFolder();
+        var path = temp.Write("labels.csv", Encoding.ASCII.GetBytes("time,site,label,confidence\n2020-01-01T06:00:00Z,gill,arc,high\n"));
+
+        var e = Assert.Throws<InvalidDataException>(() => LabelCsvSource.ReadFile(path).ToList());
+
+        Assert.Contains("line 2 column confidence", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void OmniCsv_QuotedWithByteOrderMark_IsRead()
+    {
+        using var temp = new TempFolder();
+        var header = string.Join(',', OmniReader.HighResCsvHeader.Split(',').Select(h => $"\"{h}\""));
+        var path = temp.Write("OMNI_HIGH_RES_1min_202001.csv", Encoding.UTF8.GetPreamble().Concat(Encoding.ASCII.GetBytes(
+            header + "\r\n\"2020-01-01 00:00:00\",\"4.65\",-3.3,3.2,-0.7,295.3,5.22,24613.0,0.91,-6\r\n\"2020-01-01 00:01:00\",4.67,-3.29,3.23,-0.77,,,,,-6\r\n")).ToArray());
+
+        var omni = OmniReader.ReadHighResCsvFile(path);
+
+        var t0 = new DateTime(2020, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        Assert.Equal((4.65, -0.7, -0.77), (omni["bavg"]!.ValueAt(t0), omni["bz_gsm"]!.ValueAt(t0), omni["bz_gsm"]!.ValueAt(t0.AddMinutes(1))));
+        Assert.True(double.IsNaN(omni["speed"]!.ValueAt(t0.AddMinutes(1))));
+    }
+
+    [Fact]
+    public void KpGfzCsv_QuotedFields_AreRead()
+    {
+        using var temp = new TempFolder();
+        var path = temp.Write("Kp_ap_Ap_SN_F107_since_1932.csv", Encoding.ASCII.GetBytes(
+            "\"YYYY\",\"MM\",\"DD\",\"days\",\"days_m\",\"Bsr\",\"dB\",\"Kp1\",\"Kp2\",\"Kp3\",\"Kp4\",\"Kp5\",\"Kp6\",\"Kp7\",\"Kp8\",\"ap1\",\"ap2\",\"ap3\",\"ap4\",\"ap5\",\"ap6\",\"ap7\",\"ap8\",\"Ap\",\"SN\",\"F10.7obs\",\"F10.7adj\",\"D\"\n"
+            + "\"2020\",\"1\",\"1\",32142,32142.5,2542,22,0.333,0.000,0.000,0.667,0.667,1.333,1.000,0.667,2,0,0,3,3,5,4,3,2,6,71.8,69.4,2\n"));
+
+        var kp = KpReader.Read(path);
+
+        var t0 = new DateTime(2020, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        Assert.Equal([0.333, 0, 0, 0.667, 0.667, 1.333, 1, 0.667], Enumerable.Range(0, 8).Select(k => kp.ValueAt(t0.AddHours(3 * k))));
+    }
+
+    [Fact]
+    public void Stations_QuotedNameWithAComma_KeepsItsColumns()
+    {
+        using var temp = new TempFolder();
+        var path = temp.Write("asi_locations.csv", Encoding.ASCII.GetBytes("array,location_code,name,latitude,longitude,filter\nTHEMIS,FSMI,\"Fort Smith, NT\",60.03,-111.93,white light\n"));
+
+        var fsmi = StationCatalog.Read([path]).Find("fsmi")!;
+
+        Assert.Equal(("Fort Smith, NT", 60.03, -111.93), (fsmi.Name, fsmi.Latitude, fsmi.Longitude));
+    }
+
+    [Fact]
+    public void OathClassifications_QuotedFieldsAfterThePreamble_AreRead()
+    {
+        using var temp = new TempFolder();
+        var path = temp.Write("classifications.csv", Encoding.ASCII.GetBytes(
+            "Licence <a href=\"https://creativecommons.org/licenses/by/4.0/\">CC BY 4.0</a>, see \"README\"\n-----\nclass2,class6,picNum,picType,rotAng\n0,2,\"00001\",\"discrete\",334\n1,5,00007,clear,12\n"));
+
+        var entries = OathDataset.ReadClassifications(path);
+
+        Assert.Equal([(1, Core.AuroraClass.Discrete, 334), (7, Core.AuroraClass.Clear, 12)], entries.Select(e => (e.PictureNumber, e.Class, e.RotationDegrees)));
     }
 
     [Fact]
