@@ -13,6 +13,9 @@ namespace AuroraStream.Formats.Text;
 /// </summary>
 internal sealed class CsvTable : IDisposable
 {
+    /// <summary>The longest record read, in bytes.</summary>
+    public const int MaxRecordBytes = 4 << 20;
+
     private readonly CsvReader _reader;
     private readonly int _lineOffset;
     private readonly string[] _header;
@@ -116,6 +119,10 @@ internal sealed class CsvTable : IDisposable
         TrimWhitespace = true,
         TrackLineNumbers = true,
         MalformedData = CsvMalformedDataHandling.Throw,
+
+        // An unclosed quote must not pull a whole large file into one record (OATH's split rows,
+        // the longest real records, are about 150 kB).
+        MaxRecordSize = MaxRecordBytes,
         FormatProvider = CultureInfo.InvariantCulture,
     };
 

@@ -252,6 +252,18 @@ public sealed class FieldCaseTests
     }
 
     [Fact]
+    public void LabelCsv_UnclosedQuote_IsRefusedNamingTheLine()
+    {
+        using var temp = new TempFolder();
+        var path = temp.Write("labels.csv", Encoding.ASCII.GetBytes("time,site,label\n2020-01-01T06:00:00Z,gill,arc\n2020-01-01T06:00:03Z,\"gill,arc\n" + string.Concat(Enumerable.Repeat("2020-01-01T06:00:06Z,gill,arc\n", 200_000))));
+
+        var e = Assert.Throws<InvalidDataException>(() => LabelCsvSource.ReadFile(path).ToList());
+
+        Assert.StartsWith(path, e.Message, StringComparison.Ordinal);
+        Assert.Contains("line 3", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void OmniCsv_QuotedWithByteOrderMark_IsRead()
     {
         using var temp = new TempFolder();
