@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using AuroraStream.Core;
 using AuroraStream.Core.Stream;
+using CsvHelper;
 
 namespace AuroraStream.Influx;
 
@@ -10,13 +11,15 @@ namespace AuroraStream.Influx;
 /// <c>aurora.lp</c> (loadable with <c>influx -import</c> or the v2 write API), plus
 /// <c>labels.csv</c> (time,site,label,confidence,sky,sun_elevation,moon_elevation,moon_illumination,ood_score:
 /// the analysis command reads it; the last four are empty when unknown) and
-/// <c>events.csv</c>. Appends are flushed before a write returns.
+/// <c>events.csv</c>, both CSV with RFC 4180 quoting (CsvHelper; a model name with a comma stays one
+/// field). Appends are flushed before a write returns.
 /// </summary>
 public sealed class FilePredictionSink : IPredictionSink
 {
     private readonly StreamWriter _lines;
     private readonly StreamWriter _labels;
     private readonly StreamWriter _events;
+    private static readonly CsvWriterOptions CsvOptions = new() { NewLine = "\n", FormatProvider = CultureInfo.InvariantCulture };
     private readonly SemaphoreSlim _gate = new(1, 1);
 
     /// <summary>Opens (appending) the files in a folder, creating it.</summary>
@@ -44,16 +47,22 @@ public sealed class FilePredictionSink : IPredictionSink
         var lines = new LineBuilder();
         var labels = new StringBuilder();
         var eventRows = new StringBuilder();
-        foreach (var f in frames)
+        using (var labelCsv = CsvWriter.Create(new StringWriter(labels, CultureInfo.InvariantCulture), CsvOptions))
+        using (var eventCsv = CsvWriter.Create(new StringWriter(eventRows, CultureInfo.InvariantCulture), CsvOptions))
         {
-            AuroraPoints.Append(lines, f);
-            labels.Append(CultureInfo.InvariantCulture, $"{Time(f.CaptureTimeUnixNanoseconds)},{f.Site},{f.Prediction.LabelName},{f.Prediction.Confidence:0.######},{f.SkyTag},{f.Sky?.SunApparentElevationDeg:0.###},{f.Sky?.MoonApparentElevationDeg:0.###},{f.Sky?.MoonIlluminatedFraction:0.####},{f.Prediction.OodScore:0.######}\n");
-        }
+            foreach (var f in frames)
+            {
+                AuroraPoints.Append(lines, f);
+                labelCsv.WriteRecord([
+                    Time(f.CaptureTimeUnixNanoseconds), f.Site, f.Prediction.LabelName, Number(f.Prediction.Confidence), f.SkyTag,
+                    Optional(f.Sky?.SunApparentElevationDeg, "0.###"), Optional(f.Sky?.MoonApparentElevationDeg, "0.###"), Optional(f.Sky?.MoonIlluminatedFraction, "0.####"), Optional(f.Prediction.OodScore, "0.######")]);
+            }
 
-        foreach (var e in events)
-        {
-            AuroraPoints.Append(lines, e);
-            eventRows.Append(CultureInfo.InvariantCulture, $"{Time(e.TimeUnixNanoseconds)},{e.Site},{e.Imager},{e.Model},{AuroraPoints.Kind(e.Kind)},{e.From.ToLabel()},{e.To.ToLabel()},{e.AuroraProbability:0.######},{e.Confidence:0.######}\n");
+            foreach (var e in events)
+            {
+                AuroraPoints.Append(lines, e);
+                eventCsv.WriteRecord([Time(e.TimeUnixNanoseconds), e.Site, e.Imager, e.Model, AuroraPoints.Kind(e.Kind), e.From.ToLabel(), e.To.ToLabel(), Number(e.AuroraProbability), Number(e.Confidence)]);
+            }
         }
 
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -102,6 +111,12 @@ public sealed class FilePredictionSink : IPredictionSink
 
     private static string Time(long unixNanoseconds) =>
         DateTime.UnixEpoch.AddTicks(unixNanoseconds / 100).ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
+
+    private static string Number(double value) => value.ToString("0.######", CultureInfo.InvariantCulture);
+
+    private static string Number(float value) => value.ToString("0.######", CultureInfo.InvariantCulture);
+
+    private static string Optional(double? value, string format) => value is { } v ? v.ToString(format, CultureInfo.InvariantCulture) : string.Empty;
 
     private static StreamWriter Open(string path, string? header)
     {

@@ -5,8 +5,9 @@ using System.Text;
 namespace AuroraStream.TestUtilities;
 
 /// <summary>
-/// Writes small CDF 3 files (zVariables, one VVR or GZIP CVVR per variable, attributes) in either
-/// byte order and majority, for reader tests of the variants no real fixture covers. Values are
+/// Writes small CDF 3 files (zVariables, one VVR or GZIP CVVR per run of stored records, attributes)
+/// in either byte order and majority, for reader tests of the variants no real fixture covers:
+/// sparse records (pad or previous), pad values, MaxRec beyond the last stored record. Values are
 /// given row-major; the writer lays them out column-major when asked.
 /// </summary>
 public sealed class CdfTestWriter
@@ -45,6 +46,18 @@ public sealed class CdfTestWriter
     public CdfTestWriter AddVariable(string name, int type, int[] dims, bool recordVaries, params Array[] records)
     {
         _variables.Add(new Variable(name, type, dims, recordVaries, records));
+        return this;
+    }
+
+    /// <summary>
+    /// Adds a record-varying zVariable with records that are not stored (null entries): each run of
+    /// stored records is one block. <paramref name="sparse"/> is the VDR's SRecords (0 none, 1 pad,
+    /// 2 previous); <paramref name="padValue"/>, when given, is the VDR's PadValue (one value);
+    /// <paramref name="maxRecord"/> defaults to the last record given.
+    /// </summary>
+    public CdfTestWriter AddSparseVariable(string name, int type, int[] dims, Array?[] records, int sparse, Array? padValue = null, int? maxRecord = null)
+    {
+        _variables.Add(new Variable(name, type, dims, true, records) { Sparse = sparse, Pad = padValue, MaxRecord = maxRecord });
         return this;
     }
 
@@ -120,23 +133,24 @@ public sealed class CdfTestWriter
             var size = SizeOf(v.Type);
             var vdr = o.Position;
             o.Patch64(previousNext, vdr);
-            var vdrSize = 344 + (8 * v.Dims.Length);
+            var padBytes = v.Pad is null ? [] : Encode(v.Pad, size, [v.Pad.Length]);
+            var vdrSize = 344 + (8 * v.Dims.Length) + padBytes.Length;
             o.I64(vdrSize);
             o.I32(8);
             previousNext = o.Position;
             o.I64(0);
             o.I32(v.Type);
-            o.I32(v.Records.Length - 1);
+            o.I32(v.MaxRecord ?? (v.Records.Length - 1));
             var vxrHeadPatch = o.Position;
             o.I64(0);
             var vxrTailPatch = o.Position;
             o.I64(0);
-            o.I32((v.RecordVaries ? 1 : 0) | (Gzip ? 4 : 0));
-            o.I32(0);
+            o.I32((v.RecordVaries ? 1 : 0) | (v.Pad is null ? 0 : 2) | (Gzip ? 4 : 0));
+            o.I32(v.Sparse);
             o.I32(0);
             o.I32(-1);
             o.I32(-1);
-            o.I32(v.Type == Char ? v.Records[0].Length : 1);
+            o.I32(v.Type == Char ? v.Records.First(r => r is not null)!.Length : 1);
             o.I32(n);
             var cprPatch = o.Position;
             o.I64(Gzip ? 0 : -1);
@@ -155,6 +169,8 @@ public sealed class CdfTestWriter
                 o.I32(-1);
             }
 
+            o.Bytes(padBytes);
+
             if (Gzip)
             {
                 var cpr = o.Position;
@@ -167,50 +183,83 @@ public sealed class CdfTestWriter
                 o.I32(6);
             }
 
-            if (v.Records.Length == 0)
+            // Each run of stored (non-null) records is one VVR or CVVR.
+            var runs = new List<(int First, int Last)>();
+            for (var r = 0; r < v.Records.Length; r++)
             {
-                continue;
+                if (v.Records[r] is null)
+                {
+                    continue;
+                }
+
+                if (runs.Count > 0 && runs[^1].Last == r - 1)
+                {
+                    runs[^1] = (runs[^1].First, r);
+                }
+                else
+                {
+                    runs.Add((r, r));
+                }
             }
 
-            var data = new MemoryStream();
-            foreach (var record in v.Records)
+            if (runs.Count == 0)
             {
-                data.Write(Encode(record, size, v.Dims));
+                continue;
             }
 
             var vxr = o.Position;
             o.Patch64(vxrHeadPatch, vxr);
             o.Patch64(vxrTailPatch, vxr);
-            o.I64(28 + 16);
+            o.I64(28 + (16 * runs.Count));
             o.I32(6);
             o.I64(0);
-            o.I32(1);
-            o.I32(1);
-            o.I32(0);
-            o.I32(v.Records.Length - 1);
-            var offsetPatch = o.Position;
-            o.I64(0);
-            var block = o.Position;
-            o.Patch64(offsetPatch, block);
-            if (Gzip)
+            o.I32(runs.Count);
+            o.I32(runs.Count);
+            foreach (var (first, _) in runs)
             {
-                var compressed = new MemoryStream();
-                using (var gz = new GZipStream(compressed, CompressionLevel.Optimal, leaveOpen: true))
+                o.I32(first);
+            }
+
+            foreach (var (_, last) in runs)
+            {
+                o.I32(last);
+            }
+
+            var offsetPatch = o.Position;
+            foreach (var _ in runs)
+            {
+                o.I64(0);
+            }
+
+            for (var k = 0; k < runs.Count; k++)
+            {
+                var data = new MemoryStream();
+                for (var r = runs[k].First; r <= runs[k].Last; r++)
                 {
-                    gz.Write(data.ToArray());
+                    data.Write(Encode(v.Records[r]!, size, v.Dims));
                 }
 
-                o.I64(24 + compressed.Length);
-                o.I32(13);
-                o.I32(0);
-                o.I64(compressed.Length);
-                o.Bytes(compressed.ToArray());
-            }
-            else
-            {
-                o.I64(12 + data.Length);
-                o.I32(7);
-                o.Bytes(data.ToArray());
+                o.Patch64(offsetPatch + (8 * k), o.Position);
+                if (Gzip)
+                {
+                    var compressed = new MemoryStream();
+                    using (var gz = new GZipStream(compressed, CompressionLevel.Optimal, leaveOpen: true))
+                    {
+                        gz.Write(data.ToArray());
+                    }
+
+                    o.I64(24 + compressed.Length);
+                    o.I32(13);
+                    o.I32(0);
+                    o.I64(compressed.Length);
+                    o.Bytes(compressed.ToArray());
+                }
+                else
+                {
+                    o.I64(12 + data.Length);
+                    o.I32(7);
+                    o.Bytes(data.ToArray());
+                }
             }
         }
 
@@ -321,7 +370,14 @@ public sealed class CdfTestWriter
     /// <summary>Bytes per array element handed to the writer (EPOCH16 comes as two doubles).</summary>
     private static int SizeOf(int type) => type switch { Uint2 => 2, Real8 or Epoch or Epoch16 or Tt2000 => 8, Char => 1, _ => throw new ArgumentException($"type {type}") };
 
-    private sealed record Variable(string Name, int Type, int[] Dims, bool RecordVaries, Array[] Records);
+    private sealed record Variable(string Name, int Type, int[] Dims, bool RecordVaries, Array?[] Records)
+    {
+        public int Sparse { get; init; }
+
+        public Array? Pad { get; init; }
+
+        public int? MaxRecord { get; init; }
+    }
 
     private sealed record Attribute(string Name, bool Global, List<(int Number, int Type, Array Value)> Entries);
 

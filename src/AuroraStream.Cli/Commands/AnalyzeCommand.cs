@@ -158,8 +158,8 @@ internal static class AnalyzeCommand
         private readonly Option<string?> _influxModel = new("--influx-model") { Description = "Only labels of this model (the aurora_frame model tag)." };
         private readonly Option<string[]> _stations = new("--stations") { Description = "Station tables with CGM coordinates (gmag_station_cgm_*.txt) and/or ASI locations.", AllowMultipleArgumentsPerToken = true };
         private readonly Option<string> _out = new("--out") { Description = "Output folder (created).", Required = true };
-        private readonly Option<DateTime?> _from = new("--from") { Description = "Only frames at or after this UTC time (e.g. 2020-01-01)." };
-        private readonly Option<DateTime?> _to = new("--to") { Description = "Only frames before this UTC time." };
+        private readonly Option<DateTime?> _from = UtcTimeOption.Create("--from", "Only frames at or after this UTC time (e.g. 2020-01-01).");
+        private readonly Option<DateTime?> _to = UtcTimeOption.Create("--to", "Only frames before this UTC time.");
         private readonly Option<string?> _sites = new("--sites") { Description = "Only these sites, comma-separated (e.g. gill,rank)." };
         private readonly Option<bool> _includeTwilight = new("--include-twilight") { Description = "Keep frames not under a dark sky (twilight, daylight, unknown site); by default only frames with the sun below -12 deg are analysed." };
 

@@ -23,8 +23,8 @@ internal static class StreamCommands
     {
         var paths = new Argument<string[]>("paths") { Description = "stream0 PGM / L1 CDF files or folders (archive replay).", Arity = ArgumentArity.ZeroOrMore };
         var speed = new Option<string>("--speed") { Description = "Replay pace: N x real time, or max.", DefaultValueFactory = _ => "max" };
-        var from = new Option<DateTime?>("--from") { Description = "First capture time (UTC) to publish." };
-        var to = new Option<DateTime?>("--to") { Description = "Publish capture times before this (UTC)." };
+        var from = UtcTimeOption.Create("--from", "First capture time (UTC) to publish.");
+        var to = UtcTimeOption.Create("--to", "Publish capture times before this (UTC).");
         var site = new Option<string[]>("--site") { Description = "Publish only these sites.", AllowMultipleArgumentsPerToken = true };
         var watch = new Option<string?>("--watch") { Description = "Live: publish new files appearing under this folder (UCalgary tree YYYY/MM/DD/site_imager/utHH/) once complete." };
         var state = new Option<string?>("--state") { Description = "With --watch: file recording what was published (default: .aurorastream-published in the watched folder); STATE.alive beside it holds the time of the last completed scan, for health checks." };

@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text;
 using AuroraStream.Core;
 using AuroraStream.Formats.Stream0;
 using AuroraStream.Synthetic;
+using CsvHelper;
 
 namespace AuroraStream.Cli.Commands;
 
@@ -56,7 +56,8 @@ internal static class SynthCommand
     private static int Write(SyntheticSky sky, int count, string folder)
     {
         Directory.CreateDirectory(folder);
-        var labels = new StringBuilder("time,site,label,file,index\n");
+        using var labels = CsvWriter.ToFile(Path.Combine(folder, "labels.csv"), new CsvWriterOptions { NewLine = "\n", FormatProvider = CultureInfo.InvariantCulture });
+        labels.WriteHeader(["time", "site", "label", "file", "index"]);
         var files = 0;
         for (var start = 0; start < count; start += FramesPerFile)
         {
@@ -67,11 +68,10 @@ internal static class SynthCommand
             files++;
             for (var i = 0; i < batch.Count; i++)
             {
-                labels.Append(CultureInfo.InvariantCulture, $"{batch[i].Frame.CaptureTime:yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'},{batch[i].Frame.Site},{batch[i].Class.ToLabel()},{name},{i}\n");
+                labels.WriteRecord([batch[i].Frame.CaptureTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture), batch[i].Frame.Site, batch[i].Class.ToLabel(), name, i.ToString(CultureInfo.InvariantCulture)]);
             }
         }
 
-        File.WriteAllText(Path.Combine(folder, "labels.csv"), labels.ToString());
         return files;
     }
 }

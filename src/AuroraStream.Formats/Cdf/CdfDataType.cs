@@ -76,4 +76,31 @@ public static class CdfDataTypes
 
     /// <summary>Whether values are character strings.</summary>
     public static bool IsString(CdfDataType type) => type is CdfDataType.Char or CdfDataType.UChar;
+
+    /// <summary>
+    /// The pad value the CDF library (3.x) uses for a variable without one of its own, as the bytes
+    /// of one value in host order: INT1 -127, UINT1 254, INT2 -32767, UINT2 65534, INT4 -2147483647,
+    /// UINT4 4294967294, INT8 and TT2000 -9223372036854775807, REAL4/REAL8 -1.0E30, EPOCH and EPOCH16
+    /// 0.0 (0000-01-01), strings blanks (CDF User's Guide, "Pad values").
+    /// </summary>
+    public static byte[] DefaultPad(CdfDataType type, int numElements = 1)
+    {
+        var value = type switch
+        {
+            CdfDataType.Int1 or CdfDataType.Byte => [unchecked((byte)(sbyte)-127)],
+            CdfDataType.UInt1 => [254],
+            CdfDataType.Int2 => BitConverter.GetBytes((short)-32767),
+            CdfDataType.UInt2 => BitConverter.GetBytes((ushort)65534),
+            CdfDataType.Int4 => BitConverter.GetBytes(-2147483647),
+            CdfDataType.UInt4 => BitConverter.GetBytes(4294967294u),
+            CdfDataType.Int8 or CdfDataType.TimeTt2000 => BitConverter.GetBytes(long.MinValue + 1),
+            CdfDataType.Real4 or CdfDataType.Float => BitConverter.GetBytes(-1.0e30f),
+            CdfDataType.Real8 or CdfDataType.Double => BitConverter.GetBytes(-1.0e30),
+            CdfDataType.Epoch => BitConverter.GetBytes(0.0),
+            CdfDataType.Epoch16 => new byte[16],
+            CdfDataType.Char or CdfDataType.UChar => Enumerable.Repeat((byte)' ', Math.Max(1, numElements)).ToArray(),
+            _ => new byte[Math.Max(1, SizeOf(type))],
+        };
+        return value;
+    }
 }

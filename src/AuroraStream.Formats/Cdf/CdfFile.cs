@@ -10,7 +10,10 @@ namespace AuroraStream.Formats.Cdf;
 /// A reader of the CDF version 3 internal format (CDF Internal Format Description v3.x; files
 /// written by CDF 3.0 to 3.9): CDR, GDR, rVDR/zVDR, VXR/VVR, CVVR with GZIP or RLE compression,
 /// ADR/AgrEDR/AzEDR attributes, all IEEE encodings (network and host byte orders), row and column
-/// majority (values are always returned row-major).
+/// majority (values are always returned row-major), and records that exist only virtually: those a
+/// sparse variable skips and those up to MaxRec beyond the last stored block read, as the CDF library
+/// reads them, as the pad value (the VDR's PadValue, else the type's default pad) or, for
+/// previous-sparse variables, as the last stored record before them.
 /// </summary>
 /// <remarks>
 /// Metadata is read eagerly when the file is opened (a few kilobytes); record data is read lazily,
@@ -142,10 +145,13 @@ public sealed class CdfFile : IDisposable
         TryGetVariable(name) ?? throw FormatError.At(Source, string.Empty, $"no variable '{name}' (has: {string.Join(", ", Variables.Select(v => v.Name))})");
 
     /// <summary>
-    /// Streams the stored records of a variable in record order, each as a new array of
-    /// <typeparamref name="T"/> in host byte order and row-major order. Records a sparse variable
-    /// skips are not yielded. <typeparamref name="T"/> must match the element size
-    /// (ushort for UINT2, double for REAL8 and EPOCH, long for TT2000...).
+    /// Streams the records 0..MaxRec of a variable in record order, each as a new array of
+    /// <typeparamref name="T"/> in host byte order and row-major order. Records that are not stored
+    /// (skipped by a sparse variable, or after the last stored block) are yielded as the CDF library
+    /// reads them, marked by <see cref="CdfRecord{T}.Source"/>: the pad value, or for
+    /// <see cref="CdfSparseRecords.Previous"/> a copy of the last stored record before them.
+    /// <typeparamref name="T"/> must match the element size (ushort for UINT2, double for REAL8 and
+    /// EPOCH, long for TT2000...).
     /// </summary>
     public IEnumerable<CdfRecord<T>> ReadRecords<T>(CdfVariable variable, int firstRecord = 0, int lastRecord = int.MaxValue)
         where T : unmanaged
@@ -166,7 +172,11 @@ public sealed class CdfFile : IDisposable
         return ReadRecordsIterator<T>(variable, firstRecord, lastRecord);
     }
 
-    /// <summary>Reads every value of a small variable (times, coordinates) as doubles, records concatenated.</summary>
+    /// <summary>
+    /// Reads every value of a small variable (times, coordinates) as doubles, records concatenated.
+    /// The values of records that hold only the pad value because they are not stored are NaN: for
+    /// analysis they are missing, not numbers (previous-sparse records keep the value they repeat).
+    /// </summary>
     public double[] ReadAllAsDoubles(CdfVariable variable)
     {
         ArgumentNullException.ThrowIfNull(variable);
@@ -192,7 +202,13 @@ public sealed class CdfFile : IDisposable
         var result = new List<double>();
         foreach (var r in ReadRecords<T>(variable))
         {
-            result.AddRange(CdfValues.ToDoubles(MemoryMarshal.AsBytes(r.Values.AsSpan()), variable.DataType));
+            var values = CdfValues.ToDoubles(MemoryMarshal.AsBytes(r.Values.AsSpan()), variable.DataType);
+            if (r.Source == CdfRecordSource.Pad)
+            {
+                Array.Fill(values, double.NaN);
+            }
+
+            result.AddRange(values);
         }
 
         return [.. result];
@@ -245,47 +261,127 @@ public sealed class CdfFile : IDisposable
         where T : unmanaged
     {
         var recordBytes = checked((int)variable.RecordBytes);
-        var unit = CdfDataTypes.SwapUnit(variable.DataType);
-        var swap = unit > 1 && IsBigEndian == BitConverter.IsLittleEndian;
-        var transpose = !IsRowMajor && variable.StoredDimensions.Count > 1;
+        var last = Math.Min(lastRecord, variable.MaxRecord);
+        var next = Math.Max(0, firstRecord);
+        var previousSparse = variable.SparseRecordKind == CdfSparseRecords.Previous;
+        T[]? previous = null;
+        Block? skipped = null;
+        T[]? pad = null;
+
+        // A record that is not stored: what the CDF library returns for it.
+        CdfRecord<T> Virtual(int record)
+        {
+            if (previousSparse)
+            {
+                if (previous is null && skipped is { } before)
+                {
+                    previous = ReadBlockRecords<T>(variable, before, before.Last).Last().Values;
+                }
+
+                if (previous is not null)
+                {
+                    return new CdfRecord<T>(record, (T[])previous.Clone(), CdfRecordSource.Previous);
+                }
+            }
+
+            pad ??= PadRecord<T>(variable, recordBytes);
+            return new CdfRecord<T>(record, (T[])pad.Clone(), CdfRecordSource.Pad);
+        }
 
         foreach (var block in EnumerateBlocks(variable, variable.VxrHead, 0))
         {
-            if (block.Last < firstRecord || block.First > lastRecord)
+            if (block.First > last)
             {
+                break;
+            }
+
+            for (; next < block.First && next <= last; next++)
+            {
+                yield return Virtual(next);
+            }
+
+            if (block.Last < next)
+            {
+                // Wholly before firstRecord: read only if a previous-sparse gap needs its last record.
+                skipped = block;
                 continue;
             }
 
-            using var data = OpenBlock(variable, block, recordBytes);
-            for (var record = block.First; record <= block.Last && record <= lastRecord; record++)
+            foreach (var stored in ReadBlockRecords<T>(variable, block, last))
             {
-                // Uninitialised: every byte is overwritten by the read below or the record fails.
-                var values = GC.AllocateUninitializedArray<T>(recordBytes / Marshal.SizeOf<T>());
-                var bytes = MemoryMarshal.AsBytes(values.AsSpan());
-                var got = ReadBlock(data, bytes, variable, record, block);
-                if (got < recordBytes)
+                if (stored.Number < next)
                 {
-                    throw FormatError.At(Source, $"variable {variable.Name} record {record}", $"data block ends early: expected {recordBytes} bytes, got {got}", block.Offset);
-                }
+                    if (previousSparse)
+                    {
+                        previous = stored.Values;
+                    }
 
-                if (record < firstRecord)
-                {
                     continue;
                 }
 
-                if (swap)
+                if (previousSparse)
                 {
-                    CdfValues.SwapInPlace(bytes, unit);
+                    previous = (T[])stored.Values.Clone();
                 }
 
-                if (transpose)
-                {
-                    values = ColumnToRowMajor(values, variable.StoredDimensions, variable.NumElements);
-                }
-
-                yield return new CdfRecord<T>(record, values);
+                yield return stored;
+                next = stored.Number + 1;
             }
         }
+
+        for (; next <= last; next++)
+        {
+            yield return Virtual(next);
+        }
+    }
+
+    /// <summary>The stored records of one block up to <paramref name="last"/>, host order, row-major.</summary>
+    private IEnumerable<CdfRecord<T>> ReadBlockRecords<T>(CdfVariable variable, Block block, int last)
+        where T : unmanaged
+    {
+        var recordBytes = checked((int)variable.RecordBytes);
+        var unit = CdfDataTypes.SwapUnit(variable.DataType);
+        var swap = unit > 1 && IsBigEndian == BitConverter.IsLittleEndian;
+        var transpose = !IsRowMajor && variable.StoredDimensions.Count > 1;
+        using var data = OpenBlock(variable, block, recordBytes);
+        for (var record = block.First; record <= block.Last && record <= last; record++)
+        {
+            // Uninitialised: every byte is overwritten by the read below or the record fails.
+            var values = GC.AllocateUninitializedArray<T>(recordBytes / Marshal.SizeOf<T>());
+            var bytes = MemoryMarshal.AsBytes(values.AsSpan());
+            var got = ReadBlock(data, bytes, variable, record, block);
+            if (got < recordBytes)
+            {
+                throw FormatError.At(Source, $"variable {variable.Name} record {record}", $"data block ends early: expected {recordBytes} bytes, got {got}", block.Offset);
+            }
+
+            if (swap)
+            {
+                CdfValues.SwapInPlace(bytes, unit);
+            }
+
+            if (transpose)
+            {
+                values = ColumnToRowMajor(values, variable.StoredDimensions, variable.NumElements);
+            }
+
+            yield return new CdfRecord<T>(record, values);
+        }
+    }
+
+    /// <summary>A record of pad values: the variable's pad value (host order) repeated for every value.</summary>
+    private static T[] PadRecord<T>(CdfVariable variable, int recordBytes)
+        where T : unmanaged
+    {
+        var values = new T[recordBytes / Marshal.SizeOf<T>()];
+        var bytes = MemoryMarshal.AsBytes(values.AsSpan());
+        var pad = variable.EffectivePad;
+        for (var at = 0; at + pad.Length <= bytes.Length; at += pad.Length)
+        {
+            pad.CopyTo(bytes[at..]);
+        }
+
+        return values;
     }
 
     private int ReadBlock(Stream data, Span<byte> destination, CdfVariable variable, int record, Block block)
@@ -639,7 +735,12 @@ public sealed class CdfFile : IDisposable
                 }
             }
 
-            result.Add(new CdfVariable(name, num, isZ, dataType, numElems, dims, varys, (flags & 1) != 0, sRecords != 0, maxRec, vxrHead, compression, pad));
+            if (sRecords is < 0 or > 2)
+            {
+                throw FormatError.At(Source, where, $"SRecords {sRecords} is not 0 (none), 1 (pad) or 2 (previous)", offset + 48);
+            }
+
+            result.Add(new CdfVariable(name, num, isZ, dataType, numElems, dims, varys, (flags & 1) != 0, (CdfSparseRecords)sRecords, maxRec, vxrHead, compression, pad));
             if (next != 0)
             {
                 CheckOffset(next, $"{where} next VDR");
@@ -791,8 +892,26 @@ public sealed class CdfFile : IDisposable
     }
 }
 
+/// <summary>Where the values of a record come from.</summary>
+public enum CdfRecordSource
+{
+    /// <summary>Stored in the file.</summary>
+    Stored,
+
+    /// <summary>Not stored: the pad value.</summary>
+    Pad,
+
+    /// <summary>Not stored, previous-sparse: a copy of the last stored record before it.</summary>
+    Previous,
+}
+
 /// <summary>One record of a variable.</summary>
 /// <typeparam name="T">Element type.</typeparam>
 /// <param name="Number">0-based record number.</param>
 /// <param name="Values">The record's values, host order, row-major.</param>
-public readonly record struct CdfRecord<T>(int Number, T[] Values);
+/// <param name="Source">Whether the record is stored or exists only virtually.</param>
+public readonly record struct CdfRecord<T>(int Number, T[] Values, CdfRecordSource Source = CdfRecordSource.Stored)
+{
+    /// <summary>Whether the record is not stored in the file (read as the CDF library defines it).</summary>
+    public bool IsVirtual => Source != CdfRecordSource.Stored;
+}

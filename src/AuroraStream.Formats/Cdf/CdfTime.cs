@@ -1,3 +1,5 @@
+using AuroraStream.Formats.Text;
+
 namespace AuroraStream.Formats.Cdf;
 
 /// <summary>Conversions of the CDF time types to UTC <see cref="DateTime"/>.</summary>
@@ -103,7 +105,7 @@ public static class CdfTime
         if (settled != leap)
         {
             // Inside an inserted leap second: UTC has no representation, stay on the last tick of the day.
-            return utc.Date.AddTicks(-1);
+            return UtcTimeText.InsideLeapSecond(utc.Date.AddDays(-1));
         }
 
         return utc;

@@ -19,6 +19,22 @@ public enum CdfCompression
     Gzip = 5,
 }
 
+/// <summary>
+/// What the CDF library returns for a record that is not stored (the VDR's SRecords field; cdf.h
+/// NO_SPARSERECORDS, PAD_SPARSERECORDS, PREV_SPARSERECORDS).
+/// </summary>
+public enum CdfSparseRecords
+{
+    /// <summary>Not sparse: records that were never written read as the pad value.</summary>
+    None = 0,
+
+    /// <summary>Sparse, missing records read as the pad value.</summary>
+    Pad = 1,
+
+    /// <summary>Sparse, missing records read as the last stored record before them (the pad value when there is none).</summary>
+    Previous = 2,
+}
+
 /// <summary>A variable's description from its rVDR or zVDR.</summary>
 public sealed class CdfVariable
 {
@@ -31,7 +47,7 @@ public sealed class CdfVariable
         int[] dimensions,
         bool[] dimensionVaries,
         bool recordVaries,
-        bool sparseRecords,
+        CdfSparseRecords sparseRecords,
         int maxRecord,
         long vxrHead,
         CdfCompression compression,
@@ -45,11 +61,12 @@ public sealed class CdfVariable
         Dimensions = dimensions;
         DimensionVaries = dimensionVaries;
         RecordVaries = recordVaries;
-        SparseRecords = sparseRecords;
+        SparseRecordKind = sparseRecords;
         MaxRecord = maxRecord;
         VxrHead = vxrHead;
         Compression = compression;
         PadValue = padValue;
+        EffectivePad = padValue ?? CdfDataTypes.DefaultPad(dataType, numElements);
         StoredDimensions = [.. dimensions.Where((_, i) => dimensionVaries[i])];
         long values = 1;
         foreach (var d in StoredDimensions)
@@ -89,7 +106,10 @@ public sealed class CdfVariable
     public bool RecordVaries { get; }
 
     /// <summary>Whether the variable has sparse records.</summary>
-    public bool SparseRecords { get; }
+    public bool SparseRecords => SparseRecordKind != CdfSparseRecords.None;
+
+    /// <summary>What records that are not stored read as.</summary>
+    public CdfSparseRecords SparseRecordKind { get; }
 
     /// <summary>Highest record number written, -1 when none.</summary>
     public int MaxRecord { get; }
@@ -111,7 +131,11 @@ public sealed class CdfVariable
 
     internal long VxrHead { get; }
 
+    /// <summary>The VDR's pad value (host order), null when it has none.</summary>
     internal byte[]? PadValue { get; }
+
+    /// <summary>The pad value of one value (host order): the VDR's, else the type's default.</summary>
+    internal byte[] EffectivePad { get; }
 
     /// <summary>A variable attribute, or null.</summary>
     public CdfAttributeEntry? GetAttribute(string name) => Attributes.TryGetValue(name, out var e) ? e : null;

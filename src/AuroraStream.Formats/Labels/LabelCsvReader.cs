@@ -1,15 +1,16 @@
-using System.Globalization;
 using System.Runtime.CompilerServices;
 using AuroraStream.Core;
 using AuroraStream.Core.Sky;
 using AuroraStream.Formats.IO;
+using AuroraStream.Formats.Text;
 
 namespace AuroraStream.Formats.Labels;
 
 /// <summary>
-/// Reads per-frame label CSV files: lines starting with <c>#</c> are comments; the header names the
-/// columns. Time: <c>time</c> or <c>timestamp</c> (ISO 8601 UTC), or <c>date</c> (yyyyMMdd) plus
-/// <c>time</c> (HH:mm:ss[.fff]). Label: <c>label</c> or <c>prediction_str</c>. Site: a <c>site</c>
+/// Reads per-frame label CSV files (RFC 4180 through CsvHelper: quoted fields, a byte order mark,
+/// CRLF): lines starting with <c>#</c> are comments; the header names the columns. Time:
+/// <c>time</c> or <c>timestamp</c> (ISO 8601: Z, an offset such as pandas' <c>+00:00</c>, or none
+/// for UTC; T or a space; fractions), or <c>date</c> (yyyyMMdd) plus <c>time</c> (HH:mm:ss[.fff]). Label: <c>label</c> or <c>prediction_str</c>. Site: a <c>site</c>
 /// column, else the file name (<c>YYYYMMDD_site_...</c>, as in the Troyer et al. 2020 model
 /// predictions). Optional <c>confidence</c> and <c>sky</c> (dark, twilight, daylight; anything else is
 /// read as not known). The stream's file store writes this form too.
@@ -51,71 +52,63 @@ public sealed class LabelCsvSource(IReadOnlyList<string> paths) : ILabelSource
     /// <summary>Reads one file.</summary>
     public static IEnumerable<LabelledFrame> ReadFile(string path)
     {
-        using var reader = new StreamReader(path);
-        string[]? header = null;
-        int timeColumn = -1, dateColumn = -1, labelColumn = -1, siteColumn = -1, confidenceColumn = -1, skyColumn = -1;
-        string? fileSite = null;
-        var lineNumber = 0;
-        while (reader.ReadLine() is { } line)
+        using var csv = CsvTable.Open(path, comments: true);
+        if (csv.Header.Count == 0)
         {
-            lineNumber++;
-            if (line.Length == 0 || line.StartsWith('#'))
+            // Only comments or nothing (the Troyer et al. files of nights without frames): no labels.
+            yield break;
+        }
+
+        var dateColumn = csv.Column("date");
+        var timeColumn = csv.Column("time", "timestamp");
+        var labelColumn = csv.Column("label", "prediction_str");
+        var siteColumn = csv.Column("site");
+        var confidenceColumn = csv.Column("confidence");
+        var skyColumn = csv.Column("sky");
+        if (timeColumn < 0 || labelColumn < 0)
+        {
+            throw FormatError.At(path, $"line {Math.Max(1, csv.HeaderLine)}", "a label file needs a time (or timestamp) and a label (or prediction_str) column").Tag(FormatErrorKind.UnknownFormat);
+        }
+
+        string? fileSite = null;
+        if (siteColumn < 0)
+        {
+            var parts = Path.GetFileName(path).Split('_');
+            fileSite = parts.Length >= 2 && parts[1].Length == 4 ? parts[1].ToLowerInvariant()
+                : throw FormatError.At(path, $"line {csv.HeaderLine}", "no site column, and the file name does not follow YYYYMMDD_site_...");
+        }
+
+        while (csv.Read())
+        {
+            if (csv.FieldCount < csv.Header.Count)
             {
-                continue;
+                throw csv.Error($"{csv.FieldCount} fields, expected {csv.Header.Count}");
             }
 
-            var f = line.Split(',');
-            if (header is null)
-            {
-                header = [.. f.Select(h => h.Trim().ToLowerInvariant())];
-                dateColumn = Array.IndexOf(header, "date");
-                timeColumn = Array.FindIndex(header, h => h is "time" or "timestamp");
-                labelColumn = Array.FindIndex(header, h => h is "label" or "prediction_str");
-                siteColumn = Array.IndexOf(header, "site");
-                confidenceColumn = Array.IndexOf(header, "confidence");
-                skyColumn = Array.IndexOf(header, "sky");
-                if (timeColumn < 0 || labelColumn < 0)
-                {
-                    throw FormatError.At(path, $"line {lineNumber}", "a label file needs a time (or timestamp) and a label (or prediction_str) column").Tag(FormatErrorKind.UnknownFormat);
-                }
-
-                if (siteColumn < 0)
-                {
-                    var parts = Path.GetFileName(path).Split('_');
-                    fileSite = parts.Length >= 2 && parts[1].Length == 4 ? parts[1].ToLowerInvariant()
-                        : throw FormatError.At(path, $"line {lineNumber}", "no site column, and the file name does not follow YYYYMMDD_site_...");
-                }
-
-                continue;
-            }
-
-            if (f.Length < header.Length)
-            {
-                throw FormatError.At(path, $"line {lineNumber}", $"{f.Length} fields, expected {header.Length}");
-            }
-
-            var time = ParseTime(path, lineNumber, dateColumn >= 0 ? f[dateColumn] : null, f[timeColumn]);
-            var site = siteColumn >= 0 ? f[siteColumn].Trim().ToLowerInvariant() : fileSite!;
-            double? confidence = confidenceColumn >= 0 && double.TryParse(f[confidenceColumn], NumberStyles.Float, CultureInfo.InvariantCulture, out var c) ? c : null;
-            var label = f[labelColumn].Trim().ToLowerInvariant();
+            var time = ParseTime(csv, dateColumn, timeColumn);
+            var site = siteColumn >= 0 ? csv[siteColumn].ToLowerInvariant() : fileSite!;
+            double? confidence = confidenceColumn >= 0 && csv[confidenceColumn].Length > 0 ? csv.Number(confidenceColumn) : null;
+            var label = csv[labelColumn].ToLowerInvariant();
             if (label.Length == 0)
             {
-                throw FormatError.At(path, $"line {lineNumber}", "empty label");
+                throw csv.Error(labelColumn, "empty label");
             }
 
-            SkyState? sky = skyColumn >= 0 && SkyConditions.TryParse(f[skyColumn], out var s) ? s : null;
+            SkyState? sky = skyColumn >= 0 && SkyConditions.TryParse(csv[skyColumn], out var s) ? s : null;
             yield return new LabelledFrame(site, time, label, confidence, sky);
         }
     }
 
-    private static DateTime ParseTime(string path, int line, string? date, string time)
+    private static DateTime ParseTime(CsvTable csv, int dateColumn, int timeColumn)
     {
-        var text = date is null ? time.Trim() : $"{date.Trim()} {time.Trim()}";
-        string[] formats = date is null
-            ? ["yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK", "yyyy-MM-dd HH:mm:ss.FFFFFFF"]
-            : ["yyyyMMdd HH:mm:ss.FFFFFFF", "yyyy-MM-dd HH:mm:ss.FFFFFFF"];
-        return DateTime.TryParseExact(text, formats, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var t)
-            ? DateTime.SpecifyKind(t, DateTimeKind.Utc)
-            : throw FormatError.At(path, $"line {line}", $"'{text}' is not a time");
+        if (dateColumn < 0)
+        {
+            return csv.Time(timeColumn);
+        }
+
+        var text = $"{csv[dateColumn]} {csv[timeColumn]}";
+        return UtcTimeText.TryParse(text, out var t)
+            ? t
+            : throw csv.Error(timeColumn, $"'{text}' (date and time) is not a time ({UtcTimeText.Expected()})");
     }
 }

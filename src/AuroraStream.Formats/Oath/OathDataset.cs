@@ -1,6 +1,7 @@
 using System.Globalization;
 using AuroraStream.Core;
 using AuroraStream.Formats.IO;
+using AuroraStream.Formats.Text;
 
 namespace AuroraStream.Formats.Oath;
 
@@ -77,49 +78,42 @@ public sealed class OathDataset
         return new OathDataset(root, entries, splits);
     }
 
-    /// <summary>Reads <c>classifications.csv</c>.</summary>
+    /// <summary>Reads <c>classifications.csv</c>: a licence preamble, then CSV (RFC 4180) from the header line on.</summary>
     public static IReadOnlyList<OathEntry> ReadClassifications(string path)
     {
         var lines = File.ReadAllLines(path);
-        var header = Array.FindIndex(lines, l => l.Trim() == ClassificationsHeader);
+        var header = Array.FindIndex(lines, l => l.Trim().Replace("\"", string.Empty, StringComparison.Ordinal) == ClassificationsHeader);
         if (header < 0)
         {
             throw FormatError.At(path, string.Empty, $"no header line '{ClassificationsHeader}'").Tag(FormatErrorKind.UnknownFormat);
         }
 
+        using var csv = CsvTable.FromText(path, string.Join('\n', lines[header..]), header + 1);
         var entries = new List<OathEntry>();
-        for (var i = header + 1; i < lines.Length; i++)
+        while (csv.Read())
         {
-            var line = lines[i].Trim();
-            if (line.Length == 0)
+            if (csv.FieldCount != 5)
             {
-                continue;
+                throw csv.Error($"expected 5 fields, found {csv.FieldCount}");
             }
 
-            var where = $"line {i + 1}";
-            var f = line.Split(',');
-            if (f.Length != 5)
+            if (!int.TryParse(csv[0], NumberStyles.None, CultureInfo.InvariantCulture, out var class2) || class2 is not (0 or 1)
+                || !int.TryParse(csv[1], NumberStyles.None, CultureInfo.InvariantCulture, out var class6) || class6 is < 0 or > 5
+                || !int.TryParse(csv[2], NumberStyles.None, CultureInfo.InvariantCulture, out var picNum) || picNum < 1
+                || !int.TryParse(csv[4], NumberStyles.None, CultureInfo.InvariantCulture, out var rot) || rot is < 0 or >= 360)
             {
-                throw FormatError.At(path, where, $"expected 5 fields, found {f.Length}: '{line}'");
-            }
-
-            if (!int.TryParse(f[0], NumberStyles.None, CultureInfo.InvariantCulture, out var class2) || class2 is not (0 or 1)
-                || !int.TryParse(f[1], NumberStyles.None, CultureInfo.InvariantCulture, out var class6) || class6 is < 0 or > 5
-                || !int.TryParse(f[2], NumberStyles.None, CultureInfo.InvariantCulture, out var picNum) || picNum < 1
-                || !int.TryParse(f[4], NumberStyles.None, CultureInfo.InvariantCulture, out var rot) || rot is < 0 or >= 360)
-            {
-                throw FormatError.At(path, where, $"malformed entry '{line}'");
+                throw csv.Error($"malformed entry '{csv[0]},{csv[1]},{csv[2]},{csv[3]},{csv[4]}'");
             }
 
             var label = (AuroraClass)class6;
             if ((int)label.ToPresence() != class2)
             {
-                throw FormatError.At(path, where, $"class2 {class2} contradicts class6 {class6} ({label.ToLabel()})");
+                throw csv.Error($"class2 {class2} contradicts class6 {class6} ({label.ToLabel()})");
             }
 
-            if (!AuroraClasses.TryParseLabel(f[3], out var named) || named != label)
+            if (!AuroraClasses.TryParseLabel(csv[3], out var named) || named != label)
             {
-                throw FormatError.At(path, where, $"picType '{f[3]}' contradicts class6 {class6}");
+                throw csv.Error(3, $"picType '{csv[3]}' contradicts class6 {class6}");
             }
 
             entries.Add(new OathEntry(entries.Count, picNum, label, rot));
@@ -128,40 +122,33 @@ public sealed class OathDataset
         return entries;
     }
 
-    /// <summary>Reads <c>train_test_split.csv</c>: each row must be a permutation of 0..count-1.</summary>
+    /// <summary>Reads <c>train_test_split.csv</c> (CSV without a header): each row must be a permutation of 0..count-1.</summary>
     public static IReadOnlyList<OathSplit> ReadSplits(string path, int count)
     {
         var splits = new List<OathSplit>();
-        var lineNumber = 0;
-        foreach (var raw in File.ReadLines(path))
+        using var csv = CsvTable.Open(path, hasHeader: false);
+        while (csv.Read())
         {
-            lineNumber++;
-            var line = raw.Trim().TrimEnd(',');
-            if (line.Length == 0)
+            // numpy's savetxt with a trailing delimiter leaves an empty last field.
+            var fields = csv.FieldCount > 0 && csv[csv.FieldCount - 1].Length == 0 ? csv.FieldCount - 1 : csv.FieldCount;
+            if (fields != count)
             {
-                continue;
-            }
-
-            var where = $"line {lineNumber}";
-            var fields = line.Split(',');
-            if (fields.Length != count)
-            {
-                throw FormatError.At(path, where, $"{fields.Length} indices, expected {count} (one per labelled image)");
+                throw csv.Error($"{fields} indices, expected {count} (one per labelled image)");
             }
 
             var seen = new bool[count];
             var order = new int[count];
             for (var k = 0; k < count; k++)
             {
-                if (!double.TryParse(fields[k], NumberStyles.Float, CultureInfo.InvariantCulture, out var v) || v != Math.Floor(v) || v < 0 || v >= count)
+                if (!double.TryParse(csv[k], NumberStyles.Float, CultureInfo.InvariantCulture, out var v) || v != Math.Floor(v) || v < 0 || v >= count)
                 {
-                    throw FormatError.At(path, $"{where} field {k + 1}", $"'{fields[k]}' is not an index in 0..{count - 1}");
+                    throw FormatError.At(path, $"line {csv.Line} field {k + 1}", $"'{csv[k]}' is not an index in 0..{count - 1}");
                 }
 
                 var index = (int)v;
                 if (seen[index])
                 {
-                    throw FormatError.At(path, $"{where} field {k + 1}", $"index {index} appears twice: not a permutation");
+                    throw FormatError.At(path, $"line {csv.Line} field {k + 1}", $"index {index} appears twice: not a permutation");
                 }
 
                 seen[index] = true;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using AuroraStream.Formats.IO;
+using AuroraStream.Formats.Text;
 
 namespace AuroraStream.Formats.SpaceWeather;
 
@@ -21,7 +22,7 @@ public static class KpReader
                 return ReadCelesTrak(path);
             }
 
-            if (first.StartsWith("YYYY,MM,DD,", StringComparison.Ordinal) || first.StartsWith('#') || char.IsAsciiDigit(first.FirstOrDefault()))
+            if (IsGfzCsvHeader(first) || first.StartsWith('#') || char.IsAsciiDigit(first.FirstOrDefault()))
             {
                 return ReadGfz(path);
             }
@@ -30,9 +31,21 @@ public static class KpReader
         throw FormatError.At(path, "line 1", "neither a GFZ Kp_ap_Ap_SN_F107 file nor a CelesTrak SW-All file").Tag(FormatErrorKind.UnknownFormat);
     }
 
-    /// <summary>GFZ: <c>YYYY MM DD days days_m Bsr dB Kp1..Kp8 ap1..ap8 Ap SN F10.7obs F10.7adj D</c>.</summary>
+    /// <summary>
+    /// GFZ: <c>YYYY MM DD days days_m Bsr dB Kp1..Kp8 ap1..ap8 Ap SN F10.7obs F10.7adj D</c>, as text
+    /// (whitespace-separated, <c>#</c> comments) or as CSV with that header (RFC 4180 through CsvHelper;
+    /// columns found by name).
+    /// </summary>
     public static RegularSeries ReadGfz(string path)
     {
+        using (var reader = new StreamReader(path))
+        {
+            if (IsGfzCsvHeader(reader.ReadLine() ?? string.Empty))
+            {
+                return ReadGfzCsv(path);
+            }
+        }
+
         var samples = new List<(DateTime, double)>();
         var lineNumber = 0;
         foreach (var line in File.ReadLines(path))
@@ -43,7 +56,7 @@ public static class KpReader
                 continue;
             }
 
-            var f = line.Split(line.Contains(',', StringComparison.Ordinal) ? [','] : [' '], StringSplitOptions.RemoveEmptyEntries);
+            var f = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
             if (f.Length < 15)
             {
                 throw FormatError.At(path, $"line {lineNumber}", $"{f.Length} fields; a GFZ Kp record has 28");
@@ -53,6 +66,31 @@ public static class KpReader
             for (var k = 0; k < 8; k++)
             {
                 samples.Add((day.AddHours(3 * k), ParseKp(path, lineNumber, f[7 + k], 1)));
+            }
+        }
+
+        return RegularSeries.FromSamples("kp", TimeSpan.FromHours(3), samples);
+    }
+
+    private static bool IsGfzCsvHeader(string line) => line.Replace("\"", string.Empty, StringComparison.Ordinal).StartsWith("YYYY,MM,DD,", StringComparison.Ordinal);
+
+    private static RegularSeries ReadGfzCsv(string path)
+    {
+        using var csv = CsvTable.Open(path);
+        int[] date = [csv.Column("yyyy"), csv.Column("mm"), csv.Column("dd")];
+        var kp = Enumerable.Range(1, 8).Select(k => csv.Column($"kp{k}")).ToArray();
+        if (date.Contains(-1) || kp.Contains(-1))
+        {
+            throw FormatError.At(path, "line 1", "a GFZ Kp CSV needs the columns YYYY, MM, DD and Kp1..Kp8").Tag(FormatErrorKind.UnknownFormat);
+        }
+
+        var samples = new List<(DateTime, double)>();
+        while (csv.Read())
+        {
+            var day = ParseDate(path, csv.Line, csv[date[0]], csv[date[1]], csv[date[2]]);
+            for (var k = 0; k < 8; k++)
+            {
+                samples.Add((day.AddHours(3 * k), ParseKp(path, csv.Line, csv[kp[k]], 1, $"Kp{k + 1}")));
             }
         }
 
@@ -112,11 +150,12 @@ public static class KpReader
             ? new DateTime(year, month, day, 0, 0, 0, DateTimeKind.Utc)
             : throw FormatError.At(path, $"line {line}", $"'{y} {m} {d}' is not a date");
 
-    private static double ParseKp(string path, int line, string text, double scale)
+    private static double ParseKp(string path, int line, string text, double scale, string? column = null)
     {
+        var where = column is null ? $"line {line}" : $"line {line} column {column}";
         if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v))
         {
-            throw FormatError.At(path, $"line {line}", $"Kp '{text}' is not a number");
+            throw FormatError.At(path, where, $"Kp '{text}' is not a number");
         }
 
         if (v < 0)
@@ -125,6 +164,6 @@ public static class KpReader
         }
 
         v /= scale;
-        return v <= 9 ? v : throw FormatError.At(path, $"line {line}", $"Kp {v} is outside 0..9");
+        return v <= 9 ? v : throw FormatError.At(path, where, $"Kp {v} is outside 0..9");
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using AuroraStream.Formats.IO;
+using AuroraStream.Formats.Text;
 
 namespace AuroraStream.Formats.SpaceWeather;
 
@@ -91,11 +92,8 @@ public static class KyotoWdcReader
         }
 
         var year = yy >= 70 ? 1900 + yy : 2000 + yy;
-        if (day < 1 || day > DateTime.DaysInMonth(year, month))
-        {
-            throw FormatError.At(path, $"line {line}", $"day {day} does not exist in {year}-{month:D2}");
-        }
-
-        return new DateTime(year, month, day, hour, 0, 0, DateTimeKind.Utc);
+        return UtcTimeText.TryCreate(year, month, day, hour, 0, 0, 0, TimeSpan.Zero, out var time)
+            ? time
+            : throw FormatError.At(path, $"line {line}", $"day {day} does not exist in {year}-{month:D2}");
     }
 }

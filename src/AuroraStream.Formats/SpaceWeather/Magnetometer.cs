@@ -1,6 +1,7 @@
 using System.Globalization;
 using AuroraStream.Formats.Cdf;
 using AuroraStream.Formats.IO;
+using AuroraStream.Formats.Text;
 
 namespace AuroraStream.Formats.SpaceWeather;
 
@@ -53,12 +54,15 @@ public static class MagnetometerReader
     /// <summary>
     /// IAGA-2002: 70-character header lines ending in <c>|</c>, then
     /// <c>DATE TIME DOY XXXc1 XXXc2 XXXc3 XXXc4</c>. H is taken directly (HDZF) or as
-    /// sqrt(X^2 + Y^2) (XYZF). 99999 and 88888 are missing.
+    /// sqrt(X^2 + Y^2) (XYZF). 99999 and 88888 are missing. The cadence is the header's
+    /// "Data Interval Type" (else the most common spacing of the rows); missing rows are gaps. A
+    /// leap-second row (<c>23:59:60</c>) maps to the last tick of its day (<see cref="UtcTimeText"/>).
     /// </summary>
     public static MagnetometerSeries ReadIaga2002(string path)
     {
         string? code = null;
         string? reported = null;
+        string? interval = null;
         var columnsSeen = false;
         var samples = new List<(DateTime, double)>(1440);
         var lineNumber = 0;
@@ -77,6 +81,10 @@ public static class MagnetometerReader
                 {
                     reported = value.Trim().ToUpperInvariant();
                 }
+                else if (key == "Data Interval Type")
+                {
+                    interval = value.Trim();
+                }
                 else if (line.StartsWith("DATE", StringComparison.Ordinal))
                 {
                     columnsSeen = true;
@@ -91,7 +99,7 @@ public static class MagnetometerReader
             }
 
             var f = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            if (f.Length < 6 || !DateTime.TryParseExact($"{f[0]} {f[1]}", "yyyy-MM-dd HH:mm:ss.fff", CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var time))
+            if (f.Length < 6 || !UtcTimeText.TryParse($"{f[0]} {f[1]}", out var time))
             {
                 throw FormatError.At(path, $"line {lineNumber}", $"not an IAGA-2002 data line: '{line}'");
             }
@@ -112,14 +120,16 @@ public static class MagnetometerReader
             throw FormatError.At(path, "Reported", $"components '{reported}' are not HDZ or XYZ").Tag(FormatErrorKind.Unsupported);
         }
 
-        var step = samples.Count > 1 ? samples[1].Item1 - samples[0].Item1 : TimeSpan.FromMinutes(1);
+        var step = Cadence.Parse(interval) ?? Cadence.MostCommonStep(samples.Select(s => s.Item1), TimeSpan.FromMilliseconds(1)) ?? TimeSpan.FromMinutes(1);
         return new MagnetometerSeries(code, RegularSeries.FromSamples("h", step, samples));
     }
 
     /// <summary>
     /// THEMIS GMAG L2 CDF (<c>thg_l2_mag_&lt;site&gt;_&lt;date&gt;_v01.cdf</c>): <c>thg_mag_&lt;site&gt;</c>
     /// [records, 3] H, D, Z in nT with <c>thg_mag_&lt;site&gt;_time</c> (Unix s), read with the
-    /// foundation's CDF reader. Returned at the file's cadence; use <see cref="MagnetometerSeries.ToMinutes"/>.
+    /// foundation's CDF reader. Returned at the file's cadence (the ISTP global attribute
+    /// <c>Time_resolution</c>, else the most common spacing of the times, to the millisecond); use
+    /// <see cref="MagnetometerSeries.ToMinutes"/>.
     /// </summary>
     public static MagnetometerSeries ReadThemisGmagCdf(string path)
     {
@@ -146,8 +156,9 @@ public static class MagnetometerReader
             }
         }
 
-        var step = samples.Count > 1 ? TimeSpan.FromTicks(Math.Max(1, (samples[^1].Item1 - samples[0].Item1).Ticks / (samples.Count - 1))) : TimeSpan.FromSeconds(1);
-        step = TimeSpan.FromMilliseconds(Math.Max(1, Math.Round(step.TotalMilliseconds)));
+        var step = Cadence.Parse(cdf.GetAttribute("Time_resolution")?.Entries.FirstOrDefault()?.AsString())
+            ?? Cadence.MostCommonStep(samples.Select(s => s.Item1), TimeSpan.FromMilliseconds(1))
+            ?? TimeSpan.FromSeconds(1);
         return new MagnetometerSeries(site, RegularSeries.FromSamples("h", step, samples));
     }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using AuroraStream.Formats.IO;
+using AuroraStream.Formats.Text;
 
 namespace AuroraStream.Formats.SpaceWeather;
 
@@ -53,51 +54,29 @@ public static partial class OmniReader
         return SeriesSet.Merge(paths.Select(ReadHighResCsvFile));
     }
 
-    /// <summary>Reads one 1-min CSV file.</summary>
+    /// <summary>Reads one 1-min (or 5-min) CSV file (RFC 4180: quoted fields and a byte order mark are accepted).</summary>
     public static SeriesSet ReadHighResCsvFile(string path)
     {
-        using var reader = new StreamReader(path);
-        var header = reader.ReadLine();
-        if (header?.Trim() != HighResCsvHeader)
+        using var csv = CsvTable.Open(path);
+        if (string.Join(',', csv.Header) != HighResCsvHeader)
         {
-            throw FormatError.At(path, "line 1", $"expected the header '{HighResCsvHeader}', found '{header}'").Tag(FormatErrorKind.UnknownFormat);
+            throw FormatError.At(path, "line 1", $"expected the header '{HighResCsvHeader}', found '{string.Join(',', csv.Header)}'").Tag(FormatErrorKind.UnknownFormat);
         }
 
         var names = HighResCsvHeader.Split(',').Skip(1).Select(n => n.Replace('-', '_')).ToArray();
         var samples = names.Select(_ => new List<(DateTime, double)>(44640)).ToArray();
-        var lineNumber = 1;
-        while (reader.ReadLine() is { } line)
+        while (csv.Read())
         {
-            lineNumber++;
-            if (line.Length == 0)
+            if (csv.FieldCount != names.Length + 1)
             {
-                continue;
+                throw csv.Error($"{csv.FieldCount} fields, expected {names.Length + 1}");
             }
 
-            var fields = line.Split(',');
-            if (fields.Length != names.Length + 1)
-            {
-                throw FormatError.At(path, $"line {lineNumber}", $"{fields.Length} fields, expected {names.Length + 1}");
-            }
-
-            if (!DateTime.TryParseExact(fields[0], "yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var time))
-            {
-                throw FormatError.At(path, $"line {lineNumber}", $"'{fields[0]}' is not a yyyy-MM-dd HH:mm:ss time");
-            }
-
+            var time = csv.Time(0);
             for (var c = 0; c < names.Length; c++)
             {
-                var text = fields[c + 1];
-                double value;
-                if (text.Length == 0)
-                {
-                    value = double.NaN;
-                }
-                else if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value))
-                {
-                    throw FormatError.At(path, $"line {lineNumber} column {names[c]}", $"'{text}' is not a number");
-                }
-                else if (CsvFills.TryGetValue(names[c], out var fill) && Math.Abs(value) >= fill)
+                var value = csv.Number(c + 1, emptyIsNaN: true);
+                if (CsvFills.TryGetValue(names[c], out var fill) && Math.Abs(value) >= fill)
                 {
                     value = double.NaN;
                 }
@@ -106,7 +85,9 @@ public static partial class OmniReader
             }
         }
 
-        return new SeriesSet(names.Select((n, c) => RegularSeries.FromSamples(n, TimeSpan.FromMinutes(1), samples[c])));
+        // The export has no cadence header: 1-min files are the common case, 5-min ones exist too.
+        var step = Cadence.MostCommonStep(samples[0].Select(s => s.Item1), TimeSpan.FromSeconds(1)) ?? TimeSpan.FromMinutes(1);
+        return new SeriesSet(names.Select((n, c) => RegularSeries.FromSamples(n, step, samples[c])));
     }
 
     /// <summary>
@@ -138,16 +119,23 @@ public static partial class OmniReader
     public static SeriesSet ReadOmni2Hourly(string path)
     {
         var columns = Omni2Columns.Select(c => (c.Column, c.Name, c.Format)).ToList();
-        return ReadHourly(path, columns, expectedColumns: 55);
+        return ReadColumns(path, columns, expectedColumns: 55, new TimeColumns(1, 2, 3, null), TimeSpan.FromHours(1));
     }
 
     /// <summary>
-    /// Reads an OMNIWeb hourly subset (<c>.lst</c>) using the column description of its <c>.fmt</c>
-    /// file (items numbered 1..N with a name and a Fortran format).
+    /// Reads an OMNIWeb subset (<c>.lst</c>) of any resolution using the column description of its
+    /// <c>.fmt</c> file (items numbered 1..N with a name and a Fortran format). The time columns are
+    /// found by name (<c>Year</c>, <c>Day</c>/<c>DOY</c>, <c>Hour</c>, <c>Minute</c>) and give the
+    /// resolution: hourly or daily lists have no Minute column; the 1-min and 5-min lists of the
+    /// high-resolution OMNI form, whose .fmt files look alike, are told apart by the most common
+    /// spacing of their rows. Item names of both the hourly OMNI2 form ("SW Plasma Speed, km/s") and
+    /// the high-resolution form ("Speed, km/s", "Flow speed, km/s", "Proton Density, n/cc") map to the
+    /// canonical series names.
     /// </summary>
     public static SeriesSet ReadOmniWebList(string listPath, string formatPath)
     {
         var items = new List<(int Column, string Name, string Format)>();
+        int? year = null, day = null, hour = null, minute = null;
         var total = 0;
         foreach (var line in File.ReadLines(formatPath))
         {
@@ -159,8 +147,24 @@ public static partial class OmniReader
 
             var column = int.Parse(m.Groups["n"].Value, CultureInfo.InvariantCulture);
             total = Math.Max(total, column);
-            var name = CanonicalName(m.Groups["name"].Value.Trim());
-            if (name is not null)
+            var description = m.Groups["name"].Value.Trim();
+            switch (description.ToUpperInvariant())
+            {
+                case "YEAR":
+                    year = column;
+                    continue;
+                case "DAY" or "DOY" or "DAY OF YEAR":
+                    day = column;
+                    continue;
+                case "HOUR" or "HR":
+                    hour = column;
+                    continue;
+                case "MINUTE" or "MIN":
+                    minute = column;
+                    continue;
+            }
+
+            if (CanonicalName(description) is { } name)
             {
                 items.Add((column, name, m.Groups["fmt"].Value));
             }
@@ -168,38 +172,58 @@ public static partial class OmniReader
 
         if (items.Count == 0)
         {
-            throw FormatError.At(formatPath, string.Empty, "no column descriptions ('N NAME FORMAT') found").Tag(FormatErrorKind.UnknownFormat);
+            throw FormatError.At(formatPath, string.Empty, "no column descriptions ('N NAME FORMAT') of parameters AuroraStream reads").Tag(FormatErrorKind.UnknownFormat);
         }
 
-        return ReadHourly(listPath, items, total);
+        if (year is null || day is null)
+        {
+            throw FormatError.At(formatPath, string.Empty, "no Year and Day (or DOY) columns").Tag(FormatErrorKind.UnknownFormat);
+        }
+
+        TimeSpan? step = minute is not null ? null : hour is not null ? TimeSpan.FromHours(1) : TimeSpan.FromDays(1);
+        return ReadColumns(listPath, items, total, new TimeColumns(year.Value, day.Value, hour, minute), step);
     }
 
     /// <summary>Maps an OMNIWeb column description to a canonical series name, or null when not used.</summary>
+    /// <remarks>
+    /// Names as OMNIWeb writes them in .fmt files: hourly OMNI2 ("Scalar B, nT", "SW Plasma Speed,
+    /// km/s", "SW Proton Density, N/cm^3", "Kp index", "Dst-index, nT") and high-resolution OMNI
+    /// ("Field magnitude average, nT", "BX, nT (GSE, GSM)", "BY, nT (GSM)", "Speed, km/s" or "Flow
+    /// speed, km/s", "Proton Density, n/cc", "Temperature, K", "Flow pressure, nPa", "AE-index, nT",
+    /// "SYM/H, nT"; HRO_format.txt). BX is the same axis in GSE and GSM.
+    /// </remarks>
     internal static string? CanonicalName(string description)
     {
-        var d = description.ToUpperInvariant();
+        var d = string.Join(' ', description.Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToUpperInvariant();
+        bool Starts(params string[] prefixes) => prefixes.Any(p => d.StartsWith(p, StringComparison.Ordinal));
         return d switch
         {
-            _ when d.StartsWith("SCALAR B", StringComparison.Ordinal) => "bavg",
-            _ when d.StartsWith("BX, NT", StringComparison.Ordinal) => "bx_gsm",
-            _ when d.StartsWith("BY, NT (GSM)", StringComparison.Ordinal) => "by_gsm",
-            _ when d.StartsWith("BZ, NT (GSM)", StringComparison.Ordinal) => "bz_gsm",
-            _ when d.StartsWith("SW PLASMA TEMPERATURE", StringComparison.Ordinal) => "temperature",
-            _ when d.StartsWith("SW PROTON DENSITY", StringComparison.Ordinal) => "proton_density",
-            _ when d.StartsWith("SW PLASMA SPEED", StringComparison.Ordinal) => "speed",
-            _ when d.StartsWith("FLOW PRESSURE", StringComparison.Ordinal) => "pdyn",
-            _ when d.StartsWith("KP", StringComparison.Ordinal) => "kp10",
-            _ when d.StartsWith("DST", StringComparison.Ordinal) => "dst",
-            _ when d.StartsWith("AE-INDEX", StringComparison.Ordinal) || d == "AE" || d.StartsWith("AE ", StringComparison.Ordinal) => "ae",
-            _ when d.StartsWith("AL-INDEX", StringComparison.Ordinal) => "al",
-            _ when d.StartsWith("AU-INDEX", StringComparison.Ordinal) => "au",
+            _ when Starts("SCALAR B", "FIELD MAGNITUDE AVERAGE") => "bavg",
+            _ when Starts("BX, NT") => "bx_gsm",
+            _ when Starts("BY, NT (GSM)") => "by_gsm",
+            _ when Starts("BZ, NT (GSM)") => "bz_gsm",
+            _ when Starts("SW PLASMA SPEED", "FLOW SPEED", "SPEED, KM/S", "PLASMA SPEED") || d == "SPEED" => "speed",
+            _ when Starts("SW PROTON DENSITY", "PROTON DENSITY") => "proton_density",
+            _ when Starts("SW PLASMA TEMPERATURE", "TEMPERATURE, K", "PROTON TEMPERATURE") => "temperature",
+            _ when Starts("FLOW PRESSURE") => "pdyn",
+            _ when d == "KP" || Starts("KP INDEX", "KP-INDEX") => "kp10",
+            _ when Starts("DST") => "dst",
+            _ when Starts("AE-INDEX", "AE ", "AE,") || d == "AE" => "ae",
+            _ when Starts("AL-INDEX") => "al",
+            _ when Starts("AU-INDEX") => "au",
+            _ when Starts("SYM/H", "SYM-H") => "sym_h",
             _ => null,
         };
     }
 
-    private static SeriesSet ReadHourly(string path, List<(int Column, string Name, string Format)> columns, int expectedColumns)
+    /// <summary>1-based positions of the time columns of a fixed-column file.</summary>
+    private readonly record struct TimeColumns(int Year, int DayOfYear, int? Hour, int? Minute);
+
+    // step: the cadence, or null for minute data (the most common spacing of the rows).
+    private static SeriesSet ReadColumns(string path, List<(int Column, string Name, string Format)> columns, int expectedColumns, TimeColumns time, TimeSpan? step)
     {
         var samples = columns.Select(_ => new List<(DateTime, double)>(8784)).ToArray();
+        var times = new List<DateTime>(8784);
         foreach (var (lineNumber, f) in Records(path))
         {
             if (f.Length != expectedColumns)
@@ -207,15 +231,17 @@ public static partial class OmniReader
                 throw FormatError.At(path, $"line {lineNumber}", $"{f.Length} columns, expected {expectedColumns}").Tag(lineNumber == 1 ? FormatErrorKind.UnknownFormat : FormatErrorKind.Corrupt);
             }
 
-            var time = DayOfYearTime(path, lineNumber, f[0], f[1], f[2], "0");
+            var t = DayOfYearTime(path, lineNumber, f[time.Year - 1], f[time.DayOfYear - 1], time.Hour is { } h ? f[h - 1] : "0", time.Minute is { } m ? f[m - 1] : "0");
+            times.Add(t);
             for (var k = 0; k < columns.Count; k++)
             {
                 var (column, name, format) = columns[k];
-                samples[k].Add((time, ParseWithFill(path, lineNumber, name, f[column - 1], format)));
+                samples[k].Add((t, ParseWithFill(path, lineNumber, name, f[column - 1], format)));
             }
         }
 
-        var series = columns.Select((c, k) => RegularSeries.FromSamples(c.Name, TimeSpan.FromHours(1), samples[k])).ToList();
+        var cadence = step ?? Cadence.MostCommonStep(times, TimeSpan.FromMinutes(1)) ?? TimeSpan.FromMinutes(1);
+        var series = columns.Select((c, k) => RegularSeries.FromSamples(c.Name, cadence, samples[k])).ToList();
 
         // OMNI stores Kp x 10 (e.g. 37 = 3.7, written 4-); AuroraStream's kp is the plain number.
         var kp10 = series.FirstOrDefault(s => s.Name == "kp10");
@@ -245,12 +271,12 @@ public static partial class OmniReader
     {
         if (!int.TryParse(year, CultureInfo.InvariantCulture, out var y) || !int.TryParse(doy, CultureInfo.InvariantCulture, out var d)
             || !int.TryParse(hour, CultureInfo.InvariantCulture, out var h) || !int.TryParse(minute, CultureInfo.InvariantCulture, out var m)
-            || y is < 1950 or > 2200 || d is < 1 or > 366 || h is < 0 or > 23 || m is < 0 or > 59)
+            || y is < 1950 or > 2200 || !UtcTimeText.TryCreateFromDayOfYear(y, d, h, m, 0, out var time))
         {
             throw FormatError.At(path, $"line {line}", $"'{year} {doy} {hour} {minute}' is not a year, day of year, hour and minute");
         }
 
-        return new DateTime(y, 1, 1, 0, 0, 0, DateTimeKind.Utc).AddDays(d - 1).AddHours(h).AddMinutes(m);
+        return time;
     }
 
     /// <summary>The largest all-9s value a Fortran format holds with a leading blank (F6.1 -> 999.9).</summary>

@@ -2,6 +2,7 @@ using System.Globalization;
 using AuroraStream.Core;
 using AuroraStream.Core.Sky;
 using AuroraStream.Formats.IO;
+using AuroraStream.Formats.Text;
 
 namespace AuroraStream.Formats.SpaceWeather;
 
@@ -28,7 +29,7 @@ public sealed record Station(string Code, string Name, double Latitude, double L
 }
 
 /// <summary>
-/// Station coordinates from the gmag station tables (<c>array,code,name,latitude,longitude,
+/// Station coordinates (CSV, RFC 4180: a quoted name may hold a comma) from the gmag station tables (<c>array,code,name,latitude,longitude,
 /// cgm_latitude,cgm_longitude,declination,lshell,mlt_midnight,mlt_ut</c>) and the ASI location table
 /// (<c>array,location_code,name,latitude,longitude,filter</c>, geodetic only). The first row of a
 /// code wins; a later file only adds codes. As an <see cref="ISiteLocator"/> it gives the sky
@@ -44,7 +45,8 @@ public sealed class StationCatalog : ISiteLocator
             ?? throw new InvalidOperationException($"The embedded resource {AsiLocationsResource} is missing from the build.");
         using var reader = new StreamReader(stream);
         var stations = new Dictionary<string, Station>(StringComparer.Ordinal);
-        ReadTable(reader, "asi_locations.csv (built in)", stations);
+        using var csv = CsvTable.FromText("asi_locations.csv (built in)", reader.ReadToEnd(), firstLine: 1);
+        ReadTable(csv, stations);
         return new StationCatalog(stations);
     });
 
@@ -104,53 +106,44 @@ public sealed class StationCatalog : ISiteLocator
 
     private static void ReadFile(string path, Dictionary<string, Station> stations)
     {
-        using var reader = new StreamReader(path);
-        ReadTable(reader, path, stations);
+        using var csv = CsvTable.Open(path);
+        ReadTable(csv, stations);
     }
 
-    private static void ReadTable(TextReader reader, string path, Dictionary<string, Station> stations)
+    private static void ReadTable(CsvTable csv, Dictionary<string, Station> stations)
     {
-        var header = reader.ReadLine()?.Split(',').Select(h => h.Trim().ToLowerInvariant()).ToArray()
-            ?? throw FormatError.At(path, string.Empty, "empty station file");
-        var code = Array.FindIndex(header, h => h is "code" or "location_code");
-        var name = Array.IndexOf(header, "name");
-        var lat = Array.IndexOf(header, "latitude");
-        var lon = Array.IndexOf(header, "longitude");
-        var cgm = Array.IndexOf(header, "cgm_latitude");
-        var midnight = Array.IndexOf(header, "mlt_midnight");
+        var path = csv.Path;
+        if (csv.Header.Count == 0)
+        {
+            throw FormatError.At(path, string.Empty, "empty station file");
+        }
+
+        var code = csv.Column("code", "location_code");
+        var name = csv.Column("name");
+        var lat = csv.Column("latitude");
+        var lon = csv.Column("longitude");
+        var cgm = csv.Column("cgm_latitude");
+        var midnight = csv.Column("mlt_midnight");
         if (code < 0 || lat < 0 || lon < 0)
         {
             throw FormatError.At(path, "line 1", "a station table needs code (or location_code), latitude and longitude columns").Tag(FormatErrorKind.UnknownFormat);
         }
 
-        var lineNumber = 1;
-        while (reader.ReadLine() is { } line)
+        while (csv.Read())
         {
-            lineNumber++;
-            if (string.IsNullOrWhiteSpace(line))
+            if (csv.FieldCount < csv.Header.Count)
             {
-                continue;
-            }
-
-            var f = line.Split(',');
-            if (f.Length < header.Length)
-            {
-                throw FormatError.At(path, $"line {lineNumber}", $"{f.Length} fields, expected {header.Length}");
+                throw csv.Error($"{csv.FieldCount} fields, expected {csv.Header.Count}");
             }
 
             var station = new Station(
-                f[code].Trim().ToLowerInvariant(),
-                name >= 0 ? f[name].Trim() : string.Empty,
-                Number(path, lineNumber, f[lat]),
-                Number(path, lineNumber, f[lon]),
-                cgm >= 0 ? Number(path, lineNumber, f[cgm]) : double.NaN,
-                midnight >= 0 ? Number(path, lineNumber, f[midnight]) : double.NaN);
+                csv[code].ToLowerInvariant(),
+                name >= 0 ? csv[name] : string.Empty,
+                csv.Number(lat),
+                csv.Number(lon),
+                cgm >= 0 ? csv.Number(cgm) : double.NaN,
+                midnight >= 0 ? csv.Number(midnight) : double.NaN);
             stations.TryAdd(station.Code, station);
         }
     }
-
-    private static double Number(string path, int line, string text) =>
-        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v)
-            ? v
-            : throw FormatError.At(path, $"line {line}", $"'{text}' is not a number");
 }

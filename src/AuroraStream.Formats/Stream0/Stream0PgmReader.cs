@@ -5,6 +5,7 @@ using System.Text;
 using AuroraStream.Core;
 using AuroraStream.Formats.Detection;
 using AuroraStream.Formats.IO;
+using AuroraStream.Formats.Text;
 
 namespace AuroraStream.Formats.Stream0;
 
@@ -192,40 +193,10 @@ public static class Stream0PgmReader
     }
 
     /// <summary>
-    /// Parses <c>yyyy-MM-dd HH:mm:ss[.f...] [UTC]</c>; fractions beyond 100 ns are truncated.
+    /// Parses <c>yyyy-MM-dd HH:mm:ss[.f...] [UTC]</c> (and the other ISO 8601 forms of
+    /// <see cref="UtcTimeText"/>, a leap second included); fractions beyond 100 ns are truncated.
     /// </summary>
-    internal static bool TryParseUcalgaryTime(string text, out DateTime time)
-    {
-        time = default;
-        var s = text.Trim();
-        if (s.EndsWith("UTC", StringComparison.Ordinal))
-        {
-            s = s[..^3].TrimEnd();
-        }
-
-        var dot = s.IndexOf('.', StringComparison.Ordinal);
-        var whole = dot < 0 ? s : s[..dot];
-        if (!DateTime.TryParseExact(whole, "yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var baseTime))
-        {
-            return false;
-        }
-
-        long ticks = 0;
-        if (dot >= 0)
-        {
-            var fraction = s[(dot + 1)..];
-            if (fraction.Length == 0 || fraction.Length > 9 || !fraction.All(char.IsAsciiDigit))
-            {
-                return false;
-            }
-
-            var digits = fraction.Length > 7 ? fraction[..7] : fraction.PadRight(7, '0');
-            ticks = long.Parse(digits, NumberStyles.None, CultureInfo.InvariantCulture);
-        }
-
-        time = DateTime.SpecifyKind(baseTime.AddTicks(ticks), DateTimeKind.Utc);
-        return true;
-    }
+    internal static bool TryParseUcalgaryTime(string text, out DateTime time) => UtcTimeText.TryParse(text, out time);
 
     /// <summary>
     /// The commanded exposure (<c>MSEC=</c> of "Exposure options"); failing that the measured

@@ -20,7 +20,8 @@ namespace AuroraStream.Formats.Themis;
 /// value per frame, else <c>_time</c>, which real files hold in whole seconds. The exposure is
 /// <c>_tend</c> - <c>_time</c> (the measured exposure, ~982 ms) when both exist. Pixels are returned as stored, FILLVAL
 /// (65535) included, top row first. Frames stream one record at a time; the 2024+ cube can only be
-/// read whole, which <see cref="CdfReaderOptions.MaxRecordBytes"/> bounds.</para>
+/// read whole, which <see cref="CdfReaderOptions.MaxRecordBytes"/> bounds. Image records that are not
+/// stored (virtual records of a sparse variable) are no frames and are skipped.</para>
 /// </remarks>
 public static partial class ThemisL1AsiReader
 {
@@ -117,6 +118,12 @@ public static partial class ThemisL1AsiReader
             }
 
             expected++;
+            if (record.IsVirtual)
+            {
+                // Not stored (a sparse record, or past the last stored block): no frame was captured.
+                continue;
+            }
+
             yield return MakeFrame(cdf, site, imager, timeVariable, times, exposures, record.Number, width, height, record.Values);
         }
 

@@ -150,7 +150,7 @@ public sealed class AnalyzeCommandTests
         var (code, _, error) = await RunAsync("analyze", "occurrence", "--labels", labels, "--omni", RepoPaths.Data("omni", "OMNI_HIGH_RES_1min_202001.csv"), "--out", temp.File("out"));
 
         Assert.Equal(2, code);
-        Assert.Contains($"{labels}: line 3: 'yesterday' is not a time", error, StringComparison.Ordinal);
+        Assert.Contains($"{labels}: line 3 column time: 'yesterday' is not a time", error, StringComparison.Ordinal);
     }
 }
 
