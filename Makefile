@@ -16,7 +16,9 @@ CLI := $(DOTNET) run --project src/AuroraStream.Cli -c $(CONFIG) --no-launch-pro
 TEST_LOG := TestResults/test-output.log
 
 MODEL_WORK ?= out/model-training
-MODEL_NOTES := Trained on this repository's data only: seeded synthetic all-sky frames (six classes), the real THEMIS frames bundled in samples/ and tests/data (unlabelled, for SimCLR and self-training) and the 10 OATH images available here. Its synthetic held-out accuracy measures learning of the generator's classes, not skill on real skies; the OATH figure uses 10 of 5,824 images and is not comparable with the published 82%/92%. Retrain on the full OATH v1.1 set and archive frames for science use.
+# The labelled real frames (tests/data/real-skies/real-skies-labels.csv says what each shows and how that was decided).
+REAL_FRAMES := tests/data/themis-asi/stream0-pgm tests/data/themis-asi/l1-cdf/thg_l1_asf_gako_2011010617_v01.cdf tests/data/themis-asi/stream0-from-npz
+MODEL_NOTES := Trained on this repository's data only: synthetic all-sky frames from the projected generator (aurora at 110 km through the fisheye, airglow, twilight, horizon), hybrids (real clear frames with synthetic aurora), the 163 labelled real THEMIS frames of three site-nights (tests/data/real-skies) and the 10 OATH images available here. Its real-sky figures come from three site-nights and one OATH night: the leave-one-scene-out results in this card are the honest estimate of skill on a night it has not seen; frames unlike its training data are labelled uncertain. Retrain on the full OATH v1.1 set and archive frames for science use.
 
 .PHONY: all run test test-storm bench build deps clean model
 
@@ -51,8 +53,8 @@ bench: build
 # Reproduces the default model in onnx-models/ (a few minutes on 2 CPU cores).
 model: build
 	rm -rf $(MODEL_WORK)
-	$(CLI) train simclr samples tests/data/themis-asi --synthetic 2000 --synthetic-seed 11 --size 64 --steps 300 --warmup 20 --batch 64 --lr 2e-3 --seed 1 --out $(MODEL_WORK)/simclr
-	$(CLI) train classifier --encoder $(MODEL_WORK)/simclr --synthetic 1500 --synthetic-seed 21 --oath tests/data/oath --head mlp --head-epochs 60 --fine-tune --fine-tune-epochs 16 --fine-tune-lr 1e-3 --batch 32 --holdout-synthetic 600 --unlabelled samples --unlabelled-synthetic 1500 --self-training 1 --seed 7 --out $(MODEL_WORK)/classifier
+	$(CLI) train simclr $(REAL_FRAMES) --generator projected --synthetic 2000 --synthetic-seed 11 --size 64 --mask-radius 1.0 --steps 300 --warmup 20 --batch 64 --lr 2e-3 --seed 1 --out $(MODEL_WORK)/simclr
+	$(CLI) train classifier $(REAL_FRAMES) --labels tests/data/real-skies/real-skies-labels.csv --encoder $(MODEL_WORK)/simclr --mask-radius 1.0 --generator projected --synthetic 1500 --synthetic-seed 21 --hybrid 300 --real-repeat 3 --oath tests/data/oath --head mlp --head-epochs 60 --fine-tune --fine-tune-epochs 10 --fine-tune-lr 1e-3 --batch 32 --holdout-synthetic 600 --leave-one-scene-out --confidence --realism 400 --seed 7 --out $(MODEL_WORK)/classifier
 	$(CLI) evaluate oath --oath tests/data/oath --checkpoint $(MODEL_WORK)/classifier --report $(MODEL_WORK)/oath
 	$(CLI) export --checkpoint $(MODEL_WORK)/classifier --out onnx-models/aurorastream-compact.onnx --notes "$(MODEL_NOTES)"
 	cp $(MODEL_WORK)/oath/oath-benchmark.md onnx-models/aurorastream-compact.oath-benchmark.md

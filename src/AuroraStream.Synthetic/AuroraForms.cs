@@ -278,7 +278,9 @@ internal sealed class CurtainForm : AuroraForm
     public static CurtainForm Random(Random random)
     {
         var count = random.NextDouble() < 0.55 ? 1 : 2 + random.Next(2);
-        var v0 = Uniform(random, -700, 700);
+        // Folded curtains are a form seen overhead: far away they shrink to a thin band at the horizon, which
+        // looks (and is labelled, as in OATH) an arc. So discrete forms stay within 250 km of the site.
+        var v0 = Uniform(random, -250, 250);
         var curtains = new (double, float[], float[], float[])[count];
         for (var k = 0; k < count; k++)
         {
@@ -388,7 +390,9 @@ internal sealed class DiffuseForm : AuroraForm
 
     public static DiffuseForm Random(Random random)
     {
-        var v0 = Uniform(random, -800, 800);
+        // A diffuse glow far away is a featureless brightening of the horizon that no one could tell
+        // from an arc or a light dome: diffuse forms stay within 400 km, where they fill part of the sky.
+        var v0 = Uniform(random, -400, 400);
         var count = 2 + random.Next(5);
         var patches = new (double, double, double, double, double)[count + 1];
 

@@ -13,7 +13,7 @@ public static class AuroraOverlay
     /// <summary>
     /// Adds aurora of <paramref name="form"/> (Arc, Diffuse or Discrete) to
     /// <paramref name="background"/>. Its brightest pixel is 1.3-12 (arc), 2-20 (discrete) or
-    /// 1.2-4 (diffuse) times the frame's smoothed sky there, so faint and bright cases both occur;
+    /// 1.5-4 (diffuse) times the frame's smoothed sky there, so faint and bright cases both occur;
     /// shot noise for the added light is added; pixels outside the field of view are untouched.
     /// </summary>
     /// <param name="background">A real frame; its field of view is taken to be the THEMIS lens of <see cref="FisheyeLens.Themis"/> scaled to the frame's size.</param>
@@ -54,7 +54,7 @@ public static class AuroraOverlay
         {
             AuroraClass.Arc => ProjectedSky.LogUniform(random, 1.3, 12),
             AuroraClass.Discrete => ProjectedSky.LogUniform(random, 2, 20),
-            _ => ProjectedSky.LogUniform(random, 1.2, 4),
+            _ => ProjectedSky.LogUniform(random, 1.5, 4),
         };
         ProjectedSky.ScaleToBackground(g, aurora, sky, ratio, null);
 

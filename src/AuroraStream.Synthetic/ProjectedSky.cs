@@ -75,7 +75,7 @@ public sealed class ProjectedSkyOptions
 /// </list>
 /// <para>
 /// The classes add: Arc, Diffuse, Discrete - aurora drawn at 100-240 km above a spherical Earth
-/// (<see cref="AuroraForm"/>), its brightest pixel 1.2-20 times the sky behind it; arcs at -800 to
+/// (<see cref="AuroraForm"/>), its brightest pixel 1.3-20 (diffuse 1.5-4) times the sky behind it; arcs at -800 to
 /// +800 km north, so most lie low and hug the horizon as in the Gillam 2016 frames. Moon - a
 /// saturated disc 5-70 deg up with the scattered moonlight of Krisciunas &amp; Schaefer 1991 and
 /// the instrument's glare, sometimes behind thin cloud. Cloudy - an overcast deck at 1-6 km with
@@ -184,7 +184,7 @@ public sealed class ProjectedSky
             {
                 AuroraClass.Arc => LogUniform(random, 1.3, 12),
                 AuroraClass.Discrete => LogUniform(random, 2, 20),
-                _ => LogUniform(random, 1.2, 4),
+                _ => LogUniform(random, 1.5, 4),
             };
             ScaleToBackground(g, aurora, background, ratio, conditions);
             for (var i = 0; i < sky.Length; i++)

@@ -168,16 +168,18 @@ public sealed class ProjectedSkyTests
     }
 
     [Fact]
-    public void AuroraFrames_HugTheHorizonInAtLeastAThird()
+    public void Arcs_HugTheHorizonInAtLeastAThird()
     {
-        var aurora = Frames.Value.Where(r => r.Aurora is not null).ToList();
+        // Far aurora is a thin band at the horizon, which is what an arc looks like (and how the
+        // Gillam 2016 frames are labelled); folded curtains and diffuse glows are drawn where their form shows.
+        var aurora = Frames.Value.Where(r => r.Frame.Class == AuroraClass.Arc).ToList();
         var hugging = aurora.Count(r =>
         {
             var peak = Array.IndexOf(r.Aurora!, r.Aurora!.Max());
             return r.Geometry.Radius[peak] > 0.85 * r.Geometry.HorizonRadiusPx;
         });
 
-        Assert.True(aurora.Count > 60, $"{aurora.Count} aurora frames");
+        Assert.True(aurora.Count > 20, $"{aurora.Count} arc frames");
         Assert.True(hugging >= 0.3 * aurora.Count, $"{hugging} of {aurora.Count} aurora frames hug the horizon");
         Assert.True(hugging <= 0.85 * aurora.Count, $"{hugging} of {aurora.Count}: overhead aurora must occur too");
     }

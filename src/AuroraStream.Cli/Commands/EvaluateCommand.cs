@@ -2,6 +2,7 @@ using System.CommandLine;
 using AuroraStream.Core;
 using AuroraStream.Core.Models;
 using AuroraStream.Core.Preprocessing;
+using AuroraStream.Formats.Oath;
 using AuroraStream.Inference;
 using AuroraStream.Training.Classifier;
 using AuroraStream.Training.Evaluation;
@@ -41,7 +42,9 @@ internal static class EvaluateCommand
             TrainCommand.SetThreads(result.GetValue(threads));
             var (architecture, side, factory, headKind, method) = EncoderSource(result.GetValue(checkpoint), result.GetValue(encoder), result.GetValue(head));
             var failures = new List<string>();
-            var data = TrainingInputs.LoadOath(result.GetValue(root)!, new FramePreprocessor(new PreprocessingParameters { OutputSize = side }), failures);
+            // The images are prepared as the evaluated encoder was trained (a checkpoint records its preprocessing).
+            var preprocessing = result.GetValue(checkpoint) is { } trainedAt ? ClassifierCheckpoint.ReadInfo(trainedAt).Preprocessing : new PreprocessingParameters { OutputSize = side };
+            var data = TrainingInputs.LoadOath(result.GetValue(root)!, new FramePreprocessor(preprocessing), failures);
             TrainCommand.ReportFailures(error, failures);
             var found = data.Frames.Count(f => f is not null);
             output.WriteLine(Invariant($"evaluate: OATH {result.GetValue(root)}: {data.Dataset.Entries.Count} labelled entries, {found} images found, {data.Splits.Count} splits"));
@@ -65,28 +68,51 @@ internal static class EvaluateCommand
                 Invariant($"{method}; {headKind} head{(options.FineTune ? ", fine-tuned" : string.Empty)}, {options.HeadEpochs} epochs per split"),
                 new Reporter<string>(line => output.WriteLine($"evaluate: {line}")),
                 cancellationToken);
+            output.WriteLine(Invariant($"evaluate: published splits: 6-class {Show(benchmark.MeanAccuracy)} ± {Show(benchmark.AccuracyStd)}, 2-class {Show(benchmark.MeanTwoClassAccuracy)}"));
+            var origins = OathOrigins.TryLoad(result.GetValue(root)!)
+                ?? throw new ArgumentException($"{result.GetValue(root)}: no {OathOrigins.BlocksFile} (the station and UT date of each image), so the station-night-held-out protocol cannot be run");
+            string? GroupOf(int i) => origins.Find(data.Dataset.Entries[i].PictureNumber)?.StationNight;
+            var leakage = StationNightFolds.Leakage(data.Classes, GroupOf, data.Splits);
+            var (nightSplits, nightNote) = StationNightFolds.Make(data.Classes, GroupOf, [.. data.Frames.Select(f => f is not null)], folds: 5);
+            var heldOut = BenchmarkEvaluation.Run(
+                $"OATH v1.1 layout at {result.GetValue(root)}, station-nights held out",
+                data.Frames,
+                data.Classes,
+                nightSplits,
+                architecture,
+                factory,
+                options,
+                Invariant($"{method}; {headKind} head{(options.FineTune ? ", fine-tuned" : string.Empty)}, {options.HeadEpochs} epochs per fold; stratified group 5-fold by station-night"),
+                new Reporter<string>(line => output.WriteLine($"evaluate: station-night {line}")),
+                cancellationToken);
+            output.WriteLine(Invariant($"evaluate: station-nights held out: 6-class {Show(heldOut.MeanAccuracy)} ± {Show(heldOut.AccuracyStd)}, 2-class {Show(heldOut.MeanTwoClassAccuracy)}{(nightNote is null ? string.Empty : $" ({nightNote})")}"));
             var folder = result.GetValue(report)!;
             Directory.CreateDirectory(folder);
             File.WriteAllText(Path.Combine(folder, "oath-benchmark.json"), benchmark.ToJson());
-            File.WriteAllText(Path.Combine(folder, "oath-benchmark.md"), benchmark.ToMarkdown());
-            output.WriteLine(Invariant($"evaluate: 6-class {Show(benchmark.MeanAccuracy)} ± {Show(benchmark.AccuracyStd)}, 2-class {Show(benchmark.MeanTwoClassAccuracy)}; report in {folder}"));
-            if (result.GetValue(checkpoint) is { } cp && benchmark.MeanAccuracy is { } mean)
+            File.WriteAllText(Path.Combine(folder, "oath-station-night.json"), heldOut.ToJson());
+            File.WriteAllText(Path.Combine(folder, "oath-benchmark.md"), StationNightFolds.CompareMarkdown(benchmark, heldOut, leakage, nightNote));
+            output.WriteLine($"evaluate: report in {folder}");
+            if (result.GetValue(checkpoint) is { } cp)
             {
                 var info = ClassifierCheckpoint.ReadInfo(cp);
-                var evaluation = new ModelEvaluation(
-                    "oath-5-splits",
-                    benchmark.Splits.Sum(s => s.TestFrames),
-                    mean,
-                    benchmark.AccuracyStd,
-                    benchmark.MeanTwoClassAccuracy ?? double.NaN,
-                    Invariant($"OATH protocol with {found} of {data.Dataset.Entries.Count} images found; {(found < data.Dataset.Entries.Count ? "a subset, not comparable with the published 82%/92%" : "the full benchmark")}"));
-                ClassifierCheckpoint.WriteInfo(cp, info with { Evaluations = [.. info.Evaluations.Where(e => e.Name != evaluation.Name), evaluation] });
+                var subset = found < data.Dataset.Entries.Count ? "a subset, not comparable with the published 82%/92%" : "the full set";
+                var evaluations = new[]
+                {
+                    Record("oath-5-splits", benchmark, Invariant($"OATH published 70/30 splits with {found} of {data.Dataset.Entries.Count} images found ({subset}); {leakage.TestImagesSharingANight} of {leakage.TestImages} test entries share a station-night with training")),
+                    Record("oath-station-night-5-fold", heldOut, Invariant($"OATH with station-nights held out (stratified group 5-fold) on {found} of {data.Dataset.Entries.Count} images ({subset}){(nightNote is null ? string.Empty : $"; {nightNote}")}")),
+                }.OfType<ModelEvaluation>().ToList();
+                ClassifierCheckpoint.WriteInfo(cp, info with { Evaluations = [.. info.Evaluations.Where(e => evaluations.All(n => n.Name != e.Name)), .. evaluations] });
             }
 
             return Task.FromResult(failures.Count == 0 ? AuroraStreamCli.Success : AuroraStreamCli.InputFailed);
         }).ConfigureAwait(false));
         return command;
     }
+
+    private static ModelEvaluation? Record(string name, BenchmarkReport report, string notes) =>
+        report.MeanAccuracy is { } mean
+            ? new ModelEvaluation(name, report.Splits.Where(s => s.Accuracy is not null).Sum(s => s.TestFrames), mean, report.AccuracyStd, report.MeanTwoClassAccuracy ?? mean, notes)
+            : null;
 
     private static Command Frames(TextWriter output, TextWriter error)
     {
@@ -95,9 +121,10 @@ internal static class EvaluateCommand
         var labels = new Option<string[]>("--labels") { Description = "Label CSV files (time,site,label...).", AllowMultipleArgumentsPerToken = true };
         var synthetic = new Option<int>("--synthetic") { Description = "Evaluate on this many synthetic frames." };
         var syntheticSeed = new Option<int>("--synthetic-seed") { Description = "Their seed.", DefaultValueFactory = _ => 99 };
+        var generator = new Option<SkyGenerator>("--generator") { Description = "Synthetic sky: Legacy or Projected.", DefaultValueFactory = _ => SkyGenerator.Legacy };
         var command = new Command("frames", "Evaluate an exported model in ONNX Runtime on labelled frames (files with label CSVs, or synthetic).")
         {
-            model, inputs, labels, synthetic, syntheticSeed,
+            model, inputs, labels, synthetic, syntheticSeed, generator,
         };
         command.SetAction(async (result, cancellationToken) => await TrainCommand.Guard(error, () =>
         {
@@ -111,7 +138,7 @@ internal static class EvaluateCommand
                 labelled.AddRange(joined.Select(j => (j.Frame.Pixels, j.Class)));
             }
 
-            labelled.AddRange(TrainingInputs.Synthetic(result.GetValue(synthetic), result.GetValue(syntheticSeed), preprocessor).Select(s => (s.Frame.Pixels, s.Class)));
+            labelled.AddRange(RealSkyRecipe.Synthetic(result.GetValue(generator), result.GetValue(synthetic), result.GetValue(syntheticSeed), preprocessor).Select(s => (s.Frame.Pixels, s.Class)));
             TrainCommand.ReportFailures(error, failures);
             if (labelled.Count == 0)
             {
@@ -119,6 +146,7 @@ internal static class EvaluateCommand
             }
 
             var matrix = new ConfusionMatrix();
+            var uncertain = 0;
             var pixels = preprocessor.OutputLength;
             const int Batch = 32;
             for (var start = 0; start < labelled.Count; start += Batch)
@@ -134,10 +162,11 @@ internal static class EvaluateCommand
                 for (var i = 0; i < count; i++)
                 {
                     matrix.Add(labelled[start + i].Class, predictions[i].Label);
+                    uncertain += predictions[i].IsUncertain ? 1 : 0;
                 }
             }
 
-            output.WriteLine(Invariant($"evaluate: {classifier.Card.Name} on {matrix.Total} frames: 6-class accuracy {matrix.Accuracy:0.000}, 2-class {matrix.TwoClassAccuracy:0.000}"));
+            output.WriteLine(Invariant($"evaluate: {classifier.Card.Name} on {matrix.Total} frames: 6-class accuracy {matrix.Accuracy:0.000}, 2-class {matrix.TwoClassAccuracy:0.000} (most probable class); {uncertain} labelled uncertain (out of distribution)"));
             foreach (var c in matrix.PerClass())
             {
                 output.WriteLine(Invariant($"  {c.Label,-9} support {c.Support,5}  precision {Show(c.Precision)}  recall {Show(c.Recall)}  F1 {Show(c.F1)}"));

@@ -40,20 +40,23 @@ internal static class TrainCommand
         var seed = new Option<int>("--seed") { Description = "Seed of weights, sampling and augmentations.", DefaultValueFactory = _ => 1 };
         var threads = Threads();
         var maxFrames = new Option<int>("--max-frames") { Description = "Read at most this many frames from the inputs.", DefaultValueFactory = _ => 100_000 };
+        var maskRadius = MaskRadius();
+        var generator = Generator();
         var command = new Command("simclr", "Pretrain an encoder with SimCLR on unlabelled frames (files, folders, synthetic).")
         {
-            inputs, synthetic, syntheticSeed, outDir, architecture, size, steps, batch, lr, warmup, temperature, seed, threads, maxFrames,
+            inputs, synthetic, syntheticSeed, outDir, architecture, size, steps, batch, lr, warmup, temperature, seed, threads, maxFrames, maskRadius, generator,
         };
         command.SetAction(async (result, cancellationToken) => await GuardTorch(error, async () =>
         {
             SetThreads(result.GetValue(threads));
-            var preprocessing = new PreprocessingParameters { OutputSize = result.GetValue(size) };
+            var preprocessing = new PreprocessingParameters { OutputSize = result.GetValue(size), MaskRadiusFraction = result.GetValue(maskRadius) ?? new PreprocessingParameters().MaskRadiusFraction };
+            preprocessing.Validate();
             var preprocessor = new FramePreprocessor(preprocessing);
             var failures = new List<string>();
             var frames = TrainingInputs.LoadFrames(result.GetValue(inputs) ?? [], preprocessor, failures, result.GetValue(maxFrames), cancellationToken);
             var real = frames.Count;
             var syntheticCount = result.GetValue(synthetic);
-            frames.AddRange(TrainingInputs.Synthetic(syntheticCount, result.GetValue(syntheticSeed), preprocessor).Select(s => s.Frame));
+            frames.AddRange(RealSkyRecipe.Synthetic(result.GetValue(generator), syntheticCount, result.GetValue(syntheticSeed), preprocessor).Select(s => s.Frame));
             ReportFailures(error, failures);
             if (frames.Count < 2)
             {
@@ -93,8 +96,8 @@ internal static class TrainCommand
                     cancellationToken).ConfigureAwait(false);
             }).ConfigureAwait(false);
             var sources = (result.GetValue(inputs) ?? []).Select(Path.GetFileName).ToList();
-            var description = Invariant($"SimCLR (NT-Xent, temperature {options.Temperature}, AdamW {options.LearningRate:0.0e0} warm-up {options.WarmupSteps} + cosine), {trainer.Step} steps of {options.BatchSize} frames x 2 views, on {frames.Count} frames: {real} real ({string.Join(", ", sources)}), {syntheticCount} synthetic (seed {result.GetValue(syntheticSeed)})");
-            File.WriteAllText(Path.Combine(options.CheckpointFolder!, PretrainingFile), JsonSerializer.Serialize(new PretrainingRecord(description, frames.Count, trainer.Step)));
+            var description = Invariant($"SimCLR (NT-Xent, temperature {options.Temperature}, AdamW {options.LearningRate:0.0e0} warm-up {options.WarmupSteps} + cosine), {trainer.Step} steps of {options.BatchSize} frames x 2 views, on {frames.Count} frames: {real} real ({string.Join(", ", sources)}), {syntheticCount} synthetic ({result.GetValue(generator).ToString().ToLowerInvariant()} generator, seed {result.GetValue(syntheticSeed)}); field-of-view mask radius {preprocessing.MaskRadiusFraction}");
+            File.WriteAllText(Path.Combine(options.CheckpointFolder!, PretrainingFile), JsonSerializer.Serialize(new PretrainingRecord(description, frames.Count, trainer.Step, preprocessing.MaskRadiusFraction)));
             if (losses.Count > 0)
             {
                 output.WriteLine(Invariant($"simclr: loss {losses.Take(10).Average():0.000} (first 10 steps) -> {losses.TakeLast(10).Average():0.000} (last 10), median {Median(images):0} images/s; checkpoint in {options.CheckpointFolder}"));
@@ -128,12 +131,20 @@ internal static class TrainCommand
         var threshold = new Option<double>("--threshold") { DefaultValueFactory = _ => 0.9, Description = "Pseudo-label probability threshold." };
         var holdout = new Option<int>("--holdout-synthetic") { Description = "Evaluate on this many held-out synthetic frames (a seed of their own) and record it." };
         var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 1, Description = "Seed." };
+        var generator = Generator();
+        var realRepeat = new Option<int>("--real-repeat") { Description = "Use each labelled real frame (files and OATH) this many times per epoch (each time in a random orientation).", DefaultValueFactory = _ => 1 };
+        var hybrid = new Option<int>("--hybrid") { Description = "Add this many hybrids: labelled clear real frames with synthetic aurora (arc, diffuse, discrete) drawn over them." };
+        var loso = new Option<bool>("--leave-one-scene-out") { Description = "Evaluate by scene: one model per site-night of real frames, trained without it, scored on it; recorded in the card." };
+        var confidence = new Option<bool>("--confidence") { Description = "Fit temperature scaling and the out-of-distribution threshold (needs --holdout-synthetic; uses the leave-one-scene-out folds when run)." };
+        var oodQuantile = new Option<double>("--ood-quantile") { Description = "Quantile of in-distribution scores (held-out synthetic and real training frames) taken as the OOD threshold.", DefaultValueFactory = _ => 0.99 };
+        var maskRadius = MaskRadius();
+        var realism = new Option<int>("--realism") { Description = "Measure realism with this many frames of each generator: ROC AUC of real vs synthetic on the encoder's representations." };
         var threads = Threads();
         var outDir = new Option<string>("--out") { Description = "Classifier checkpoint folder (model.bin, classifier.json); export it with `aurorastream export`.", Required = true };
         var command = new Command("classifier", "Train the six-class classifier on an encoder: labelled files, synthetic frames and/or OATH images; linear or MLP head, optional fine-tuning and self-training.")
         {
             inputs, labels, encoder, architecture, size, synthetic, syntheticSeed, oath, unlabelled, unlabelledSynthetic, head, fineTune, headEpochs, fineTuneEpochs,
-            headLr, fineTuneLr, batch, rounds, threshold, holdout, seed, threads, outDir,
+            headLr, fineTuneLr, batch, rounds, threshold, holdout, seed, generator, realRepeat, hybrid, loso, confidence, oodQuantile, realism, maskRadius, threads, outDir,
         };
         command.SetAction(async (result, cancellationToken) => await GuardTorch(error, async () =>
         {
@@ -147,11 +158,24 @@ internal static class TrainCommand
             }
 
             var arch = pretrained?.Architecture ?? result.GetValue(architecture);
-            var preprocessing = new PreprocessingParameters { OutputSize = side };
+            // The classifier sees frames prepared as its encoder was pretrained on them.
+            var pretrainedMask = result.GetValue(encoder) is { } pretrainedFolder ? ReadPretraining(pretrainedFolder)?.MaskRadiusFraction : null;
+            if (pretrainedMask is { } m && result.GetValue(maskRadius) is { } askedMask && askedMask != m)
+            {
+                throw new ArgumentException(Invariant($"--mask-radius {askedMask} differs from the encoder's {m} (its pretraining.json)"));
+            }
+
+            var preprocessing = new PreprocessingParameters { OutputSize = side, MaskRadiusFraction = result.GetValue(maskRadius) ?? pretrainedMask ?? new PreprocessingParameters().MaskRadiusFraction };
+            preprocessing.Validate();
             var preprocessor = new FramePreprocessor(preprocessing);
             var sources = new List<string>();
-            var frames = new List<float[]>();
-            var classes = new List<AuroraClass>();
+            var items = new List<TrainingItem>();
+            var sky = result.GetValue(generator);
+            var repeat = result.GetValue(realRepeat);
+            if (repeat < 1)
+            {
+                throw new ArgumentException($"--real-repeat must be 1 or more (got {repeat})");
+            }
             var inputPaths = result.GetValue(inputs) ?? [];
             var labelPaths = result.GetValue(labels) ?? [];
             if (inputPaths.Length > 0 != labelPaths.Length > 0)
@@ -162,30 +186,35 @@ internal static class TrainCommand
             if (inputPaths.Length > 0)
             {
                 var joined = TrainingInputs.Join(TrainingInputs.LoadFrames(inputPaths, preprocessor, failures, cancellationToken: cancellationToken), labelPaths, failures);
-                frames.AddRange(joined.Select(j => j.Frame.Pixels));
-                classes.AddRange(joined.Select(j => j.Class));
-                sources.Add(Invariant($"{joined.Count} labelled frames from {string.Join(", ", inputPaths.Select(Path.GetFileName))}"));
+                items.AddRange(joined.Select(j => new TrainingItem(j.Frame.Pixels, j.Class, "real", RealSkyRecipe.SceneOf(j.Frame.Site, j.Frame.Time))));
+                var scenes = joined.Select(j => RealSkyRecipe.SceneOf(j.Frame.Site, j.Frame.Time)).Distinct().Count();
+                sources.Add(Invariant($"{joined.Count} labelled real frames from {string.Join(", ", inputPaths.Select(Path.GetFileName))} ({scenes} scenes; {TrainingInputs.Counts(joined.Select(j => j.Class))}){(repeat > 1 ? $", each used {repeat} times per epoch" : string.Empty)}"));
+                if (result.GetValue(hybrid) is > 0 and var hybrids)
+                {
+                    var made = RealSkyRecipe.Hybrids(inputPaths, joined, hybrids, result.GetValue(syntheticSeed) + 31, preprocessor, failures);
+                    items.AddRange(made);
+                    sources.Add(Invariant($"{made.Count} hybrid frames: synthetic aurora at 110 km drawn over the labelled clear real frames ({TrainingInputs.Counts(made.Select(m => m.Class))})"));
+                }
             }
 
             if (result.GetValue(synthetic) is > 0 and var n)
             {
-                var drawn = TrainingInputs.Synthetic(n, result.GetValue(syntheticSeed), preprocessor);
-                frames.AddRange(drawn.Select(d => d.Frame.Pixels));
-                classes.AddRange(drawn.Select(d => d.Class));
-                sources.Add(Invariant($"{n} synthetic frames (seed {result.GetValue(syntheticSeed)})"));
+                var drawn = RealSkyRecipe.Synthetic(sky, n, result.GetValue(syntheticSeed), preprocessor);
+                items.AddRange(drawn.Select(d => new TrainingItem(d.Frame.Pixels, d.Class, "synthetic", null)));
+                sources.Add(Invariant($"{n} synthetic frames, {sky.ToString().ToLowerInvariant()} generator (seed {result.GetValue(syntheticSeed)})"));
             }
 
             if (result.GetValue(oath) is { } oathRoot)
             {
                 var data = TrainingInputs.LoadOath(oathRoot, preprocessor, failures);
                 var found = Enumerable.Range(0, data.Frames.Length).Where(i => data.Frames[i] is not null).ToList();
-                frames.AddRange(found.Select(i => data.Frames[i]!));
-                classes.AddRange(found.Select(i => data.Classes[i]));
+                var origins = Formats.Oath.OathOrigins.TryLoad(oathRoot);
+                items.AddRange(found.Select(i => new TrainingItem(data.Frames[i]!, data.Classes[i], "oath", "oath:" + (origins?.Find(data.Dataset.Entries[i].PictureNumber)?.StationNight ?? "unknown"))));
                 sources.Add(Invariant($"{found.Count} OATH images ({data.Dataset.Entries.Count} labelled entries in {oathRoot})"));
                 output.WriteLine(Invariant($"classifier: OATH {oathRoot}: {found.Count} of {data.Dataset.Entries.Count} images found"));
             }
 
-            if (frames.Count == 0)
+            if (items.Count == 0)
             {
                 throw new ArgumentException("no labelled frames: give inputs with --labels, --synthetic N or --oath DIR");
             }
@@ -207,6 +236,9 @@ internal static class TrainCommand
                 PseudoLabelThreshold = result.GetValue(threshold),
                 Seed = result.GetValue(seed),
             };
+            var training = items.SelectMany(i => Enumerable.Repeat(i, i.IsReal ? repeat : 1)).ToList();
+            var frames = training.Select(t => t.Pixels).ToList();
+            var classes = training.Select(t => t.Class).ToList();
             output.WriteLine(Invariant($"classifier: {frames.Count} labelled frames ({TrainingInputs.Counts(classes)}), {unlabelledFrames.Count} unlabelled; {arch} at {side} px, {options.Head} head{(options.FineTune ? ", fine-tuned" : string.Empty)}"));
             var epochsPerRound = options.HeadEpochs + (options.FineTune ? options.FineTuneEpochs : 0);
             var roundsRun = unlabelledFrames.Count > 0 ? options.SelfTrainingRounds : 0;
@@ -227,12 +259,93 @@ internal static class TrainCommand
             }).ConfigureAwait(false);
             using var trained = model!;
             var evaluations = new List<ModelEvaluation>();
+            var heldOut = new List<TrainingItem>();
             if (result.GetValue(holdout) is > 0 and var h)
             {
-                var heldOut = TrainingInputs.Synthetic(h, result.GetValue(syntheticSeed) + 104_729, preprocessor);
-                var matrix = Score(trained, heldOut.Select(x => x.Frame.Pixels).ToList(), heldOut.Select(x => x.Class).ToList(), side);
-                evaluations.Add(new ModelEvaluation("synthetic-held-out", matrix.Total, matrix.Accuracy, null, matrix.TwoClassAccuracy, Invariant($"{h} synthetic frames from a seed not used in training (seed {result.GetValue(syntheticSeed) + 104_729}); measures learning on the generator's classes, not on real skies")));
+                heldOut.AddRange(RealSkyRecipe.Synthetic(sky, h, result.GetValue(syntheticSeed) + 104_729, preprocessor).Select(x => new TrainingItem(x.Frame.Pixels, x.Class, "synthetic", null)));
+                var matrix = Score(trained, [.. heldOut.Select(x => x.Pixels)], [.. heldOut.Select(x => x.Class)], side);
+                evaluations.Add(new ModelEvaluation("synthetic-held-out", matrix.Total, matrix.Accuracy, null, matrix.TwoClassAccuracy, Invariant($"{h} synthetic frames ({sky.ToString().ToLowerInvariant()} generator) from a seed not used in training (seed {result.GetValue(syntheticSeed) + 104_729}); measures learning on the generator's classes, not on real skies")));
                 output.WriteLine(Invariant($"classifier: held-out synthetic 6-class accuracy {matrix.Accuracy:0.000}, 2-class {matrix.TwoClassAccuracy:0.000} ({matrix.Total} frames)"));
+                output.WriteLine("classifier: held-out synthetic confusion (rows true, columns predicted; arc diffuse discrete cloudy moon clear): " + string.Join(" | ", matrix.Rows.Select(r => string.Join(" ", r))));
+            }
+
+            IReadOnlyList<SceneFold> folds = [];
+            if (result.GetValue(loso))
+            {
+                var foldEncoder = result.GetValue(encoder);
+                folds = LeaveOneSceneOut.Run(
+                    arch,
+                    () => foldEncoder is null ? Encoders.Create(arch) : SimClrTrainer.LoadEncoder(foldEncoder).Encoder,
+                    training,
+                    heldOut,
+                    options,
+                    result.GetValue(oodQuantile),
+                    scene => output.WriteLine($"classifier: leave-one-scene-out: training without {scene}"),
+                    cancellationToken);
+            }
+
+            ConfidenceModel? confidenceModel = null;
+            var temperature = 1.0;
+            if (result.GetValue(confidence))
+            {
+                if (heldOut.Count == 0)
+                {
+                    throw new ArgumentException("--confidence needs --holdout-synthetic N: the threshold and temperature are fitted on held-out frames");
+                }
+
+                var (ood, oodThreshold) = LeaveOneSceneOut.FitOod(trained, training, heldOut, side, result.GetValue(oodQuantile));
+                double eceBefore, eceAfter;
+                int calibrationFrames;
+                string calibrationSet;
+                if (folds.Count > 0)
+                {
+                    (temperature, eceBefore, eceAfter, calibrationFrames) = RealSkyRecipe.Calibrate(folds, [.. heldOut.Select(x => x.Class)]);
+                    calibrationSet = Invariant($"the real frames of each held-out scene and the {heldOut.Count} held-out synthetic frames, scored by the {folds.Count} leave-one-scene-out models");
+                }
+                else
+                {
+                    var (logits, _) = ClassifierTrainer.Infer(trained, [.. heldOut.Select(x => x.Pixels)], side);
+                    var fold = new SceneFold("synthetic", [], [], [], 0, logits);
+                    (temperature, eceBefore, eceAfter, calibrationFrames) = RealSkyRecipe.Calibrate([fold], [.. heldOut.Select(x => x.Class)]);
+                    calibrationSet = Invariant($"the {heldOut.Count} held-out synthetic frames");
+                }
+
+                confidenceModel = new ConfidenceModel
+                {
+                    Temperature = temperature,
+                    RepresentationSize = ood.Dimension,
+                    ClassMeans = ood.ClassMeans,
+                    Whitening = ood.Whitening,
+                    OodThreshold = oodThreshold,
+                    Method = Invariant($"temperature scaling (Guo et al. 2017) fitted on {calibrationFrames} held-out frames ({calibrationSet}); out-of-distribution score = smallest squared Mahalanobis distance of the representation to a class mean, tied covariance shrunk 10% to the identity (Lee et al. 2018), fitted on the {training.Count} training frames"),
+                    ExpectedCalibrationError = eceAfter,
+                    ThresholdNote = Invariant($"the {result.GetValue(oodQuantile):0.###} quantile of the scores of in-distribution frames (the held-out synthetic frames and the real training frames); ECE (10 bins) on the calibration frames {eceBefore:0.000} before temperature scaling, {eceAfter:0.000} after"),
+                };
+                output.WriteLine(Invariant($"classifier: temperature {temperature:0.000}, ECE {eceBefore:0.000} -> {eceAfter:0.000} on {calibrationFrames} held-out frames; OOD threshold {oodThreshold:0.0}"));
+            }
+
+            if (folds.Count > 0)
+            {
+                var sceneResults = RealSkyRecipe.SceneEvaluations(folds, temperature, trained, items, side, confidenceModel);
+                evaluations.AddRange(sceneResults);
+                foreach (var e in sceneResults)
+                {
+                    output.WriteLine(Invariant($"classifier: {e.Name}: {e.Frames} frames, 6-class {e.Accuracy:0.000}, 2-class {e.TwoClassAccuracy:0.000}; {e.Notes}"));
+                }
+            }
+
+            if (result.GetValue(realism) is > 0 and var realismFrames)
+            {
+                var real = items.Where(i => i.IsReal).ToList();
+                var (_, realRepresentations) = ClassifierTrainer.Infer(trained, [.. real.Select(r => r.Pixels)], side);
+                foreach (var g in Enum.GetValues<SkyGenerator>())
+                {
+                    var synthetic = RealSkyRecipe.Synthetic(g, realismFrames, result.GetValue(syntheticSeed) + 7_777, preprocessor);
+                    var (_, syntheticRepresentations) = ClassifierTrainer.Infer(trained, [.. synthetic.Select(x => x.Frame.Pixels)], side);
+                    var auc = RealismAuc.Compute(realRepresentations, [.. real.Select(r => r.Scene!)], syntheticRepresentations, options.Seed);
+                    evaluations.Add(new ModelEvaluation($"realism-auc:{g.ToString().ToLowerInvariant()}", real.Count + realismFrames, auc, null, auc, Invariant($"ROC AUC of a logistic regression separating {real.Count} real frames (held out by scene) from {realismFrames} {g.ToString().ToLowerInvariant()} synthetic frames on this model's representations; 0.5 = indistinguishable (the accuracy fields hold the AUC)")));
+                    output.WriteLine(Invariant($"classifier: realism AUC, {g.ToString().ToLowerInvariant()} generator: {auc:0.000} ({real.Count} real, {realismFrames} synthetic)"));
+                }
             }
 
             var pretrainingRecord = result.GetValue(encoder) is { } encoderFolder ? ReadPretraining(encoderFolder) : null;
@@ -255,6 +368,7 @@ internal static class TrainCommand
                     Seed = options.Seed,
                 },
                 Evaluations = evaluations,
+                Confidence = confidenceModel,
             };
             ClassifierCheckpoint.Save(result.GetValue(outDir)!, trained, info);
             output.WriteLine(Invariant($"classifier: saved to {result.GetValue(outDir)}{(report.PseudoLabelledPerRound.Count > 0 ? $"; pseudo-labelled per round: {string.Join(", ", report.PseudoLabelledPerRound)}" : string.Empty)}"));
@@ -280,6 +394,17 @@ internal static class TrainCommand
         var path = Path.Combine(folder, PretrainingFile);
         return File.Exists(path) ? JsonSerializer.Deserialize<PretrainingRecord>(File.ReadAllText(path)) : null;
     }
+
+    private static Option<double?> MaskRadius() => new("--mask-radius")
+    {
+        Description = "Radius of the circular field-of-view mask as a fraction of half the frame width (default 0.85, or the encoder's; 0.85 keeps the sky above about 15 degrees, 1.0 keeps the horizon, where distant aurora is).",
+    };
+
+    private static Option<SkyGenerator> Generator() => new("--generator")
+    {
+        Description = "Synthetic sky: Legacy (image-plane shapes on a bias-only sky) or Projected (aurora at 110 km through the fisheye, airglow, twilight, horizon).",
+        DefaultValueFactory = _ => SkyGenerator.Legacy,
+    };
 
     internal static Option<int> Threads() => new("--threads") { Description = "libtorch CPU threads (0: its default).", DefaultValueFactory = _ => 0 };
 
@@ -327,7 +452,8 @@ internal static class TrainCommand
 
     private static double Median(List<double> values) => values.Count == 0 ? 0 : values.Order().ElementAt(values.Count / 2);
 
-    internal sealed record PretrainingRecord(string Description, int Frames, int Steps);
+    // MaskRadiusFraction: the field-of-view mask the frames were prepared with (null in checkpoints made before it was recorded).
+    internal sealed record PretrainingRecord(string Description, int Frames, int Steps, double? MaskRadiusFraction = null);
 }
 
 /// <summary>An <see cref="IProgress{T}"/> that reports synchronously, on the caller's thread.</summary>

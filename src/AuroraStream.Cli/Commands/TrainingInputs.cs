@@ -88,6 +88,12 @@ internal static class TrainingInputs
     public static List<(PreparedFrame Frame, AuroraClass Class)> Synthetic(int count, int seed, FramePreprocessor preprocessor)
     {
         var sky = new SyntheticSky(new SyntheticSkyOptions { Seed = seed });
+        return Prepare(count, preprocessor, sky.Draw, $"synthetic(seed {seed})");
+    }
+
+    /// <summary>Draws <paramref name="count"/> frames in parallel and preprocesses them, in index order.</summary>
+    public static List<(PreparedFrame Frame, AuroraClass Class)> Prepare(int count, FramePreprocessor preprocessor, Func<int, SyntheticFrame> draw, string source)
+    {
         var result = new (PreparedFrame, AuroraClass)[count];
         // A preprocessor keeps per-frame scratch state: each worker thread gets its own.
         Parallel.For(
@@ -96,10 +102,10 @@ internal static class TrainingInputs
             () => new FramePreprocessor(preprocessor.Parameters),
             (i, _, local) =>
             {
-                var drawn = sky.Draw(i);
+                var drawn = draw(i);
                 var pixels = new float[local.OutputLength];
                 local.Process(drawn.Frame.Pixels.Span, drawn.Frame.Width, drawn.Frame.Height, pixels);
-                result[i] = (new PreparedFrame(drawn.Frame.Site, drawn.Frame.CaptureTime, $"synthetic(seed {seed})", i, pixels), drawn.Class);
+                result[i] = (new PreparedFrame(drawn.Frame.Site, drawn.Frame.CaptureTime, source, i, pixels), drawn.Class);
                 return local;
             },
             _ => { });

@@ -58,6 +58,22 @@ public sealed class FieldCaseCommandTests
     }
 
     [Fact]
+    public async Task Demo_RunTwiceIntoTheSameFolder_KeepsOneRowPerFrame()
+    {
+        using var temp = new TempFolder();
+        var input = RepoPaths.Data("field-cases", "poison-site", "20200101_0600_gill_themis99_full.pgm.gz");
+
+        for (var run = 0; run < 2; run++)
+        {
+            var (code, _, error) = await RunAsync("demo", "--input", input, "--out", temp.Path, "--model", Model);
+            Assert.True(code == 0, error);
+        }
+
+        Assert.Equal(5, File.ReadLines(Path.Combine(temp.Path, "labels.csv")).Count() - 1);
+        Assert.Equal(5, File.ReadLines(Path.Combine(temp.Path, "aurora.lp")).Count(l => l.StartsWith("aurora_frame,", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task Demo_TruncatedFieldCasesAndATimeBeyond2262_CountsEachInputFailureAndPublishesTheCompleteFrames()
     {
         using var temp = new TempFolder();

@@ -43,7 +43,7 @@ public sealed class TrainingCommandsTests
         Assert.True(code == 0, error);
         var card = ModelCard.FromJson(File.ReadAllText(temp.File("small.card.json")), "card");
         Assert.Equal(32, card.Preprocessing.OutputSize);
-        Assert.Equal(["synthetic-held-out", "oath-5-splits"], card.Evaluations.Select(e => e.Name));
+        Assert.Equal(["synthetic-held-out", "oath-5-splits", "oath-station-night-5-fold"], card.Evaluations.Select(e => e.Name));
         Assert.Equal("mlp", card.Training.Head);
         Assert.Equal(3, card.Training.PretrainingSteps);
 
