@@ -20,7 +20,7 @@ internal static class StreamCommands
     public static Command Publish(TextWriter output, TextWriter error)
     {
         var paths = new Argument<string[]>("paths") { Description = "stream0 PGM / L1 CDF files or folders (archive replay).", Arity = ArgumentArity.ZeroOrMore };
-        var speed = new Option<string>("--speed") { Description = "Replay pace: N x real time, or max.", DefaultValueFactory = _ => "max" };
+        var speed = new Option<string>("--speed") { Description = "Replay pace: N x real time, or max.", DefaultValueFactory = _ => "max" }.Accepting(s => TryParseSpeed(s, out _), "a positive number (x real time) or max");
         var from = new Option<DateTime?>("--from") { Description = "First capture time (UTC) to publish." };
         var to = new Option<DateTime?>("--to") { Description = "Publish capture times before this (UTC)." };
         var site = new Option<string[]>("--site") { Description = "Publish only these sites.", AllowMultipleArgumentsPerToken = true };
@@ -34,10 +34,10 @@ internal static class StreamCommands
         {
             paths, speed, from, to, site, watch, state, config, sets, bootstrap, topic,
         };
-        command.SetAction(async (result, cancellationToken) => await TrainCommand.Guard(error, async () =>
+        command.SetAction(async (result, cancellationToken) => await CommandRunner.RunAsync(error, async () =>
         {
             var settings = Settings(result, config, sets, bootstrap, topic, null, null, null);
-            var pace = ParseSpeed(result.GetValue(speed)!);
+            TryParseSpeed(result.GetValue(speed)!, out var pace);
             var filter = new ReplayFilter(Utc(result.GetValue(from)), Utc(result.GetValue(to)), (result.GetValue(site) ?? []).Select(s => s.ToLowerInvariant()).ToHashSet());
             await using var publisher = new FramePublisher(settings.Kafka);
             var failures = new List<string>();
@@ -59,7 +59,7 @@ internal static class StreamCommands
             var inputs = result.GetValue(paths) ?? [];
             if (inputs.Length == 0)
             {
-                throw new ArgumentException("give files or folders to replay, or --watch DIR");
+                throw new UsageException("give files or folders to replay, or --watch DIR");
             }
 
             var watchTime = Stopwatch.StartNew();
@@ -70,7 +70,7 @@ internal static class StreamCommands
                 return Task.CompletedTask;
             }).ConfigureAwait(false);
             await publisher.FlushAsync(cancellationToken).ConfigureAwait(false);
-            TrainCommand.ReportFailures(error, failures);
+            CommandRunner.ReportFailures(error, failures);
             output.WriteLine(Invariant($"publish: {published} frames delivered to {settings.Kafka.FramesTopic} in {watchTime.Elapsed.TotalSeconds:0.0} s ({published / Math.Max(0.001, watchTime.Elapsed.TotalSeconds):0} frames/s); {failures.Count} input problem(s)"));
             return failures.Count == 0 ? AuroraStreamCli.Success : AuroraStreamCli.InputFailed;
         }).ConfigureAwait(false));
@@ -86,13 +86,13 @@ internal static class StreamCommands
         var influxUrl = new Option<string?>("--influx-url") { Description = "InfluxDB URL (Influx:Url); without it frames go to the file store (Output:Folder)." };
         var influxDb = new Option<string?>("--influx-db") { Description = "InfluxDB database (Influx:Database)." };
         var model = new Option<string?>("--model") { Description = $"ONNX model (Model:Path; default onnx-models/{DefaultModel.FileName})." };
-        var device = new Option<string?>("--device") { Description = "cpu or cuda (Model:Device)." };
-        var idle = new Option<double?>("--exit-when-idle") { Description = "Exit after this many seconds caught up: partitions assigned and read to the end, nothing consumed, nothing in flight (replays, tests)." };
+        var device = new Option<string?>("--device") { Description = "cpu or cuda (Model:Device)." }.OneOf("cpu", "cuda");
+        var idle = new Option<double?>("--exit-when-idle") { Description = "Exit after this many seconds caught up: partitions assigned and read to the end, nothing consumed, nothing in flight (replays, tests)." }.AtLeast(0);
         var command = new Command("run", "Run the stream: consume frames, classify them with the ONNX model, write labels and events to InfluxDB (or the file store), commit offsets after writes. Ctrl-C / SIGTERM drains and exits.")
         {
             config, sets, bootstrap, topic, influxUrl, influxDb, model, device, idle,
         };
-        command.SetAction(async (result, cancellationToken) => await TrainCommand.Guard(error, async () =>
+        command.SetAction(async (result, cancellationToken) => await CommandRunner.RunAsync(error, async () =>
         {
             var settings = Settings(result, config, sets, bootstrap, topic, influxUrl, influxDb, model, device);
             using var stop = StopOnSignals(cancellationToken);
@@ -114,7 +114,7 @@ internal static class StreamCommands
         {
             input, influxUrl, influxDb, outDir, model,
         };
-        command.SetAction(async (result, cancellationToken) => await TrainCommand.Guard(error, async () =>
+        command.SetAction(async (result, cancellationToken) => await CommandRunner.RunAsync(error, async () =>
         {
             using var cluster = EmbeddedKafkaCluster.Start();
             var overrides = new Dictionary<string, string?>
@@ -154,7 +154,7 @@ internal static class StreamCommands
                 output.WriteLine(Invariant($"demo: published {publisher.Delivered} frames from {result.GetValue(input)}"));
                 return publisher.Delivered;
             }, cancellationToken).ConfigureAwait(false);
-            TrainCommand.ReportFailures(error, failures);
+            CommandRunner.ReportFailures(error, failures);
             WriteSummary(output, metrics, settings);
             return metrics.Consumed == metrics.Written + metrics.DeadLettered && failures.Count == 0 ? AuroraStreamCli.Success : AuroraStreamCli.InputFailed;
         }).ConfigureAwait(false));
@@ -352,10 +352,22 @@ internal static class StreamCommands
         return StreamSettings.Load(result.GetValue(config), overrides);
     }
 
-    private static double? ParseSpeed(string speed) =>
-        speed.Equals("max", StringComparison.OrdinalIgnoreCase) ? null
-        : double.TryParse(speed, NumberStyles.Float, CultureInfo.InvariantCulture, out var s) && s > 0 ? s
-        : throw new ArgumentException($"--speed '{speed}': expected a positive number (x real time) or max");
+    private static bool TryParseSpeed(string speed, out double? pace)
+    {
+        pace = null;
+        if (speed.Equals("max", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        if (double.TryParse(speed, NumberStyles.Float, CultureInfo.InvariantCulture, out var s) && s > 0 && double.IsFinite(s))
+        {
+            pace = s;
+            return true;
+        }
+
+        return false;
+    }
 
     private static DateTime? Utc(DateTime? time) => time is { } t ? DateTime.SpecifyKind(t.Kind == DateTimeKind.Local ? t.ToUniversalTime() : t, DateTimeKind.Utc) : null;
 
