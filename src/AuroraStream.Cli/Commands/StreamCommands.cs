@@ -39,7 +39,8 @@ internal static class StreamCommands
             var settings = Settings(result, config, sets, bootstrap, topic, null, null, null);
             TryParseSpeed(result.GetValue(speed)!, out var pace);
             var filter = new ReplayFilter(Utc(result.GetValue(from)), Utc(result.GetValue(to)), (result.GetValue(site) ?? []).Select(s => s.ToLowerInvariant()).ToHashSet());
-            await using var publisher = new FramePublisher(settings.Kafka);
+            KafkaConnectivity.CheckReachable(settings.Kafka);
+            await using var publisher = new FramePublisher(settings.Kafka, KafkaLine(error));
             var failures = new List<string>();
             if (result.GetValue(watch) is { } folder)
             {
@@ -66,7 +67,7 @@ internal static class StreamCommands
             var published = 0;
             await RunProgress.RunAsync(error, "publish", 0, report =>
             {
-                published = PublishFrames(publisher, ArchiveReplay.ReadMerged(inputs, filter, (p, e) => failures.Add(e.Message)), pace, cancellationToken, n => report(n, Invariant($"{n / Math.Max(0.001, watchTime.Elapsed.TotalSeconds):0} frames/s")));
+                published = PublishFrames(publisher, ArchiveReplay.ReadMerged(inputs, filter, (p, e) => failures.Add(e.Message)), pace, cancellationToken, n => report(n, Invariant($"frames queued, {publisher.Delivered} delivered ({publisher.Delivered / Math.Max(0.001, watchTime.Elapsed.TotalSeconds):0} frames/s)")));
                 return Task.CompletedTask;
             }).ConfigureAwait(false);
             await publisher.FlushAsync(cancellationToken).ConfigureAwait(false);
@@ -116,7 +117,7 @@ internal static class StreamCommands
         };
         command.SetAction(async (result, cancellationToken) => await CommandRunner.RunAsync(error, async () =>
         {
-            using var cluster = EmbeddedKafkaCluster.Start();
+            using var cluster = EmbeddedKafkaCluster.Start(log: KafkaLine(error));
             var overrides = new Dictionary<string, string?>
             {
                 ["Kafka:BootstrapServers"] = cluster.BootstrapServers,
@@ -134,7 +135,7 @@ internal static class StreamCommands
             // alongside the stream and pauses while 24 frames (about 3 MB) are outstanding.
             var metrics = await RunPipelineAsync(settings, output, error, TimeSpan.FromSeconds(60), async (m, token) =>
             {
-                await using var publisher = new FramePublisher(settings.Kafka);
+                await using var publisher = new FramePublisher(settings.Kafka, KafkaLine(error));
                 var queued = 0;
                 foreach (var frame in ArchiveReplay.ReadMerged([result.GetValue(input)!], new ReplayFilter(), (p, e) => failures.Add(e.Message)))
                 {
@@ -180,8 +181,8 @@ internal static class StreamCommands
             : new FilePredictionSink(settings.Output.Folder);
         await using var sinkLifetime = sink.ConfigureAwait(false);
         await CheckReachableAsync(settings, stop).ConfigureAwait(false);
-        await using var deadLetters = new KafkaDeadLetterSink(settings.Kafka);
-        await using var source = new KafkaMessageSource(settings.Kafka, line => error.WriteLine($"kafka: {line}"));
+        await using var deadLetters = new KafkaDeadLetterSink(settings.Kafka, KafkaLine(error));
+        await using var source = new KafkaMessageSource(settings.Kafka, KafkaLine(error));
         using var metrics = new PipelineMetrics(source.Lag);
         using var server = settings.Output.MetricsPort > 0 ? new Prometheus.MetricServer(settings.Output.MetricsHost, settings.Output.MetricsPort).Start() : null;
         var pipeline = new StreamPipeline(source, new FrameMessageCodec(), classifier, sink, deadLetters, settings.Pipeline, metrics);
@@ -245,7 +246,7 @@ internal static class StreamCommands
     private static async Task CheckReachableAsync(StreamSettings settings, CancellationToken cancellationToken)
     {
         // Bad configuration fails fast with a clear message instead of retrying for ever.
-        KafkaConnectivity.CheckReachable(settings.Kafka, TimeSpan.FromSeconds(5));
+        KafkaConnectivity.CheckReachable(settings.Kafka);
         if (settings.Influx is { } influx)
         {
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
@@ -286,6 +287,9 @@ internal static class StreamCommands
             }
         }
     }
+
+    /// <summary>librdkafka's lines, summarised by <see cref="KafkaLog"/>, on stderr.</summary>
+    private static Action<string> KafkaLine(TextWriter error) => line => error.WriteLine($"kafka: {line}");
 
     private static void WriteSummary(TextWriter output, PipelineMetrics metrics, StreamSettings settings)
     {
