@@ -1,5 +1,5 @@
 # AuroraStream: two commands set everything up on a fresh machine.
-#   make run    the main job on embedded defaults
+#   make run    the main job on embedded defaults (needs only the .NET SDK)
 #   make test   install what is missing (as root), build, run every test
 #   make bench  speed and memory figures (reported in README.md)
 #   make test-storm  the trainer's tests with garbage collected without pause (see README)
@@ -13,25 +13,29 @@ export DOTNET_NOLOGO := 1
 export DOTNET_SKIP_FIRST_TIME_EXPERIENCE := 1
 
 CLI := $(DOTNET) run --project src/AuroraStream.Cli -c $(CONFIG) --no-launch-profile --
-TEST_LOG := TestResults/test-output.log
 
-MODEL_WORK ?= out/model-training
-MODEL_NOTES := Trained on this repository's data only: seeded synthetic all-sky frames (six classes), the real THEMIS frames bundled in samples/ and tests/data (unlabelled, for SimCLR and self-training) and the 10 OATH images available here. Its synthetic held-out accuracy measures learning of the generator's classes, not skill on real skies; the OATH figure uses 10 of 5,824 images and is not comparable with the published 82%/92%. Retrain on the full OATH v1.1 set and archive frames for science use.
-
-.PHONY: all run test test-storm bench build deps clean model
+.PHONY: all run test test-storm bench build deps deps-test clean model
 
 all: build
 
+# What building needs beyond the SDK: patchelf and g++, only where libstdc++ predates GLIBCXX_3.4.32
+# (TorchSharp; build/torchsharp-glibcxx). Without them the build still succeeds and says that
+# train, evaluate oath and export will not load libtorch.
 deps:
-	@bash .ci/deps.sh
+	@bash .ci/deps.sh build
+
+# What the tests need: a real InfluxDB 1.x server and docker-compose (to validate docker-compose.yml).
+deps-test:
+	@bash .ci/deps.sh test
 
 build: deps
 	$(DOTNET) build AuroraStream.sln -c $(CONFIG) -warnaserror -nologo -v quiet
 
-run: build
+# The demo needs only the SDK: it builds the CLI alone and installs nothing.
+run:
 	$(CLI) demo
 
-test: build
+test: deps-test build
 	@mkdir -p TestResults
 	@$(DOTNET) test AuroraStream.sln -c $(CONFIG) --no-build --nologo 2>&1 | tee $(TEST_LOG); \
 	status=$${PIPESTATUS[0]}; \
@@ -45,7 +49,7 @@ test: build
 test-storm: build
 	AURORASTREAM_TEST_GC_STORM=1 $(DOTNET) test tests/AuroraStream.Training.Tests -c $(CONFIG) --no-build --nologo
 
-bench: build
+bench: deps-test build
 	$(DOTNET) run --project bench/AuroraStream.Benchmarks -c $(CONFIG) --no-build -- $(BENCH_ARGS)
 
 # Reproduces the default model in onnx-models/ (a few minutes on 2 CPU cores).
