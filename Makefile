@@ -1,6 +1,7 @@
 # AuroraStream: two commands set everything up on a fresh machine.
 #   make run    the main job on embedded defaults (needs only the .NET SDK)
 #   make test   install what is missing (as root), build, run every test
+#   make install  the aurorastream command in $(PREFIX)/bin (default ~/.local/bin); make uninstall
 #   make bench  speed and memory figures (reported in README.md)
 #   make test-storm  the trainer's tests with garbage collected without pause (see README)
 
@@ -14,7 +15,19 @@ export DOTNET_SKIP_FIRST_TIME_EXPERIENCE := 1
 
 CLI := $(DOTNET) run --project src/AuroraStream.Cli -c $(CONFIG) --no-launch-profile --
 
-.PHONY: all run test test-storm bench build deps deps-test clean model
+# make install: the published CLI (framework-dependent) and the default model in $(LIBDIR), a
+# launcher in $(BINDIR). The launcher runs the dotnet host found at install time.
+PREFIX ?= $(HOME)/.local
+LIBDIR = $(PREFIX)/lib/aurorastream
+BINDIR = $(PREFIX)/bin
+RID ?= linux-x64
+DOTNET_HOST = $(shell realpath "$$(command -v $(DOTNET))")
+TEST_LOG := TestResults/test-output.log
+
+MODEL_WORK ?= out/model-training
+MODEL_NOTES := Trained on this repository's data only: seeded synthetic all-sky frames (six classes), the real THEMIS frames bundled in samples/ and tests/data (unlabelled, for SimCLR and self-training) and the 10 OATH images available here. Its synthetic held-out accuracy measures learning of the generator's classes, not skill on real skies; the OATH figure uses 10 of 5,824 images and is not comparable with the published 82%/92%. Retrain on the full OATH v1.1 set and archive frames for science use.
+
+.PHONY: all run test test-storm bench build deps deps-test clean model install uninstall
 
 all: build
 
@@ -34,6 +47,22 @@ build: deps
 # The demo needs only the SDK: it builds the CLI alone and installs nothing.
 run:
 	$(CLI) demo
+
+# A framework-dependent publish carries libtorch, ONNX Runtime and SkiaSharp for every platform;
+# only $(RID)'s are kept. The default model goes beside the CLI, where DefaultModel finds it.
+install: deps
+	$(DOTNET) publish src/AuroraStream.Cli -c $(CONFIG) -o "$(LIBDIR)" -nologo -v quiet
+	@for d in "$(LIBDIR)"/runtimes/*; do case "$${d##*/}" in $(RID)|linux|unix) ;; *) rm -rf "$$d" ;; esac; done
+	mkdir -p "$(LIBDIR)/onnx-models" "$(BINDIR)"
+	cp onnx-models/*.onnx onnx-models/*.card.json onnx-models/*.md "$(LIBDIR)/onnx-models/"
+	printf '#!/bin/sh\n# aurorastream, installed by make install from %s\nexec "%s" "%s/aurorastream.dll" "$$@"\n' "$(CURDIR)" "$(DOTNET_HOST)" "$(LIBDIR)" > "$(BINDIR)/aurorastream"
+	chmod 755 "$(BINDIR)/aurorastream"
+	@echo "installed $(BINDIR)/aurorastream ($$(du -sh "$(LIBDIR)" | cut -f1) in $(LIBDIR))"
+	@case ":$$PATH:" in *":$(BINDIR):"*) ;; *) echo "note: $(BINDIR) is not on PATH; add it, e.g. echo 'export PATH=\"$(BINDIR):\$$PATH\"' >> ~/.profile";; esac
+
+uninstall:
+	rm -f "$(BINDIR)/aurorastream"
+	rm -rf "$(LIBDIR)"
 
 test: deps-test build
 	@mkdir -p TestResults
