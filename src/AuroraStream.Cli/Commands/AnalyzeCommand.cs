@@ -15,6 +15,9 @@ namespace AuroraStream.Cli.Commands;
 /// <summary><c>aurorastream analyze occurrence|geoeffect ...</c>.</summary>
 internal static class AnalyzeCommand
 {
+    /// <summary>The names of the occurrence parameters (bz, by, ..., month), whatever the data.</summary>
+    private static readonly Lazy<string[]> OccurrenceParameters = new(() => [.. new SpaceWeatherConditions(new SeriesSet([]), null, null, null, TimeSpan.Zero).Parameters().Select(p => p.Name)]);
+
     public static Command Create(TextWriter output, TextWriter error)
     {
         var command = new Command("analyze", "Turn labels into science: occurrence vs solar wind, IMF, indices and MLT; geoeffectiveness with magnetometers.");
@@ -31,7 +34,8 @@ internal static class AnalyzeCommand
         var indices = new Option<string[]>("--indices") { Description = "Kyoto WDC AE and/or ASY/SYM minute files (else AE and SYM-H come from OMNI).", AllowMultipleArgumentsPerToken = true };
         var lag = new Option<double>("--lag") { Description = "Extra lag in minutes added to OMNI's bow-shock time shift.", DefaultValueFactory = _ => 0 }.Finite();
         var minCount = new Option<int>("--min-count") { Description = "Bins with fewer valid frames get no rate.", DefaultValueFactory = _ => 100 }.AtLeast(0);
-        var heatmap = new Option<string>("--heatmap-parameter") { Description = "The parameter of the MLT x parameter heat maps.", DefaultValueFactory = _ => "bz" };
+        var heatmap = new Option<string>("--heatmap-parameter") { Description = "The parameter of the MLT x parameter heat maps.", DefaultValueFactory = _ => "bz" }
+            .Accepting(p => OccurrenceParameters.Value.Contains(p, StringComparer.Ordinal), $"one of {string.Join(", ", OccurrenceParameters.Value)}");
         var command = new Command("occurrence", "Occurrence rate of each label vs Bz, By, clock angle, Vsw, Np, Pdyn, Kp, AE, SYM-H, MLT, UT hour and month, with Wilson 95% intervals.")
         {
             omni, kp, indices, lag, minCount, heatmap,

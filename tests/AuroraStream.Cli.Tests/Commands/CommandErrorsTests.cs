@@ -49,6 +49,7 @@ public sealed class CommandErrorsTests
         { ["analyze", "occurrence", "--labels", "l", "--omni", "o", "--out", "d", "--min-count", "-5"], "--min-count '-5': expected a whole number of at least 0" },
         { ["run", "--exit-when-idle", "-1"], "--exit-when-idle '-1': expected a number of at least 0" },
         { ["export", "--checkpoint", "c", "--out", "model.txt"], "--out 'model.txt': expected a file name ending in .onnx" },
+        { ["analyze", "occurrence", "--labels", "l", "--omni", "o", "--out", "d", "--heatmap-parameter", "bx"], "--heatmap-parameter 'bx': expected one of bz, by, clock_angle, vsw, np, pdyn, kp, ae, sym_h, mlt, ut_hour, month" },
 
         // unknown options, also where a path argument would have taken them
         { ["inspect", "samples", "--bogus"], "unknown option '--bogus' for 'aurorastream inspect'" },
