@@ -7,8 +7,9 @@ internal static class DefaultModel
     public const string FileName = "aurorastream-compact.onnx";
 
     /// <summary>
-    /// The default model: <c>onnx-models/</c> under the working directory, else under the nearest
-    /// ancestor of the executable that has one (a build inside the repository).
+    /// The default model: <c>onnx-models/</c> under the working directory, else under the
+    /// executable's folder (<c>make install</c> puts it there) or its nearest ancestor that has one
+    /// (a build inside the repository).
     /// </summary>
     public static string Resolve()
     {

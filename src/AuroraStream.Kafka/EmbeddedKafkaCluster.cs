@@ -22,13 +22,13 @@ public sealed class EmbeddedKafkaCluster : IDisposable
     /// <summary>host:port list of the mock brokers.</summary>
     public string BootstrapServers { get; }
 
-    /// <summary>Starts a cluster of <paramref name="brokers"/> brokers.</summary>
-    public static EmbeddedKafkaCluster Start(int brokers = 1)
+    /// <summary>Starts a cluster of <paramref name="brokers"/> brokers; librdkafka's warnings and errors go to <paramref name="log"/> (<see cref="KafkaLog"/>), none when null.</summary>
+    public static EmbeddedKafkaCluster Start(int brokers = 1, Action<string>? log = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(brokers, 1);
         var config = new AdminClientConfig { BootstrapServers = "127.0.0.1:1" };
         config.Set("test.mock.num.brokers", brokers.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        var admin = new AdminClientBuilder(config).Build();
+        var admin = new KafkaLog(log).AttachTo(new AdminClientBuilder(config)).Build();
         try
         {
             var metadata = admin.GetMetadata(TimeSpan.FromSeconds(10));

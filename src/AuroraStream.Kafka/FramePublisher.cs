@@ -10,6 +10,9 @@ public sealed class MessageTooLargeException(string message) : IOException(messa
 /// <summary>A frame the frame message cannot carry (a capture time outside 64-bit Unix nanoseconds); the message names the frame.</summary>
 public sealed class FrameNotPublishableException(string message) : IOException(message);
 
+/// <summary>A message the broker did not acknowledge in time (unreachable or refusing), naming the servers.</summary>
+public sealed class DeliveryFailedException(string message) : IOException(message);
+
 /// <summary>
 /// Publishes frames to the frames topic: one frame per message, key = site (each site stays in one
 /// partition, in order), idempotent producer (acks=all, no duplicates on retry), compressed.
@@ -19,12 +22,13 @@ public sealed class FramePublisher : IAsyncDisposable
 {
     private readonly KafkaOptions _options;
     private readonly IProducer<string, byte[]> _producer;
+    private readonly KafkaLog _log;
     private long _pending;
     private long _delivered;
     private string? _failure;
 
-    /// <summary>Creates a publisher.</summary>
-    public FramePublisher(KafkaOptions options)
+    /// <summary>Creates a publisher; librdkafka's warnings and errors go to <paramref name="log"/> (<see cref="KafkaLog"/>), none when null.</summary>
+    public FramePublisher(KafkaOptions options, Action<string>? log = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
@@ -38,16 +42,17 @@ public sealed class FramePublisher : IAsyncDisposable
             MessageMaxBytes = options.MaxMessageBytes,
             MessageTimeoutMs = 60_000,
         });
-        _producer = new ProducerBuilder<string, byte[]>(config).Build();
+        _log = new KafkaLog(log);
+        _producer = _log.AttachTo(new ProducerBuilder<string, byte[]>(config)).Build();
     }
 
     /// <summary>Messages delivered (acknowledged by the broker).</summary>
     public long Delivered => Interlocked.Read(ref _delivered);
 
     /// <summary>
-    /// Queues a frame; throws <see cref="MessageTooLargeException"/> (an <see cref="IOException"/>) for a frame over the size limit,
+    /// Queues a frame; throws <see cref="MessageTooLargeException"/> for a frame over the size limit,
     /// <see cref="FrameNotPublishableException"/> for a frame the message cannot carry (nothing is queued; the caller counts it and goes on),
-    /// or when an earlier delivery failed.
+    /// or <see cref="DeliveryFailedException"/> when an earlier delivery failed (all <see cref="IOException"/>s).
     /// </summary>
     public void Publish(AllSkyFrame frame) => Publish(frame.Site, FrameMessageCodec.Encode(frame), $"{frame.Site} {frame.CaptureTime:O} ({frame.Origin})");
 
@@ -57,7 +62,7 @@ public sealed class FramePublisher : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(value);
         if (_failure is { } failure)
         {
-            throw new KafkaException(new Error(ErrorCode.Local_Fail, $"an earlier message was not delivered: {failure}"));
+            throw new DeliveryFailedException($"Kafka {_options.BootstrapServers}: an earlier message was not delivered: {failure}");
         }
 
         if (value.Length > _options.MaxMessageBytes)
@@ -80,7 +85,7 @@ public sealed class FramePublisher : IAsyncDisposable
         }
     }
 
-    /// <summary>Waits until every queued message is delivered; throws if any failed.</summary>
+    /// <summary>Waits until every queued message is delivered; throws <see cref="DeliveryFailedException"/> if any failed.</summary>
     public Task FlushAsync(CancellationToken cancellationToken = default) => Task.Run(
         () =>
         {
@@ -92,7 +97,7 @@ public sealed class FramePublisher : IAsyncDisposable
 
             if (_failure is { } failure)
             {
-                throw new KafkaException(new Error(ErrorCode.Local_Fail, $"not every frame was delivered: {failure}"));
+                throw new DeliveryFailedException($"Kafka {_options.BootstrapServers}: not every frame was delivered: {failure}");
             }
         },
         cancellationToken);
@@ -104,13 +109,14 @@ public sealed class FramePublisher : IAsyncDisposable
         {
             await FlushAsync().ConfigureAwait(false);
         }
-        catch (KafkaException)
+        catch (DeliveryFailedException)
         {
             // Reported by FlushAsync to callers that asked; disposing must not throw.
         }
         finally
         {
             _producer.Dispose();
+            _log.Flush();
         }
     }
 

@@ -20,20 +20,22 @@ public sealed class KafkaDeadLetterSink : IDeadLetterSink
 
     private readonly KafkaOptions _options;
     private readonly IProducer<string?, byte[]> _producer;
+    private readonly KafkaLog _log;
 
-    /// <summary>Creates the dead-letter producer.</summary>
-    public KafkaDeadLetterSink(KafkaOptions options)
+    /// <summary>Creates the dead-letter producer; librdkafka's warnings and errors go to <paramref name="log"/> (<see cref="KafkaLog"/>), none when null.</summary>
+    public KafkaDeadLetterSink(KafkaOptions options, Action<string>? log = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         _options = options;
-        _producer = new ProducerBuilder<string?, byte[]>(options.Apply(new ProducerConfig
+        _log = new KafkaLog(log);
+        _producer = _log.AttachTo(new ProducerBuilder<string?, byte[]>(options.Apply(new ProducerConfig
         {
             EnableIdempotence = true,
             Acks = Acks.All,
             CompressionType = options.CompressionType(),
             MessageMaxBytes = options.MaxMessageBytes,
-        })).Build();
+        }))).Build();
     }
 
     /// <inheritdoc />
@@ -68,6 +70,7 @@ public sealed class KafkaDeadLetterSink : IDeadLetterSink
     {
         _producer.Flush(TimeSpan.FromSeconds(10));
         _producer.Dispose();
+        _log.Flush();
         return ValueTask.CompletedTask;
     }
 }

@@ -16,9 +16,10 @@ public sealed class KafkaMessageSource : IMessageSource
     private readonly string _topic;
     private readonly ConcurrentQueue<int> _revoked = new();
     private readonly Action<string>? _log;
+    private readonly KafkaLog _kafkaLog;
     private int _closed;
 
-    /// <summary>Creates the consumer and subscribes to the frames topic.</summary>
+    /// <summary>Creates the consumer and subscribes to the frames topic; assignments and librdkafka's warnings and errors (<see cref="KafkaLog"/>) go to <paramref name="log"/>.</summary>
     public KafkaMessageSource(KafkaOptions options, Action<string>? log = null)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -42,7 +43,8 @@ public sealed class KafkaMessageSource : IMessageSource
             MaxPartitionFetchBytes = Math.Max(1_048_576, options.MaxMessageBytes + 65_536),
             FetchMaxBytes = Math.Max(52_428_800, options.MaxMessageBytes + 65_536),
         });
-        _consumer = new ConsumerBuilder<string?, byte[]>(config)
+        _kafkaLog = new KafkaLog(log);
+        _consumer = _kafkaLog.AttachTo(new ConsumerBuilder<string?, byte[]>(config))
             .SetPartitionsRevokedHandler((_, partitions) =>
             {
                 foreach (var p in partitions)
@@ -53,7 +55,6 @@ public sealed class KafkaMessageSource : IMessageSource
                 log?.Invoke($"partitions revoked: {string.Join(",", partitions.Select(p => p.Partition.Value))}");
             })
             .SetPartitionsAssignedHandler((_, partitions) => log?.Invoke($"partitions assigned: {string.Join(",", partitions.Select(p => p.Partition.Value))}"))
-            .SetErrorHandler((_, e) => log?.Invoke($"kafka: {e.Reason}"))
             .Build();
         _consumer.Subscribe(_topic);
     }
@@ -167,6 +168,7 @@ public sealed class KafkaMessageSource : IMessageSource
             await CommitAsync().ConfigureAwait(false);
             _consumer.Close();
             _consumer.Dispose();
+            _kafkaLog.Flush();
         }
     }
 }

@@ -16,6 +16,9 @@ namespace AuroraStream.Cli.Commands;
 /// <summary><c>aurorastream analyze occurrence|geoeffect ...</c>.</summary>
 internal static class AnalyzeCommand
 {
+    /// <summary>The names of the occurrence parameters (bz, by, ..., month), whatever the data.</summary>
+    private static readonly Lazy<string[]> OccurrenceParameters = new(() => [.. new SpaceWeatherConditions(new SeriesSet([]), null, null, null, TimeSpan.Zero).Parameters().Select(p => p.Name)]);
+
     public static Command Create(TextWriter output, TextWriter error)
     {
         var command = new Command("analyze", "Turn labels into science: occurrence vs solar wind, IMF, indices and MLT; geoeffectiveness with magnetometers.");
@@ -30,9 +33,10 @@ internal static class AnalyzeCommand
         var omni = new Option<string[]>("--omni") { Description = "OMNI files or folders: 1-min CSV, OMNIWeb omni_min/omni_5min .asc, OMNI2 hourly .dat, OMNIWeb .lst (+ .fmt).", Required = true, AllowMultipleArgumentsPerToken = true };
         var kp = new Option<string?>("--kp") { Description = "Kp file: GFZ Kp_ap_Ap_SN_F107 (text or CSV) or CelesTrak SW-All.txt. Without it, OMNI's Kp column is used when present." };
         var indices = new Option<string[]>("--indices") { Description = "Kyoto WDC AE and/or ASY/SYM minute files (else AE and SYM-H come from OMNI).", AllowMultipleArgumentsPerToken = true };
-        var lag = new Option<double>("--lag") { Description = "Extra lag in minutes added to OMNI's bow-shock time shift.", DefaultValueFactory = _ => 0 };
-        var minCount = new Option<int>("--min-count") { Description = "Bins with fewer valid frames get no rate.", DefaultValueFactory = _ => 100 };
-        var heatmap = new Option<string>("--heatmap-parameter") { Description = "The parameter of the MLT x parameter heat maps.", DefaultValueFactory = _ => "bz" };
+        var lag = new Option<double>("--lag") { Description = "Extra lag in minutes added to OMNI's bow-shock time shift.", DefaultValueFactory = _ => 0 }.Finite();
+        var minCount = new Option<int>("--min-count") { Description = "Bins with fewer valid frames get no rate.", DefaultValueFactory = _ => 100 }.AtLeast(0);
+        var heatmap = new Option<string>("--heatmap-parameter") { Description = "The parameter of the MLT x parameter heat maps.", DefaultValueFactory = _ => "bz" }
+            .Accepting(p => OccurrenceParameters.Value.Contains(p, StringComparer.Ordinal), $"one of {string.Join(", ", OccurrenceParameters.Value)}");
         var command = new Command("occurrence", "Occurrence rate of each label vs Bz, By, clock angle, Vsw, Np, Pdyn, Kp, AE, SYM-H, MLT, UT hour and month, with Wilson 95% intervals.")
         {
             omni, kp, indices, lag, minCount, heatmap,
@@ -129,17 +133,12 @@ internal static class AnalyzeCommand
 
     private static async Task<int> RunAsync(TextWriter error, TextWriter output, Func<Task> run)
     {
-        try
+        return await CommandRunner.RunAsync(error, async () =>
         {
             await run().ConfigureAwait(false);
             output.Flush();
             return AuroraStreamCli.Success;
-        }
-        catch (Exception e) when (Inputs.IsInputError(e) || e is ArgumentException or InfluxException)
-        {
-            error.WriteLine($"error: {e.Message}");
-            return AuroraStreamCli.InputFailed;
-        }
+        }).ConfigureAwait(false);
     }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
@@ -185,12 +184,12 @@ internal static class AnalyzeCommand
             {
                 if (!Uri.TryCreate(text, UriKind.Absolute, out var url))
                 {
-                    throw new ArgumentException($"--influx-url '{text}' is not an absolute URL");
+                    throw new UsageException($"--influx-url '{text}': expected an absolute URL, such as http://127.0.0.1:8086/");
                 }
 
                 if (paths.Length > 0)
                 {
-                    throw new ArgumentException("give either --labels or --influx-url, not both");
+                    throw new UsageException("give either --labels or --influx-url, not both");
                 }
 
                 // Secrets come from the environment so they never appear in a process list or a report.
@@ -207,7 +206,7 @@ internal static class AnalyzeCommand
 
             if (paths.Length == 0)
             {
-                throw new ArgumentException("give the labels: --labels FILES/FOLDERS or --influx-url URL");
+                throw new UsageException("give the labels: --labels FILES/FOLDERS or --influx-url URL");
             }
 
             foreach (var path in paths)

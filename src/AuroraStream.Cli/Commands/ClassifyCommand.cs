@@ -26,7 +26,7 @@ internal static class ClassifyCommand
         {
             paths, model, json, device,
         };
-        command.SetAction(async (result, cancellationToken) => await TrainCommand.Guard(error, () =>
+        command.SetAction(async (result, cancellationToken) => await CommandRunner.RunAsync(error, () =>
         {
             using var classifier = new OnnxAuroraClassifier(new OnnxClassifierOptions
             {

@@ -28,8 +28,8 @@ internal static class EvaluateCommand
         var encoder = new Option<string?>("--encoder") { Description = "SimCLR checkpoint folder whose encoder is evaluated (instead of --checkpoint)." };
         var head = new Option<ClassifierHead>("--head") { Description = "Head with --encoder: Linear or Mlp.", DefaultValueFactory = _ => ClassifierHead.Linear };
         var fineTune = new Option<bool>("--fine-tune") { Description = "Fine-tune the encoder in every split." };
-        var headEpochs = new Option<int>("--head-epochs") { DefaultValueFactory = _ => 200, Description = "Epochs of head training per split." };
-        var fineTuneEpochs = new Option<int>("--fine-tune-epochs") { DefaultValueFactory = _ => 10, Description = "Epochs of fine-tuning per split." };
+        var headEpochs = new Option<int>("--head-epochs") { DefaultValueFactory = _ => 200, Description = "Epochs of head training per split." }.AtLeast(1);
+        var fineTuneEpochs = new Option<int>("--fine-tune-epochs") { DefaultValueFactory = _ => 10, Description = "Epochs of fine-tuning per split." }.AtLeast(0);
         var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 1, Description = "Seed." };
         var report = new Option<string>("--report") { Description = "Folder for oath-benchmark.json and oath-benchmark.md.", Required = true };
         var threads = TrainCommand.Threads();
@@ -37,7 +37,7 @@ internal static class EvaluateCommand
         {
             root, checkpoint, encoder, head, fineTune, headEpochs, fineTuneEpochs, seed, report, threads,
         };
-        command.SetAction(async (result, cancellationToken) => await TrainCommand.GuardTorch(error, () =>
+        command.SetAction(async (result, cancellationToken) => await CommandRunner.RunTorchAsync(error, () =>
         {
             TrainCommand.SetThreads(result.GetValue(threads));
             var (architecture, side, factory, headKind, method) = EncoderSource(result.GetValue(checkpoint), result.GetValue(encoder), result.GetValue(head));
@@ -45,7 +45,7 @@ internal static class EvaluateCommand
             // The images are prepared as the evaluated encoder was trained (a checkpoint records its preprocessing).
             var preprocessing = result.GetValue(checkpoint) is { } trainedAt ? ClassifierCheckpoint.ReadInfo(trainedAt).Preprocessing : new PreprocessingParameters { OutputSize = side };
             var data = TrainingInputs.LoadOath(result.GetValue(root)!, new FramePreprocessor(preprocessing), failures);
-            TrainCommand.ReportFailures(error, failures);
+            CommandRunner.ReportFailures(error, failures);
             var found = data.Frames.Count(f => f is not null);
             output.WriteLine(Invariant($"evaluate: OATH {result.GetValue(root)}: {data.Dataset.Entries.Count} labelled entries, {found} images found, {data.Splits.Count} splits"));
             var options = new ClassifierOptions
@@ -119,14 +119,14 @@ internal static class EvaluateCommand
         var model = new Option<string>("--model") { Description = "Exported model (.onnx with its card beside it).", Required = true };
         var inputs = new Argument<string[]>("inputs") { Description = "Frame files or folders, labelled by --labels.", Arity = ArgumentArity.ZeroOrMore };
         var labels = new Option<string[]>("--labels") { Description = "Label CSV files (time,site,label...).", AllowMultipleArgumentsPerToken = true };
-        var synthetic = new Option<int>("--synthetic") { Description = "Evaluate on this many synthetic frames." };
+        var synthetic = new Option<int>("--synthetic") { Description = "Evaluate on this many synthetic frames." }.AtLeast(0);
         var syntheticSeed = new Option<int>("--synthetic-seed") { Description = "Their seed.", DefaultValueFactory = _ => 99 };
         var generator = new Option<SkyGenerator>("--generator") { Description = "Synthetic sky: Legacy or Projected.", DefaultValueFactory = _ => SkyGenerator.Legacy };
         var command = new Command("frames", "Evaluate an exported model in ONNX Runtime on labelled frames (files with label CSVs, or synthetic).")
         {
             model, inputs, labels, synthetic, syntheticSeed, generator,
         };
-        command.SetAction(async (result, cancellationToken) => await TrainCommand.Guard(error, () =>
+        command.SetAction(async (result, cancellationToken) => await CommandRunner.RunAsync(error, () =>
         {
             using var classifier = new OnnxAuroraClassifier(new OnnxClassifierOptions { ModelPath = result.GetValue(model)! });
             var preprocessor = new FramePreprocessor(classifier.Card.Preprocessing);
@@ -139,7 +139,7 @@ internal static class EvaluateCommand
             }
 
             labelled.AddRange(RealSkyRecipe.Synthetic(result.GetValue(generator), result.GetValue(synthetic), result.GetValue(syntheticSeed), preprocessor).Select(s => (s.Frame.Pixels, s.Class)));
-            TrainCommand.ReportFailures(error, failures);
+            CommandRunner.ReportFailures(error, failures);
             if (labelled.Count == 0)
             {
                 throw new ArgumentException("no labelled frames to evaluate on: give inputs with --labels, or --synthetic N");
@@ -182,7 +182,7 @@ internal static class EvaluateCommand
     {
         if (checkpoint is null == encoder is null)
         {
-            throw new ArgumentException("give exactly one of --checkpoint (a trained classifier) or --encoder (a SimCLR checkpoint)");
+            throw new UsageException("give exactly one of --checkpoint (a trained classifier) or --encoder (a SimCLR checkpoint)");
         }
 
         if (checkpoint is not null)

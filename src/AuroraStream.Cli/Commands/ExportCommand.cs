@@ -18,12 +18,12 @@ internal static class ExportCommand
         {
             checkpoint, outPath, notes, batch,
         };
-        command.SetAction(async (result, cancellationToken) => await TrainCommand.GuardTorch(error, () =>
+        command.SetAction(async (result, cancellationToken) => await CommandRunner.RunTorchAsync(error, () =>
         {
             var path = result.GetValue(outPath)!;
             if (!path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))
             {
-                throw new ArgumentException($"--out {path}: the model file must end in .onnx");
+                throw new UsageException($"--out '{path}': expected a file name ending in .onnx");
             }
 
             var (model, info) = ClassifierCheckpoint.Load(result.GetValue(checkpoint)!);

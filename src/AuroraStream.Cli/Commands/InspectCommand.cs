@@ -28,11 +28,11 @@ internal static class InspectCommand
             json,
             verbose,
         };
-        command.SetAction((result, cancellationToken) =>
+        command.SetAction((result, cancellationToken) => CommandRunner.RunAsync(error, () =>
         {
             var runner = new InspectRunner(output, error, result.GetValue(json), result.GetValue(verbose));
-            return Task.FromResult(runner.Run(result.GetValue(paths) ?? [], cancellationToken));
-        });
+            return runner.Run(result.GetValue(paths) ?? [], cancellationToken);
+        }));
         return command;
     }
 }

@@ -22,7 +22,7 @@ internal static class StreamCommands
     public static Command Publish(TextWriter output, TextWriter error)
     {
         var paths = new Argument<string[]>("paths") { Description = "stream0 PGM / L1 CDF files or folders (archive replay).", Arity = ArgumentArity.ZeroOrMore };
-        var speed = new Option<string>("--speed") { Description = "Replay pace: N x real time, or max.", DefaultValueFactory = _ => "max" };
+        var speed = new Option<string>("--speed") { Description = "Replay pace: N x real time, or max.", DefaultValueFactory = _ => "max" }.Accepting(s => TryParseSpeed(s, out _), "a positive number (x real time) or max");
         var from = UtcTimeOption.Create("--from", "First capture time (UTC) to publish.");
         var to = UtcTimeOption.Create("--to", "Publish capture times before this (UTC).");
         var site = new Option<string[]>("--site") { Description = "Publish only these sites.", AllowMultipleArgumentsPerToken = true };
@@ -36,12 +36,13 @@ internal static class StreamCommands
         {
             paths, speed, from, to, site, watch, state, config, sets, bootstrap, topic,
         };
-        command.SetAction(async (result, cancellationToken) => await TrainCommand.Guard(error, async () =>
+        command.SetAction(async (result, cancellationToken) => await CommandRunner.RunAsync(error, async () =>
         {
             var settings = Settings(result, config, sets, bootstrap, topic, null, null, null);
-            var pace = ParseSpeed(result.GetValue(speed)!);
+            TryParseSpeed(result.GetValue(speed)!, out var pace);
             var filter = new ReplayFilter(Utc(result.GetValue(from)), Utc(result.GetValue(to)), (result.GetValue(site) ?? []).Select(s => s.ToLowerInvariant()).ToHashSet());
-            await using var publisher = new FramePublisher(settings.Kafka);
+            KafkaConnectivity.CheckReachable(settings.Kafka);
+            await using var publisher = new FramePublisher(settings.Kafka, KafkaLine(error));
             var failures = new List<string>();
             if (result.GetValue(watch) is { } folder)
             {
@@ -61,18 +62,18 @@ internal static class StreamCommands
             var inputs = result.GetValue(paths) ?? [];
             if (inputs.Length == 0)
             {
-                throw new ArgumentException("give files or folders to replay, or --watch DIR");
+                throw new UsageException("give files or folders to replay, or --watch DIR");
             }
 
             var watchTime = Stopwatch.StartNew();
             var published = 0;
             await RunProgress.RunAsync(error, "publish", 0, report =>
             {
-                published = PublishFrames(publisher, ArchiveReplay.ReadMerged(inputs, filter, (p, e) => failures.Add(e.Message)), pace, failures, cancellationToken, n => report(n, Invariant($"{n / Math.Max(0.001, watchTime.Elapsed.TotalSeconds):0} frames/s")));
+                published = PublishFrames(publisher, ArchiveReplay.ReadMerged(inputs, filter, (p, e) => failures.Add(e.Message)), pace, failures, cancellationToken, n => report(n, Invariant($"frames queued, {publisher.Delivered} delivered ({publisher.Delivered / Math.Max(0.001, watchTime.Elapsed.TotalSeconds):0} frames/s)")));
                 return Task.CompletedTask;
             }).ConfigureAwait(false);
             await publisher.FlushAsync(cancellationToken).ConfigureAwait(false);
-            TrainCommand.ReportFailures(error, failures);
+            CommandRunner.ReportFailures(error, failures);
             output.WriteLine(Invariant($"publish: {published} frames delivered to {settings.Kafka.FramesTopic} in {watchTime.Elapsed.TotalSeconds:0.0} s ({published / Math.Max(0.001, watchTime.Elapsed.TotalSeconds):0} frames/s); {failures.Count} input problem(s)"));
             return failures.Count == 0 ? AuroraStreamCli.Success : AuroraStreamCli.InputFailed;
         }).ConfigureAwait(false));
@@ -88,13 +89,13 @@ internal static class StreamCommands
         var influxUrl = new Option<string?>("--influx-url") { Description = "InfluxDB URL (Influx:Url); without it frames go to the file store (Output:Folder)." };
         var influxDb = new Option<string?>("--influx-db") { Description = "InfluxDB database (Influx:Database)." };
         var model = new Option<string?>("--model") { Description = $"ONNX model (Model:Path; default onnx-models/{DefaultModel.FileName})." };
-        var device = new Option<string?>("--device") { Description = "cpu or cuda (Model:Device)." };
-        var idle = new Option<double?>("--exit-when-idle") { Description = "Exit after this many seconds caught up: partitions assigned and read to the end, nothing consumed, nothing in flight (replays, tests)." };
+        var device = new Option<string?>("--device") { Description = "cpu or cuda (Model:Device)." }.OneOf("cpu", "cuda");
+        var idle = new Option<double?>("--exit-when-idle") { Description = "Exit after this many seconds caught up: partitions assigned and read to the end, nothing consumed, nothing in flight (replays, tests)." }.AtLeast(0);
         var command = new Command("run", "Run the stream: consume frames, classify them with the ONNX model, write labels and events to InfluxDB (or the file store), commit offsets after writes. Ctrl-C / SIGTERM drains and exits.")
         {
             config, sets, bootstrap, topic, influxUrl, influxDb, model, device, idle,
         };
-        command.SetAction(async (result, cancellationToken) => await TrainCommand.Guard(error, async () =>
+        command.SetAction(async (result, cancellationToken) => await CommandRunner.RunAsync(error, async () =>
         {
             var settings = Settings(result, config, sets, bootstrap, topic, influxUrl, influxDb, model, device);
             using var stop = StopOnSignals(cancellationToken);
@@ -116,9 +117,9 @@ internal static class StreamCommands
         {
             input, influxUrl, influxDb, outDir, model,
         };
-        command.SetAction(async (result, cancellationToken) => await TrainCommand.Guard(error, async () =>
+        command.SetAction(async (result, cancellationToken) => await CommandRunner.RunAsync(error, async () =>
         {
-            using var cluster = EmbeddedKafkaCluster.Start();
+            using var cluster = EmbeddedKafkaCluster.Start(log: KafkaLine(error));
             var overrides = new Dictionary<string, string?>
             {
                 ["Kafka:BootstrapServers"] = cluster.BootstrapServers,
@@ -136,7 +137,7 @@ internal static class StreamCommands
             // alongside the stream and pauses while 24 frames (about 3 MB) are outstanding.
             var metrics = await RunPipelineAsync(settings, output, error, TimeSpan.FromSeconds(60), feed: async (m, token) =>
             {
-                await using var publisher = new FramePublisher(settings.Kafka);
+                await using var publisher = new FramePublisher(settings.Kafka, KafkaLine(error));
                 var queued = 0;
                 foreach (var frame in ArchiveReplay.ReadMerged([result.GetValue(input)!], new ReplayFilter(), (p, e) => failures.Add(e.Message)))
                 {
@@ -160,7 +161,7 @@ internal static class StreamCommands
                 output.WriteLine(Invariant($"demo: published {publisher.Delivered} frames from {result.GetValue(input)}"));
                 return publisher.Delivered;
             }, stop: cancellationToken, onDeadLetter: letter => error.WriteLine($"error: dead-lettered ({letter.Stage}): {letter.Reason}")).ConfigureAwait(false);
-            TrainCommand.ReportFailures(error, failures);
+            CommandRunner.ReportFailures(error, failures);
             WriteSummary(output, metrics, settings);
 
             // A dead-lettered frame is an input that failed, as a file that cannot be read is: exit 2.
@@ -188,9 +189,9 @@ internal static class StreamCommands
             : new FilePredictionSink(settings.Output.Folder);
         await using var sinkLifetime = sink.ConfigureAwait(false);
         await CheckReachableAsync(settings, stop).ConfigureAwait(false);
-        await using var kafkaDeadLetters = new KafkaDeadLetterSink(settings.Kafka);
+        await using var kafkaDeadLetters = new KafkaDeadLetterSink(settings.Kafka, KafkaLine(error));
         IDeadLetterSink deadLetters = onDeadLetter is null ? kafkaDeadLetters : new ReportingDeadLetterSink(kafkaDeadLetters, onDeadLetter);
-        await using var source = new KafkaMessageSource(settings.Kafka, line => error.WriteLine($"kafka: {line}"));
+        await using var source = new KafkaMessageSource(settings.Kafka, KafkaLine(error));
         using var metrics = new PipelineMetrics(source.Lag);
         using var server = settings.Output.MetricsPort > 0 ? new Prometheus.MetricServer(settings.Output.MetricsHost, settings.Output.MetricsPort).Start() : null;
         var sky = new SiteSky(StationCatalog.AsiLocations, site => error.WriteLine($"warning: site '{site}' is not in the site catalog and its frames carry no coordinates: its frames are written with sky=unknown and raise no onset"));
@@ -255,7 +256,7 @@ internal static class StreamCommands
     private static async Task CheckReachableAsync(StreamSettings settings, CancellationToken cancellationToken)
     {
         // Bad configuration fails fast with a clear message instead of retrying for ever.
-        KafkaConnectivity.CheckReachable(settings.Kafka, TimeSpan.FromSeconds(5));
+        KafkaConnectivity.CheckReachable(settings.Kafka);
         if (settings.Influx is { } influx)
         {
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
@@ -296,6 +297,9 @@ internal static class StreamCommands
             }
         }
     }
+
+    /// <summary>librdkafka's lines, summarised by <see cref="KafkaLog"/>, on stderr.</summary>
+    private static Action<string> KafkaLine(TextWriter error) => line => error.WriteLine($"kafka: {line}");
 
     private static void WriteSummary(TextWriter output, PipelineMetrics metrics, StreamSettings settings)
     {
@@ -381,10 +385,22 @@ internal static class StreamCommands
         return StreamSettings.Load(result.GetValue(config), overrides);
     }
 
-    private static double? ParseSpeed(string speed) =>
-        speed.Equals("max", StringComparison.OrdinalIgnoreCase) ? null
-        : double.TryParse(speed, NumberStyles.Float, CultureInfo.InvariantCulture, out var s) && s > 0 ? s
-        : throw new ArgumentException($"--speed '{speed}': expected a positive number (x real time) or max");
+    private static bool TryParseSpeed(string speed, out double? pace)
+    {
+        pace = null;
+        if (speed.Equals("max", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        if (double.TryParse(speed, NumberStyles.Float, CultureInfo.InvariantCulture, out var s) && s > 0 && double.IsFinite(s))
+        {
+            pace = s;
+            return true;
+        }
+
+        return false;
+    }
 
     private static DateTime? Utc(DateTime? time) => time is { } t ? DateTime.SpecifyKind(t.Kind == DateTimeKind.Local ? t.ToUniversalTime() : t, DateTimeKind.Utc) : null;
 

@@ -15,7 +15,7 @@ internal static class SynthCommand
     public static Command Create(TextWriter output, TextWriter error)
     {
         var outDir = new Option<string>("--out") { Description = "Output folder (created).", Required = true };
-        var frames = new Option<int>("--frames") { Description = "Number of frames (3 s apart, 20 per one-minute file).", Required = true };
+        var frames = new Option<int>("--frames") { Description = "Number of frames (3 s apart, 20 per one-minute file).", Required = true }.AtLeast(1);
         var seed = new Option<int>("--seed") { Description = "Seed; the same seed gives the same frames.", DefaultValueFactory = _ => 1 };
         var classes = new Option<string?>("--classes") { Description = "Classes to draw from, comma-separated (arc,diffuse,discrete,cloudy,moon,clear); all six by default." };
         var site = new Option<string>("--site") { Description = "Site code written into the frames.", DefaultValueFactory = _ => "gill" };
@@ -23,33 +23,20 @@ internal static class SynthCommand
         {
             outDir, frames, seed, classes, site,
         };
-        command.SetAction(result =>
+        command.SetAction((result, cancellationToken) => CommandRunner.RunAsync(error, () =>
         {
-            try
+            var count = result.GetValue(frames);
+            var chosen = new List<AuroraClass>();
+            foreach (var name in (result.GetValue(classes) ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             {
-                var count = result.GetValue(frames);
-                if (count < 1)
-                {
-                    throw new ArgumentException($"--frames must be at least 1 (got {count})");
-                }
-
-                var chosen = new List<AuroraClass>();
-                foreach (var name in (result.GetValue(classes) ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-                {
-                    chosen.Add(AuroraClasses.TryParseLabel(name, out var c) ? c : throw new ArgumentException($"--classes: '{name}' is not one of arc, diffuse, discrete, cloudy, moon, clear"));
-                }
-
-                var sky = new SyntheticSky(new SyntheticSkyOptions { Seed = result.GetValue(seed), Classes = chosen, Site = result.GetValue(site)! });
-                var written = Write(sky, count, result.GetValue(outDir)!);
-                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"synth: {count} frames in {written} file(s) and labels.csv under {result.GetValue(outDir)}"));
-                return AuroraStreamCli.Success;
+                chosen.Add(AuroraClasses.TryParseLabel(name, out var c) ? c : throw new UsageException($"--classes '{name}': expected one of arc, diffuse, discrete, cloudy, moon, clear, comma-separated"));
             }
-            catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException)
-            {
-                error.WriteLine($"error: {e.Message}");
-                return AuroraStreamCli.InputFailed;
-            }
-        });
+
+            var sky = new SyntheticSky(new SyntheticSkyOptions { Seed = result.GetValue(seed), Classes = chosen, Site = result.GetValue(site)! });
+            var written = Write(sky, count, result.GetValue(outDir)!);
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"synth: {count} frames in {written} file(s) and labels.csv under {result.GetValue(outDir)}"));
+            return AuroraStreamCli.Success;
+        }));
         return command;
     }
 

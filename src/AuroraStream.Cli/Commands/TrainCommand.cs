@@ -27,26 +27,26 @@ internal static class TrainCommand
     private static Command SimClr(TextWriter output, TextWriter error)
     {
         var inputs = new Argument<string[]>("inputs") { Description = "Unlabelled frames: stream0 PGM / L1 CDF files or folders.", Arity = ArgumentArity.ZeroOrMore };
-        var synthetic = new Option<int>("--synthetic") { Description = "Add this many seeded synthetic frames." };
+        var synthetic = new Option<int>("--synthetic") { Description = "Add this many seeded synthetic frames." }.AtLeast(0);
         var syntheticSeed = new Option<int>("--synthetic-seed") { Description = "Seed of the synthetic frames.", DefaultValueFactory = _ => 11 };
         var outDir = new Option<string>("--out") { Description = "Checkpoint folder (resumed from when it holds one).", Required = true };
         var architecture = new Option<EncoderArchitecture>("--architecture") { Description = "Encoder: Compact or ResNet18.", DefaultValueFactory = _ => EncoderArchitecture.Compact };
-        var size = new Option<int>("--size") { Description = "Input side in pixels.", DefaultValueFactory = _ => 128 };
-        var steps = new Option<int>("--steps") { Description = "Optimiser steps.", DefaultValueFactory = _ => 1000 };
-        var batch = new Option<int>("--batch") { Description = "Frames per step (two views each).", DefaultValueFactory = _ => 64 };
-        var lr = new Option<double>("--lr") { Description = "Peak AdamW learning rate.", DefaultValueFactory = _ => 1e-3 };
-        var warmup = new Option<int>("--warmup") { Description = "Warm-up steps.", DefaultValueFactory = _ => 50 };
-        var temperature = new Option<double>("--temperature") { Description = "NT-Xent temperature.", DefaultValueFactory = _ => 0.2 };
+        var size = new Option<int>("--size") { Description = "Input side in pixels.", DefaultValueFactory = _ => 128 }.Within(16, 512);
+        var steps = new Option<int>("--steps") { Description = "Optimiser steps.", DefaultValueFactory = _ => 1000 }.AtLeast(1);
+        var batch = new Option<int>("--batch") { Description = "Frames per step (two views each).", DefaultValueFactory = _ => 64 }.AtLeast(2);
+        var lr = new Option<double>("--lr") { Description = "Peak AdamW learning rate.", DefaultValueFactory = _ => 1e-3 }.Positive();
+        var warmup = new Option<int>("--warmup") { Description = "Warm-up steps.", DefaultValueFactory = _ => 50 }.AtLeast(0);
+        var temperature = new Option<double>("--temperature") { Description = "NT-Xent temperature.", DefaultValueFactory = _ => 0.2 }.Positive();
         var seed = new Option<int>("--seed") { Description = "Seed of weights, sampling and augmentations.", DefaultValueFactory = _ => 1 };
         var threads = Threads();
-        var maxFrames = new Option<int>("--max-frames") { Description = "Read at most this many frames from the inputs.", DefaultValueFactory = _ => 100_000 };
+        var maxFrames = new Option<int>("--max-frames") { Description = "Read at most this many frames from the inputs.", DefaultValueFactory = _ => 100_000 }.AtLeast(0);
         var maskRadius = MaskRadius();
         var generator = Generator();
         var command = new Command("simclr", "Pretrain an encoder with SimCLR on unlabelled frames (files, folders, synthetic).")
         {
             inputs, synthetic, syntheticSeed, outDir, architecture, size, steps, batch, lr, warmup, temperature, seed, threads, maxFrames, maskRadius, generator,
         };
-        command.SetAction(async (result, cancellationToken) => await GuardTorch(error, async () =>
+        command.SetAction(async (result, cancellationToken) => await CommandRunner.RunTorchAsync(error, async () =>
         {
             SetThreads(result.GetValue(threads));
             var preprocessing = new PreprocessingParameters { OutputSize = result.GetValue(size), MaskRadiusFraction = result.GetValue(maskRadius) ?? new PreprocessingParameters().MaskRadiusFraction };
@@ -57,7 +57,7 @@ internal static class TrainCommand
             var real = frames.Count;
             var syntheticCount = result.GetValue(synthetic);
             frames.AddRange(RealSkyRecipe.Synthetic(result.GetValue(generator), syntheticCount, result.GetValue(syntheticSeed), preprocessor).Select(s => s.Frame));
-            ReportFailures(error, failures);
+            CommandRunner.ReportFailures(error, failures);
             if (frames.Count < 2)
             {
                 throw new ArgumentException($"SimCLR needs at least 2 frames; found {real} in the inputs and asked for {syntheticCount} synthetic (use --synthetic N or give files)");
@@ -114,31 +114,31 @@ internal static class TrainCommand
         var labels = new Option<string[]>("--labels") { Description = "Label CSV files (time,site,label...) for the inputs.", AllowMultipleArgumentsPerToken = true };
         var encoder = new Option<string?>("--encoder") { Description = "SimCLR checkpoint folder of the encoder; without it the encoder starts random." };
         var architecture = new Option<EncoderArchitecture>("--architecture") { Description = "Encoder when no --encoder is given.", DefaultValueFactory = _ => EncoderArchitecture.Compact };
-        var size = new Option<int?>("--size") { Description = "Input side when no --encoder is given (default 128)." };
-        var synthetic = new Option<int>("--synthetic") { Description = "Add this many labelled synthetic frames." };
+        var size = new Option<int?>("--size") { Description = "Input side when no --encoder is given (default 128)." }.Within(16, 512);
+        var synthetic = new Option<int>("--synthetic") { Description = "Add this many labelled synthetic frames." }.AtLeast(0);
         var syntheticSeed = new Option<int>("--synthetic-seed") { Description = "Seed of the labelled synthetic frames.", DefaultValueFactory = _ => 21 };
         var oath = new Option<string?>("--oath") { Description = "Add the images found in an OATH data set folder (classifications.csv, images/)." };
         var unlabelled = new Option<string[]>("--unlabelled") { Description = "Unlabelled frames (files or folders) for self-training.", AllowMultipleArgumentsPerToken = true };
-        var unlabelledSynthetic = new Option<int>("--unlabelled-synthetic") { Description = "Add this many unlabelled synthetic frames for self-training." };
+        var unlabelledSynthetic = new Option<int>("--unlabelled-synthetic") { Description = "Add this many unlabelled synthetic frames for self-training." }.AtLeast(0);
         var head = new Option<ClassifierHead>("--head") { Description = "Linear (probe) or Mlp.", DefaultValueFactory = _ => ClassifierHead.Linear };
         var fineTune = new Option<bool>("--fine-tune") { Description = "Fine-tune the whole encoder after training the head." };
-        var headEpochs = new Option<int>("--head-epochs") { DefaultValueFactory = _ => 200, Description = "Epochs of head training." };
-        var fineTuneEpochs = new Option<int>("--fine-tune-epochs") { DefaultValueFactory = _ => 10, Description = "Epochs of fine-tuning." };
-        var headLr = new Option<double>("--lr") { DefaultValueFactory = _ => 1e-2, Description = "Head learning rate." };
-        var fineTuneLr = new Option<double>("--fine-tune-lr") { DefaultValueFactory = _ => 3e-4, Description = "Fine-tuning learning rate." };
-        var batch = new Option<int>("--batch") { DefaultValueFactory = _ => 64, Description = "Frames per step." };
-        var rounds = new Option<int>("--self-training") { Description = "Self-training rounds." };
-        var threshold = new Option<double>("--threshold") { DefaultValueFactory = _ => 0.9, Description = "Pseudo-label probability threshold." };
-        var holdout = new Option<int>("--holdout-synthetic") { Description = "Evaluate on this many held-out synthetic frames (a seed of their own) and record it." };
+        var headEpochs = new Option<int>("--head-epochs") { DefaultValueFactory = _ => 200, Description = "Epochs of head training." }.AtLeast(1);
+        var fineTuneEpochs = new Option<int>("--fine-tune-epochs") { DefaultValueFactory = _ => 10, Description = "Epochs of fine-tuning." }.AtLeast(0);
+        var headLr = new Option<double>("--lr") { DefaultValueFactory = _ => 1e-2, Description = "Head learning rate." }.Positive();
+        var fineTuneLr = new Option<double>("--fine-tune-lr") { DefaultValueFactory = _ => 3e-4, Description = "Fine-tuning learning rate." }.Positive();
+        var batch = new Option<int>("--batch") { DefaultValueFactory = _ => 64, Description = "Frames per step." }.AtLeast(1);
+        var rounds = new Option<int>("--self-training") { Description = "Self-training rounds." }.AtLeast(0);
+        var threshold = new Option<double>("--threshold") { DefaultValueFactory = _ => 0.9, Description = "Pseudo-label probability threshold." }.AboveAtMost(0, 1);
+        var holdout = new Option<int>("--holdout-synthetic") { Description = "Evaluate on this many held-out synthetic frames (a seed of their own) and record it." }.AtLeast(0);
         var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 1, Description = "Seed." };
         var generator = Generator();
-        var realRepeat = new Option<int>("--real-repeat") { Description = "Use each labelled real frame (files and OATH) this many times per epoch (each time in a random orientation).", DefaultValueFactory = _ => 1 };
-        var hybrid = new Option<int>("--hybrid") { Description = "Add this many hybrids: labelled clear real frames with synthetic aurora (arc, diffuse, discrete) drawn over them." };
+        var realRepeat = new Option<int>("--real-repeat") { Description = "Use each labelled real frame (files and OATH) this many times per epoch (each time in a random orientation).", DefaultValueFactory = _ => 1 }.AtLeast(1);
+        var hybrid = new Option<int>("--hybrid") { Description = "Add this many hybrids: labelled clear real frames with synthetic aurora (arc, diffuse, discrete) drawn over them." }.AtLeast(0);
         var loso = new Option<bool>("--leave-one-scene-out") { Description = "Evaluate by scene: one model per site-night of real frames, trained without it, scored on it; recorded in the card." };
         var confidence = new Option<bool>("--confidence") { Description = "Fit temperature scaling and the out-of-distribution threshold (needs --holdout-synthetic; uses the leave-one-scene-out folds when run)." };
-        var oodQuantile = new Option<double>("--ood-quantile") { Description = "Quantile of in-distribution scores (held-out synthetic and real training frames) taken as the OOD threshold.", DefaultValueFactory = _ => 0.99 };
+        var oodQuantile = new Option<double>("--ood-quantile") { Description = "Quantile of in-distribution scores (held-out synthetic and real training frames) taken as the OOD threshold.", DefaultValueFactory = _ => 0.99 }.AboveAtMost(0, 1);
         var maskRadius = MaskRadius();
-        var realism = new Option<int>("--realism") { Description = "Measure realism with this many frames of each generator: ROC AUC of real vs synthetic on the encoder's representations." };
+        var realism = new Option<int>("--realism") { Description = "Measure realism with this many frames of each generator: ROC AUC of real vs synthetic on the encoder's representations." }.AtLeast(0);
         var threads = Threads();
         var outDir = new Option<string>("--out") { Description = "Classifier checkpoint folder (model.bin, classifier.json); export it with `aurorastream export`.", Required = true };
         var command = new Command("classifier", "Train the six-class classifier on an encoder: labelled files, synthetic frames and/or OATH images; linear or MLP head, optional fine-tuning and self-training.")
@@ -146,7 +146,7 @@ internal static class TrainCommand
             inputs, labels, encoder, architecture, size, synthetic, syntheticSeed, oath, unlabelled, unlabelledSynthetic, head, fineTune, headEpochs, fineTuneEpochs,
             headLr, fineTuneLr, batch, rounds, threshold, holdout, seed, generator, realRepeat, hybrid, loso, confidence, oodQuantile, realism, maskRadius, threads, outDir,
         };
-        command.SetAction(async (result, cancellationToken) => await GuardTorch(error, async () =>
+        command.SetAction(async (result, cancellationToken) => await CommandRunner.RunTorchAsync(error, async () =>
         {
             SetThreads(result.GetValue(threads));
             var failures = new List<string>();
@@ -154,7 +154,7 @@ internal static class TrainCommand
             var side = pretrained?.InputSize ?? result.GetValue(size) ?? 128;
             if (pretrained is not null && result.GetValue(size) is { } asked && asked != side)
             {
-                throw new ArgumentException($"--size {asked} differs from the encoder's input size {side}");
+                throw new UsageException($"--size {asked} differs from the encoder's input size {side} (leave --size out with --encoder)");
             }
 
             var arch = pretrained?.Architecture ?? result.GetValue(architecture);
@@ -172,15 +172,12 @@ internal static class TrainCommand
             var items = new List<TrainingItem>();
             var sky = result.GetValue(generator);
             var repeat = result.GetValue(realRepeat);
-            if (repeat < 1)
-            {
-                throw new ArgumentException($"--real-repeat must be 1 or more (got {repeat})");
-            }
+
             var inputPaths = result.GetValue(inputs) ?? [];
             var labelPaths = result.GetValue(labels) ?? [];
             if (inputPaths.Length > 0 != labelPaths.Length > 0)
             {
-                throw new ArgumentException("labelled inputs need --labels and --labels need inputs");
+                throw new UsageException("labelled inputs need --labels and --labels need inputs");
             }
 
             if (inputPaths.Length > 0)
@@ -221,7 +218,7 @@ internal static class TrainCommand
 
             var unlabelledFrames = TrainingInputs.LoadFrames(result.GetValue(unlabelled) ?? [], preprocessor, failures, cancellationToken: cancellationToken).Select(f => f.Pixels).ToList();
             unlabelledFrames.AddRange(TrainingInputs.Synthetic(result.GetValue(unlabelledSynthetic), result.GetValue(syntheticSeed) + 7919, preprocessor).Select(s => s.Frame.Pixels));
-            ReportFailures(error, failures);
+            CommandRunner.ReportFailures(error, failures);
             var options = new ClassifierOptions
             {
                 InputSize = side,
@@ -395,10 +392,10 @@ internal static class TrainCommand
         return File.Exists(path) ? JsonSerializer.Deserialize<PretrainingRecord>(File.ReadAllText(path)) : null;
     }
 
-    private static Option<double?> MaskRadius() => new("--mask-radius")
+    private static Option<double?> MaskRadius() => new Option<double?>("--mask-radius")
     {
         Description = "Radius of the circular field-of-view mask as a fraction of half the frame width (default 0.85, or the encoder's; 0.85 keeps the sky above about 15 degrees, 1.0 keeps the horizon, where distant aurora is).",
-    };
+    }.Accepting(v => v is null or (>= 0 and <= 2), "a fraction from 0 (no mask) to 2");
 
     private static Option<SkyGenerator> Generator() => new("--generator")
     {
@@ -406,7 +403,7 @@ internal static class TrainCommand
         DefaultValueFactory = _ => SkyGenerator.Legacy,
     };
 
-    internal static Option<int> Threads() => new("--threads") { Description = "libtorch CPU threads (0: its default).", DefaultValueFactory = _ => 0 };
+    internal static Option<int> Threads() => new Option<int>("--threads") { Description = "libtorch CPU threads (0: its default).", DefaultValueFactory = _ => 0 }.AtLeast(0);
 
     internal static void SetThreads(int threads)
     {
@@ -420,35 +417,6 @@ internal static class TrainCommand
             TorchSharp.torch.set_num_threads(threads);
         }
     }
-
-    internal static void ReportFailures(TextWriter error, IReadOnlyCollection<string> failures)
-    {
-        foreach (var failure in failures)
-        {
-            error.WriteLine($"error: {failure}");
-        }
-    }
-
-    /// <summary>Runs a command body: bad arguments and unreadable inputs become a one-line error and exit 2.</summary>
-    internal static async Task<int> Guard(TextWriter error, Func<Task<int>> body)
-    {
-        try
-        {
-            return await body().ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is ArgumentException or IOException or InvalidDataException or UnauthorizedAccessException or JsonException or TrainingRuntimeUnavailableException)
-        {
-            error.WriteLine($"error: {e.Message}");
-            return AuroraStreamCli.InputFailed;
-        }
-    }
-
-    /// <summary><see cref="Guard"/> for the commands that run TorchSharp: first makes sure this build has libtorch.</summary>
-    internal static Task<int> GuardTorch(TextWriter error, Func<Task<int>> body) => Guard(error, () =>
-    {
-        TorchRuntime.EnsureAvailable();
-        return body();
-    });
 
     private static double Median(List<double> values) => values.Count == 0 ? 0 : values.Order().ElementAt(values.Count / 2);
 

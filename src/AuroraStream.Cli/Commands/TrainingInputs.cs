@@ -162,7 +162,7 @@ internal static class RunProgress
             {
                 if (done % every == 0 || done == total)
                 {
-                    error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{title}: {done}/{total} {status}"));
+                    error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{title}: {done}{(total > 0 ? $"/{total}" : string.Empty)} {status}"));
                 }
             }).ConfigureAwait(false);
             return;

@@ -60,19 +60,26 @@ public sealed class ClassifierOptions
             throw new ArgumentOutOfRangeException(nameof(InputSize), InputSize, "ClassifierOptions.InputSize must be within 16..512.");
         }
 
-        if (HeadEpochs < 1 || FineTuneEpochs < 0 || BatchSize < 1 || SelfTrainingRounds < 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(HeadEpochs), "ClassifierOptions: HeadEpochs >= 1, FineTuneEpochs >= 0, BatchSize >= 1 and SelfTrainingRounds >= 0 are required.");
-        }
-
-        if (!(HeadLearningRate > 0) || !(FineTuneLearningRate > 0) || WeightDecay < 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(HeadLearningRate), "ClassifierOptions: learning rates must be positive and WeightDecay non-negative.");
-        }
+        // Each check names the setting that is wrong.
+        Require(HeadEpochs >= 1, nameof(HeadEpochs), HeadEpochs, "at least 1");
+        Require(FineTuneEpochs >= 0, nameof(FineTuneEpochs), FineTuneEpochs, "0 or more");
+        Require(BatchSize >= 1, nameof(BatchSize), BatchSize, "at least 1");
+        Require(SelfTrainingRounds >= 0, nameof(SelfTrainingRounds), SelfTrainingRounds, "0 or more");
+        Require(HeadLearningRate > 0, nameof(HeadLearningRate), HeadLearningRate, "positive");
+        Require(FineTuneLearningRate > 0, nameof(FineTuneLearningRate), FineTuneLearningRate, "positive");
+        Require(WeightDecay >= 0, nameof(WeightDecay), WeightDecay, "0 or more");
 
         if (PseudoLabelThreshold is <= 0 or > 1 || double.IsNaN(PseudoLabelThreshold))
         {
             throw new ArgumentOutOfRangeException(nameof(PseudoLabelThreshold), PseudoLabelThreshold, "ClassifierOptions.PseudoLabelThreshold must be within (0, 1].");
+        }
+    }
+
+    private static void Require(bool valid, string name, object value, string expected)
+    {
+        if (!valid)
+        {
+            throw new ArgumentOutOfRangeException(name, value, $"ClassifierOptions.{name} must be {expected}.");
         }
     }
 }

@@ -66,14 +66,21 @@ public sealed class SimClrOptions
             throw new ArgumentOutOfRangeException(nameof(InputSize), InputSize, "SimClrOptions.InputSize must be within 16..512.");
         }
 
-        if (BatchSize < 2 || Steps < 1 || WarmupSteps < 0 || CheckpointEvery < 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(BatchSize), "SimClrOptions: BatchSize >= 2, Steps >= 1, WarmupSteps >= 0 and CheckpointEvery >= 1 are required.");
-        }
+        // Each check names the setting that is wrong (a lumped message named BatchSize for Steps 0).
+        Require(BatchSize >= 2, nameof(BatchSize), BatchSize, "at least 2");
+        Require(Steps >= 1, nameof(Steps), Steps, "at least 1");
+        Require(WarmupSteps >= 0, nameof(WarmupSteps), WarmupSteps, "0 or more");
+        Require(CheckpointEvery >= 1, nameof(CheckpointEvery), CheckpointEvery, "at least 1");
+        Require(LearningRate > 0, nameof(LearningRate), LearningRate, "positive");
+        Require(Temperature > 0, nameof(Temperature), Temperature, "positive");
+        Require(WeightDecay >= 0, nameof(WeightDecay), WeightDecay, "0 or more");
+    }
 
-        if (!(LearningRate > 0) || WeightDecay < 0 || !(Temperature > 0))
+    private static void Require(bool valid, string name, object value, string expected)
+    {
+        if (!valid)
         {
-            throw new ArgumentOutOfRangeException(nameof(LearningRate), "SimClrOptions: LearningRate and Temperature must be positive, WeightDecay non-negative.");
+            throw new ArgumentOutOfRangeException(name, value, $"SimClrOptions.{name} must be {expected}.");
         }
     }
 }

@@ -1,0 +1,152 @@
+using System.CommandLine;
+using static AuroraStream.Cli.Tests.Commands.CliRunner;
+
+namespace AuroraStream.Cli.Tests.Commands;
+
+/// <summary>
+/// Bad command lines of every command: one <c>error:</c> line per problem in the user's words
+/// (the option as typed, the value given, what is accepted), exit 1, no .NET type names, no help dump.
+/// </summary>
+public sealed class CommandErrorsTests
+{
+    public static TheoryData<string[], string> BadValues => new()
+    {
+        // bad enum
+        { ["classify", "samples", "--device", "gpu"], "--device 'gpu': expected one of cpu, cuda" },
+        { ["run", "--device", "gpu"], "--device 'gpu': expected one of cpu, cuda" },
+        { ["train", "simclr", "--out", "x", "--architecture", "vgg"], "--architecture 'vgg': expected one of compact, resnet18" },
+        { ["train", "classifier", "--out", "x", "--head", "deep"], "--head 'deep': expected one of linear, mlp" },
+        { ["evaluate", "oath", "--oath", "x", "--report", "y", "--head", "deep"], "--head 'deep': expected one of linear, mlp" },
+
+        // bad date
+        { ["publish", "samples", "--from", "yesterday"], "--from 'yesterday': expected a UTC date or time" },
+        { ["publish", "samples", "--to", "2020-13-45"], "--to '2020-13-45': expected a UTC date or time" },
+        { ["analyze", "occurrence", "--labels", "l", "--omni", "o", "--out", "d", "--from", "notadate"], "--from 'notadate': expected a UTC date or time" },
+        { ["analyze", "geoeffect", "--labels", "l", "--mag", "m", "--out", "d", "--to", "soon"], "--to 'soon': expected a UTC date or time" },
+
+        // bad number
+        { ["synth", "--out", "x", "--frames", "ten"], "--frames 'ten': expected a whole number" },
+        { ["synth", "--out", "x", "--frames", "3", "--seed", "1.5"], "--seed '1.5': expected a whole number" },
+        { ["train", "simclr", "--out", "x", "--lr", "fast"], "--lr 'fast': expected a number" },
+        { ["train", "classifier", "--out", "x", "--size", "big"], "--size 'big': expected a whole number" },
+        { ["evaluate", "frames", "--model", "m.onnx", "--synthetic", "many"], "--synthetic 'many': expected a whole number" },
+        { ["analyze", "occurrence", "--labels", "l", "--omni", "o", "--out", "d", "--lag", "x"], "--lag 'x': expected a number" },
+        { ["run", "--exit-when-idle", "soon"], "--exit-when-idle 'soon': expected a number" },
+        { ["publish", "samples", "--speed", "fast"], "--speed 'fast': expected a positive number (x real time) or max" },
+
+        // values out of range name the option given, not a component's setting
+        { ["train", "simclr", "--out", "x", "--steps", "0"], "--steps '0': expected a whole number of at least 1" },
+        { ["train", "simclr", "--out", "x", "--batch", "1"], "--batch '1': expected a whole number of at least 2" },
+        { ["train", "simclr", "--out", "x", "--size", "8"], "--size '8': expected a whole number from 16 to 512" },
+        { ["train", "simclr", "--out", "x", "--temperature", "0"], "--temperature '0': expected a number above 0" },
+        { ["train", "simclr", "--out", "x", "--warmup", "-1"], "--warmup '-1': expected a whole number of at least 0" },
+        { ["train", "simclr", "--out", "x", "--threads", "-2"], "--threads '-2': expected a whole number of at least 0" },
+        { ["train", "classifier", "--out", "x", "--threshold", "1.5"], "--threshold '1.5': expected a number above 0 and at most 1" },
+        { ["train", "classifier", "--out", "x", "--head-epochs", "0"], "--head-epochs '0': expected a whole number of at least 1" },
+        { ["train", "classifier", "--out", "x", "--fine-tune-lr", "-1e-3"], "--fine-tune-lr '-1e-3': expected a number above 0" },
+        { ["evaluate", "oath", "--oath", "x", "--report", "y", "--head-epochs", "0"], "--head-epochs '0': expected a whole number of at least 1" },
+        { ["synth", "--out", "x", "--frames", "0"], "--frames '0': expected a whole number of at least 1" },
+        { ["analyze", "occurrence", "--labels", "l", "--omni", "o", "--out", "d", "--min-count", "-5"], "--min-count '-5': expected a whole number of at least 0" },
+        { ["run", "--exit-when-idle", "-1"], "--exit-when-idle '-1': expected a number of at least 0" },
+        { ["export", "--checkpoint", "c", "--out", "model.txt"], "--out 'model.txt': expected a file name ending in .onnx" },
+        { ["analyze", "occurrence", "--labels", "l", "--omni", "o", "--out", "d", "--heatmap-parameter", "bx"], "--heatmap-parameter 'bx': expected one of bz, by, clock_angle, vsw, np, pdyn, kp, ae, sym_h, mlt, ut_hour, month" },
+
+        // unknown options, also where a path argument would have taken them
+        { ["inspect", "samples", "--bogus"], "unknown option '--bogus' for 'aurorastream inspect'" },
+        { ["classify", "samples", "--jsn"], "unknown option '--jsn' for 'aurorastream classify' (did you mean --json?)" },
+        { ["synth", "--out", "x", "--frames", "3", "--sed", "4"], "unknown option '--sed' for 'aurorastream synth' (did you mean --seed?)" },
+        { ["demo", "--outt", "x"], "unknown option '--outt' for 'aurorastream demo' (did you mean --out?)" },
+        { ["analyze", "geoeffect", "--labels", "l", "--mag", "m", "--out", "d", "--site", "gill"], "unknown option '--site' for 'aurorastream analyze geoeffect' (did you mean --sites?)" },
+
+        // missing options and values
+        { ["synth", "--out", "x"], "'aurorastream synth' needs --frames" },
+        { ["export", "--out", "m.onnx"], "'aurorastream export' needs --checkpoint" },
+        { ["publish", "samples", "--bootstrap"], "--bootstrap needs a value" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadValues))]
+    public async Task BadCommandLine_OneLineNamingTheOptionAndWhatIsAccepted_ExitsOne(string[] args, string expected)
+    {
+        var (code, output, error) = await RunAsync(args);
+
+        Assert.Equal(1, code);
+        Assert.Equal(string.Empty, output);
+        var line = Assert.Single(Lines(error));
+        Assert.StartsWith("error: " + expected, line, StringComparison.Ordinal);
+        Assert.DoesNotContain("System.", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task EveryOptionOfEveryCommand_ValueItCannotTake_OneUserWordsLineNamingIt()
+    {
+        var checkedOptions = 0;
+        foreach (var (path, command) in Commands(AuroraStreamCli.CreateRoot(TextWriter.Null, TextWriter.Null), []))
+        {
+            foreach (var option in command.Options.Where(o => Junk(o.ValueType) is not null))
+            {
+                var junk = Junk(option.ValueType)!;
+                var (code, _, error) = await RunAsync([.. path, option.Name, junk]);
+
+                Assert.Equal(1, code);
+                var lines = Lines(error);
+                Assert.Contains(lines, l => l.StartsWith($"error: {option.Name} '{junk}': expected ", StringComparison.Ordinal));
+                Assert.All(lines, l => Assert.DoesNotContain("System.", l, StringComparison.Ordinal));
+                Assert.All(lines, l => Assert.DoesNotContain("AuroraStream.", l, StringComparison.Ordinal));
+                Assert.DoesNotContain("Usage:", error, StringComparison.Ordinal);
+                checkedOptions++;
+            }
+        }
+
+        Assert.True(checkedOptions >= 40, $"only {checkedOptions} typed options found");
+    }
+
+    [Fact]
+    public async Task EveryCommand_UnknownOption_OneLineNamingItAndTheCommand()
+    {
+        foreach (var (path, _) in Commands(AuroraStreamCli.CreateRoot(TextWriter.Null, TextWriter.Null), []))
+        {
+            var (code, _, error) = await RunAsync([.. path, "--no-such-option"]);
+
+            Assert.Equal(1, code);
+            Assert.Contains($"error: unknown option '--no-such-option' for 'aurorastream {string.Join(' ', path)}'; see 'aurorastream {string.Join(' ', path)} --help'", Lines(error));
+        }
+    }
+
+    [Fact]
+    public async Task Help_StillPrintsTheHelp()
+    {
+        var (code, output, _) = await RunAsync("train", "simclr", "--help");
+
+        Assert.Equal(0, code);
+        Assert.Contains("--steps", output, StringComparison.Ordinal);
+    }
+
+    /// <summary>Every command that runs something, with its path from the root.</summary>
+    private static IEnumerable<(string[] Path, Command Command)> Commands(Command command, string[] path)
+    {
+        if (command.Action is not null && path.Length > 0)
+        {
+            yield return (path, command);
+        }
+
+        foreach (var sub in command.Subcommands)
+        {
+            foreach (var found in Commands(sub, [.. path, sub.Name]))
+            {
+                yield return found;
+            }
+        }
+    }
+
+    private static string? Junk(Type type)
+    {
+        type = Nullable.GetUnderlyingType(type) ?? type;
+        return type == typeof(int) || type == typeof(double) ? "lots"
+            : type == typeof(DateTime) ? "yesterday"
+            : type.IsEnum ? "nosuchkind"
+            : null;
+    }
+
+    private static List<string> Lines(string text) => [.. text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r'))];
+}
