@@ -174,6 +174,10 @@ public static class ClassifierTrainer
         for (var epoch = 0; epoch < options.FineTuneEpochs; epoch++)
         {
             cancellationToken.ThrowIfCancellationRequested();
+
+            // Cosine decay over the epochs (Loshchilov & Hutter 2017, without restarts): large steps
+            // first, small ones to settle.
+            optimizer.LearningRate = options.FineTuneLearningRate * 0.5 * (1 + Math.Cos(Math.PI * epoch / options.FineTuneEpochs));
             var order = Permutation(shuffle, data.Frames.Count);
             var total = 0.0;
             for (var start = 0; start < order.Length; start += options.BatchSize)
