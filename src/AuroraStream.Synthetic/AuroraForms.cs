@@ -294,7 +294,8 @@ internal sealed class CurtainForm : AuroraForm
                 kk[f] = 2 * Math.PI / wavelength;
 
                 // Folds steeper than about 1:1 would be multivalued; keep amplitude below wavelength/2pi.
-                amp[f] = Uniform(random, 0.1, 1) * wavelength / (2 * Math.PI) / folds;
+                // At least 40% of the steepest fold: a curtain folded too little is an arc to the eye.
+                amp[f] = Uniform(random, 0.4, 1) * wavelength / (2 * Math.PI) / folds;
                 ph[f] = random.NextDouble() * 2 * Math.PI;
             }
 

@@ -33,10 +33,14 @@ public sealed record SceneFold(string Scene, IReadOnlyList<AuroraClass> Classes,
 /// other frame (synthetic frames, and real and hybrid frames of other scenes; never a frame of the
 /// held-out scene, nor a hybrid built on one) and scored on that scene's real frames. Frames of
 /// one site-night are so alike that a random split would measure recognising the night, not the
-/// sky.
+/// sky. A scene with fewer than <see cref="MinFrames"/> real frames gets no fold of its own (its
+/// frames stay in every fold's training); <see cref="Scenes"/> still lists it.
 /// </summary>
 public static class LeaveOneSceneOut
 {
+    /// <summary>Fewest real frames a scene needs for a fold of its own.</summary>
+    public const int MinFrames = 5;
+
     /// <summary>Runs one fold per scene.</summary>
     /// <param name="architecture">Encoder architecture.</param>
     /// <param name="newEncoder">Makes a fresh copy of the starting encoder (e.g. the SimCLR one) for each fold.</param>
@@ -59,14 +63,16 @@ public static class LeaveOneSceneOut
         ArgumentNullException.ThrowIfNull(newEncoder);
         ArgumentNullException.ThrowIfNull(items);
         ArgumentNullException.ThrowIfNull(syntheticHeldOut);
-        var scenes = Scenes(items);
+        // Items may repeat (a real frame used several times an epoch): each is evaluated once.
+        var distinct = items.Distinct().ToList();
+        var scenes = Scenes(items).Where(scene => distinct.Count(i => i.IsReal && i.Scene == scene) >= MinFrames).ToList();
         var folds = new List<SceneFold>();
         foreach (var scene in scenes)
         {
             cancellationToken.ThrowIfCancellationRequested();
             onFold?.Invoke(scene);
             var training = items.Where(i => i.Scene != scene).ToList();
-            var test = items.Where(i => i.Scene == scene && i.IsReal).ToList();
+            var test = distinct.Where(i => i.Scene == scene && i.IsReal).ToList();
             var (model, _) = ClassifierTrainer.Train(architecture, newEncoder(), new LabelledSet([.. training.Select(t => t.Pixels)], [.. training.Select(t => t.Class)]), null, options, null, cancellationToken);
             using (model)
             {
