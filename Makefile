@@ -2,8 +2,8 @@
 #   make run    the main job on embedded defaults (needs only the .NET SDK)
 #   make test   install what is missing (as root), build, run every test
 #   make install  the aurorastream command in $(PREFIX)/bin (default ~/.local/bin); make uninstall
-#   make bench  speed and memory figures (reported in README.md)
-#   make test-storm  the trainer's tests with garbage collected without pause (see README)
+#   make bench  speed and memory figures (reported in docs/performance.md)
+#   make test-storm  the trainer's tests with garbage collected without pause (see docs/troubleshooting.md)
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c

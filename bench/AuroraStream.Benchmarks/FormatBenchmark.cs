@@ -8,7 +8,7 @@ namespace AuroraStream.Benchmarks;
 
 /// <summary>
 /// Decode throughput of the format readers beside plain inflate of the same compressed bytes,
-/// measured in the same run (the ratio is what the README reports).
+/// measured in the same run (the ratio is what docs/performance.md reports).
 /// </summary>
 internal static class FormatBenchmark
 {

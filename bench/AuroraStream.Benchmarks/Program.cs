@@ -2,7 +2,7 @@ using System.Globalization;
 using AuroraStream.Benchmarks;
 
 // make bench [BENCH_ARGS="section ... [--seconds S] [--replay-frames N] [--live-seconds S]"]: sections formats, analysis, model, stream
-// (default: all). Every ratio the README reports compares two figures measured in the same run.
+// (default: all). Every ratio docs/performance.md reports compares two figures measured in the same run.
 var root = FindRoot();
 var seconds = 3.0;
 var replayFrames = 100_000;
