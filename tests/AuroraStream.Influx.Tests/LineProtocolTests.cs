@@ -161,8 +161,8 @@ public sealed class LineProtocolTests
         var lines = File.ReadAllLines(Path.Combine(temp.Path, "labels.csv"));
         Assert.Equal("time,site,label,confidence,sky,sun_elevation,moon_elevation,moon_illumination,ood_score,model", lines[0]);
         Assert.StartsWith("2011-01-06T17:00:30.000000Z,gako,uncertain,0.7,twilight,-11.1", lines[1], StringComparison.Ordinal);
-        Assert.EndsWith(",9.5", lines[1], StringComparison.Ordinal);
-        Assert.Equal("2011-01-06T17:00:33.000000Z,zzzz,arc,0.7,unknown,,,,", lines[2]);
+        Assert.EndsWith(",9.5,m1", lines[1], StringComparison.Ordinal);
+        Assert.Equal("2011-01-06T17:00:33.000000Z,zzzz,arc,0.7,unknown,,,,,m1", lines[2]);
         var lp = File.ReadAllText(Path.Combine(temp.Path, "aurora.lp"));
         Assert.Contains(",sky=twilight ", lp, StringComparison.Ordinal);
         Assert.Contains("label=uncertain", lp, StringComparison.Ordinal);
