@@ -66,5 +66,22 @@ internal static class CommandRunner
             or TrainingRuntimeUnavailableException
         || (e is AggregateException a && a.InnerExceptions.Count > 0 && a.InnerExceptions.All(IsReported));
 
-    private static string Message(Exception e) => e is AggregateException a ? string.Join("; ", a.InnerExceptions.Select(Message).Distinct()) : e.Message;
+    private static string Message(Exception e) => e switch
+    {
+        AggregateException a => string.Join("; ", a.InnerExceptions.Select(Message).Distinct()),
+        ArgumentException => OneLine(e.Message),
+        _ => e.Message,
+    };
+
+    /// <summary>
+    /// An argument exception's message in the user's words and on one line: without .NET's
+    /// "(Parameter 'X')" suffix, with "Actual value was V." as "(given: V)".
+    /// </summary>
+    internal static string OneLine(string message)
+    {
+        var lines = message.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var text = System.Text.RegularExpressions.Regex.Replace(lines.Length > 0 ? lines[0] : message, @"\s*\(Parameter '[^']*'\)$", string.Empty);
+        var actual = lines.Skip(1).FirstOrDefault(l => l.StartsWith("Actual value was ", StringComparison.Ordinal));
+        return actual is null ? text : $"{text.TrimEnd()} (given: {actual["Actual value was ".Length..].TrimEnd('.')})";
+    }
 }

@@ -49,6 +49,8 @@ public sealed class InfluxLabelSource(InfluxQueryClient client, InfluxConnection
     /// <inheritdoc />
     public async IAsyncEnumerable<LabelledFrame> ReadLabelsAsync(LabelQuery query, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
+        // A server that is down or silent fails in seconds, before a query that may take long.
+        await client.PingAsync(cancellationToken).ConfigureAwait(false);
         await foreach (var series in client.QueryAsync(BuildQuery(query), cancellationToken).ConfigureAwait(false))
         {
             var site = series.Tags.GetValueOrDefault("site") ?? string.Empty;

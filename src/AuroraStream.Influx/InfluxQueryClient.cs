@@ -100,6 +100,37 @@ public sealed class InfluxQueryClient : IDisposable
         }
     }
 
+    /// <summary>Longest wait for <see cref="PingAsync"/>.</summary>
+    public static readonly TimeSpan PingTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Asks the server's <c>/ping</c> (InfluxDB 1.x and 2.x) whether it is there, within
+    /// <see cref="PingTimeout"/>, so a server that is down or silent fails in seconds, not after
+    /// the query timeout.
+    /// </summary>
+    /// <exception cref="InfluxException">No answer in time, a refused connection, or an HTTP error; the message names the URL.</exception>
+    public async Task PingAsync(CancellationToken cancellationToken = default)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(PingTimeout);
+        try
+        {
+            using var response = await _http.GetAsync(new Uri("ping", UriKind.Relative), timeout.Token).ConfigureAwait(false);
+            if ((int)response.StatusCode >= 400)
+            {
+                throw new InfluxException($"InfluxDB at {_options.Url}: /ping answered HTTP {(int)response.StatusCode}");
+            }
+        }
+        catch (HttpRequestException e)
+        {
+            throw new InfluxException($"InfluxDB at {_options.Url} is unreachable: {e.Message}", e);
+        }
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new InfluxException($"InfluxDB at {_options.Url} did not answer /ping within {PingTimeout.TotalSeconds:0} s", e);
+        }
+    }
+
     /// <summary>Runs a statement (CREATE DATABASE...) and checks it succeeded.</summary>
     public async Task ExecuteAsync(string influxQl, CancellationToken cancellationToken = default)
     {

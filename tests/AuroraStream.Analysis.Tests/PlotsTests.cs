@@ -52,11 +52,30 @@ public sealed class PlotsTests
         valid[3, 4] = 500;
         var heatmap = new OccurrenceHeatmap(BinEdges.Uniform(0, 24, 1), Bz, valid, new Dictionary<string, long[,]> { ["arc"] = new long[24, 10] }, 100);
         var heat = Plots.BuildHeatmap(heatmap, "arc");
-        Assert.Contains(heat.GetPlottables().OfType<ScottPlot.Plottables.Annotation>(), a => a.Text.Contains("Blank cells: fewer than 100 frames", StringComparison.Ordinal));
+        Assert.Contains("Blank cells: fewer than 100 frames", heat.Axes.Bottom.Label.Text, StringComparison.Ordinal);
+        Assert.Empty(heat.GetPlottables().OfType<ScottPlot.Plottables.Annotation>());
 
         var geo = new GeoEffect.GeoEffectResult([], new Dictionary<(string, string), List<double>> { [("arc", "dH")] = [1, 2, 3, 4, 5] }, 5, 5, 0, 0, new Dictionary<(string, DateOnly), double>());
         var box = Plots.BuildGroundPerturbation(geo, "dH", "dH (nT)");
-        Assert.Contains(box.GetPlottables().OfType<ScottPlot.Plottables.Annotation>(), a => a.Text.Contains("whiskers: 10th to 90th percentile", StringComparison.Ordinal));
+        Assert.Contains("whiskers: 10th to 90th percentile", box.Axes.Bottom.Label.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Heatmap_CellsSitOnTheirBins_AndAnEmptyMapStillNamesTheBins()
+    {
+        var valid = new long[24, 10];
+        valid[3, 4] = 500;
+        var heatmap = new OccurrenceHeatmap(BinEdges.Uniform(0, 24, 1), Bz, valid, new Dictionary<string, long[,]> { ["arc"] = new long[24, 10] }, 100);
+
+        var map = Plots.BuildHeatmap(heatmap, "arc").GetPlottables().OfType<ScottPlot.Plottables.Heatmap>().Single();
+        var empty = RenderedTicks(Plots.BuildHeatmap(heatmap with { Valid = new long[24, 10] }, "arc"));
+
+        // Ten columns of width 1 centred on ticks 0..9; 24 rows of one hour from MLT 0.
+        Assert.Equal(-0.5, map.Extent!.Value.Left, 9);
+        Assert.Equal(9.5, map.Extent!.Value.Left + (10 * map.CellWidth), 9);
+        Assert.Equal(0, map.Extent!.Value.Bottom, 9);
+        Assert.Equal(24, map.Extent!.Value.Bottom + (24 * map.CellHeight), 9);
+        Assert.Equal("[-10, -8)", empty[0].Label);
     }
 
     private static Tick[] RenderedTicks(Plot plot)

@@ -57,20 +57,19 @@ public static class Plots
 
         if (!plot.GetPlottables().Any())
         {
-            NoData(plot, 0, parameter.Bins.Count, $"No bin has {result.MinCount} or more frames with a valid {parameter.Name}");
+            NoData(plot, -0.5, parameter.Bins.Count - 0.5, $"No bin has {result.MinCount} or more frames with a valid {parameter.Name}");
         }
         else
         {
-            plot.Axes.SetLimitsX(-0.5, parameter.Bins.Count - 0.5);
-            plot.Add.Annotation($"Lines join adjacent bins only; a missing point is a bin with fewer than {result.MinCount} frames. Bars: 95% Wilson interval.", Alignment.LowerLeft);
+            plot.Axes.SetLimits(-0.5, parameter.Bins.Count - 0.5, 0, 1);
         }
 
+        // The notes go under the axis and the legend beside the plot, where they cover no data.
         plot.Axes.Bottom.TickGenerator = BinTicks(parameter.Bins, parameter.BinNames);
         plot.Title($"Occurrence vs {parameter.Label}");
-        plot.XLabel(parameter.BinNames is null ? $"{parameter.Label}, bins [low, high)" : parameter.Label);
+        plot.XLabel($"{BinsLabel(parameter)}\n{OccurrenceNote(result.MinCount)}");
         plot.YLabel($"Occurrence rate (bins with >= {result.MinCount} frames)");
-        plot.Axes.SetLimitsY(0, 1);
-        plot.ShowLegend(Alignment.UpperRight);
+        plot.ShowLegend(Edge.Right);
         return plot;
     }
 
@@ -94,6 +93,9 @@ public static class Plots
 
         var plot = new Plot();
         plot.Title($"Occurrence of '{label}' by MLT and {heatmap.Parameter.Label}");
+        plot.Axes.Bottom.TickGenerator = BinTicks(heatmap.Parameter.Bins, heatmap.Parameter.BinNames);
+        plot.XLabel($"{BinsLabel(heatmap.Parameter)}\nBlank cells: fewer than {heatmap.MinCount} frames (no rate shown).");
+        plot.YLabel("Magnetic local time (h)");
         if (flipped.Cast<double>().All(double.IsNaN))
         {
             NoData(plot, -0.5, cols - 0.5, $"No cell has {heatmap.MinCount} or more frames with valid MLT and {heatmap.Parameter.Name}");
@@ -101,16 +103,15 @@ public static class Plots
             return plot;
         }
 
-        // One unit per cell: column j spans [j - 0.5, j + 0.5], so its tick sits at its centre.
+        // Column j spans [j - 0.5, j + 0.5] (its tick at its centre), row i spans MLT bin i. ScottPlot
+        // anchors the extent at the first and last cells' lower-left corners.
         var map = plot.Add.Heatmap(flipped);
         map.Colormap = new ScottPlot.Colormaps.Viridis();
-        map.Extent = new CoordinateRect(-0.5, cols - 0.5, heatmap.Mlt.Low(0), heatmap.Mlt.High(rows - 1));
+        map.CellAlignment = Alignment.LowerLeft;
+        map.Extent = new CoordinateRect(-0.5, cols - 1.5, heatmap.Mlt.Low(0), heatmap.Mlt.Low(rows - 1));
         map.ManualRange = new ScottPlot.Range(0, 1);
         plot.Add.ColorBar(map).Label = "Occurrence rate";
-        plot.Add.Annotation($"Blank cells: fewer than {heatmap.MinCount} frames (no rate shown).", Alignment.LowerLeft);
-        plot.Axes.Bottom.TickGenerator = BinTicks(heatmap.Parameter.Bins, heatmap.Parameter.BinNames);
-        plot.XLabel(heatmap.Parameter.BinNames is null ? $"{heatmap.Parameter.Label}, bins [low, high)" : heatmap.Parameter.Label);
-        plot.YLabel("Magnetic local time (h)");
+        plot.Axes.SetLimits(-0.5, cols - 0.5, heatmap.Mlt.Low(0), heatmap.Mlt.High(rows - 1));
         return plot;
     }
 
@@ -148,9 +149,9 @@ public static class Plots
         else
         {
             plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual([.. ticks]);
-            plot.Add.Annotation("Box: 25th to 75th percentile; line: median; whiskers: 10th to 90th percentile.", Alignment.UpperLeft);
         }
 
+        plot.XLabel(WhiskerNote);
         plot.Title($"{axisLabel} at the co-located magnetometer, by label");
         plot.YLabel(axisLabel);
         return plot;
@@ -196,6 +197,16 @@ public static class Plots
             .ToArray();
         return new ScottPlot.TickGenerators.NumericManual(ticks);
     }
+
+    /// <summary>What the boxes and whiskers of the box plots are (under the axis).</summary>
+    public const string WhiskerNote = "Box: 25th to 75th percentile; line: median; whiskers: 10th to 90th percentile.";
+
+    /// <summary>The note under an occurrence figure.</summary>
+    public static string OccurrenceNote(int minCount) =>
+        $"Lines join adjacent bins only; a missing point is a bin with fewer than {minCount} frames. Bars: 95% Wilson interval.";
+
+    private static string BinsLabel(OccurrenceParameter parameter) =>
+        parameter.BinNames is null ? $"{parameter.Label}, bins [low, high), the last [low, high]" : parameter.Label;
 
     private static double Centre(OccurrenceRow row, BinEdges bins) => bins.Find(row.BinLow);
 

@@ -50,29 +50,49 @@ internal static class ClassifyCommand
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var refused = new FrameRefusals(path);
+                var pending = new List<AllSkyFrame>(Batch);
+                void Flush()
+                {
+                    if (pending.Count == 0)
+                    {
+                        return;
+                    }
+
+                    var buffer = new float[pending.Count * preprocessor.OutputLength];
+                    for (var i = 0; i < pending.Count; i++)
+                    {
+                        preprocessor.Process(pending[i].Pixels.Span, pending[i].Width, pending[i].Height, buffer.AsSpan(i * preprocessor.OutputLength, preprocessor.OutputLength));
+                    }
+
+                    var predictions = classifier.Classify(buffer, pending.Count);
+                    for (var i = 0; i < pending.Count; i++)
+                    {
+                        var sky = skies.Of(pending[i]);
+                        var prediction = SkyConsistency.Apply(predictions[i], sky);
+                        output.WriteLine(result.GetValue(json) ? Json(path, pending[i].Origin.Index, pending[i], prediction, sky) : Text(path, pending[i].Origin.Index, pending[i], prediction, sky));
+                        frames++;
+                    }
+
+                    pending.Clear();
+                }
+
                 try
                 {
-                    foreach (var chunk in AsiFiles.ReadFrames(path, kind).Where(f => !refused.Refuses(f)).Chunk(Batch))
+                    foreach (var frame in AsiFiles.ReadFrames(path, kind).Where(f => !refused.Refuses(f)))
                     {
-                        var buffer = new float[chunk.Length * preprocessor.OutputLength];
-                        for (var i = 0; i < chunk.Length; i++)
+                        pending.Add(frame);
+                        if (pending.Count == Batch)
                         {
-                            preprocessor.Process(chunk[i].Pixels.Span, chunk[i].Width, chunk[i].Height, buffer.AsSpan(i * preprocessor.OutputLength, preprocessor.OutputLength));
-                        }
-
-                        var predictions = classifier.Classify(buffer, chunk.Length);
-                        for (var i = 0; i < chunk.Length; i++)
-                        {
-                            var index = chunk[i].Origin.Index;
-                            var sky = skies.Of(chunk[i]);
-                            var prediction = SkyConsistency.Apply(predictions[i], sky);
-                            output.WriteLine(result.GetValue(json) ? Json(path, index, chunk[i], prediction, sky) : Text(path, index, chunk[i], prediction, sky));
-                            frames++;
+                            Flush();
                         }
                     }
+
+                    Flush();
                 }
                 catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
                 {
+                    // The complete frames read before the corruption are still classified, as inspect prints them.
+                    Flush();
                     error.WriteLine($"error: {e.Message}");
                     failures++;
                 }

@@ -21,7 +21,7 @@ internal static class UtcTimeOption
                 return utc;
             }
 
-            result.AddError($"{name}: '{text}' is not a UTC time ({UtcTimeText.Expected(UtcTimeForms.DateOnly)})");
+            result.AddError($"{name} '{text}': expected a UTC date or time ({UtcTimeText.Expected(UtcTimeForms.DateOnly)})");
             return null;
         },
     };

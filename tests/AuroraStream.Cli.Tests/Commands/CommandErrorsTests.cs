@@ -139,6 +139,19 @@ public sealed class CommandErrorsTests
         }
     }
 
+    [Fact]
+    public async Task Run_BadSettingValue_OneLineWithoutDotNetParameterWording()
+    {
+        var (code, _, error) = await RunAsync("run", "--set", "Pipeline:BatchSize=0", "--bootstrap", "127.0.0.1:9");
+
+        Assert.Equal(2, code);
+        var lines = Lines(error);
+        Assert.Single(lines);
+        Assert.StartsWith("error: Pipeline:BatchSize must be within 1..4096", lines[0], StringComparison.Ordinal);
+        Assert.DoesNotContain("(Parameter", lines[0], StringComparison.Ordinal);
+        Assert.Contains("(given: 0)", lines[0], StringComparison.Ordinal);
+    }
+
     private static string? Junk(Type type)
     {
         type = Nullable.GetUnderlyingType(type) ?? type;

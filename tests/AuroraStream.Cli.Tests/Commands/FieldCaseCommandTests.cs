@@ -31,6 +31,18 @@ public sealed class FieldCaseCommandTests
     }
 
     [Fact]
+    public async Task Classify_TruncatedFiles_ClassifiesTheCompleteFramesBeforeTheCut()
+    {
+        var truncated = RepoPaths.Data("field-cases", "stream0-truncated");
+
+        var (code, output, error) = await RunAsync("classify", "--model", Model, truncated);
+
+        Assert.Equal(2, code);
+        Assert.Equal(2 + 5, output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.Contains("classify: 7 frames with aurorastream-compact, 3 input(s) failed", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Classify_PoisonSite_ClassifiesTheGoodFramesAndNamesTheRefusedOnes()
     {
         var poison = RepoPaths.Data("field-cases", "poison-site");

@@ -15,7 +15,7 @@ public sealed class ReaderFieldCaseCommandTests
 
         // The labels are at 23:59:57 and 00:00:02; --from 23:59:60 keeps only the second.
         var (code, output, error) = await RunAsync("analyze", "geoeffect", "--labels", FieldCase("iaga", "labels_tst.csv"), "--mag", FieldCase("iaga", "tst20161231dsec.sec"),
-            "--from", "2016-12-31T23:59:60Z", "--out", temp.File("out"));
+            "--from", "2016-12-31T23:59:60Z", "--include-twilight", "--out", temp.File("out"));
 
         Assert.True(code == 0, error);
         Assert.Contains("geoeffect: 1 labelled frames, 1 joined", output, StringComparison.Ordinal);
