@@ -2,52 +2,6 @@ using AuroraStream.Core;
 
 namespace AuroraStream.Synthetic;
 
-/// <summary>Settings of the <see cref="ProjectedSky"/>.</summary>
-public sealed class ProjectedSkyOptions
-{
-    /// <summary>Seed of everything random; the same seed gives the same frames.</summary>
-    /// <value>Default 1.</value>
-    public int Seed { get; init; } = 1;
-
-    /// <summary>Site code written into the frames; for the THEMIS sites it also sets the latitude and longitude the stars turn about.</summary>
-    /// <value>Default <c>gill</c>.</value>
-    public string Site { get; init; } = "gill";
-
-    /// <summary>Imager id written into the frames (a THEMIS id, so the stream takes them).</summary>
-    /// <value>Default <c>themis99</c>.</value>
-    public string Imager { get; init; } = "themis99";
-
-    /// <summary>Time of the first frame, UTC; frames follow every 3 s.</summary>
-    /// <value>Default 2020-01-01T06:00:00Z.</value>
-    public DateTime Start { get; init; } = new(2020, 1, 1, 6, 0, 0, DateTimeKind.Utc);
-
-    /// <summary>Classes to draw from, uniformly; all six when empty.</summary>
-    public IReadOnlyList<AuroraClass> Classes { get; init; } = [];
-
-    internal void Validate()
-    {
-        if (Site is null || Site.Length != 4 || !Site.All(char.IsAsciiLetterLower))
-        {
-            throw new ArgumentException($"ProjectedSkyOptions.Site must be four lower-case letters (got '{Site}').", nameof(Site));
-        }
-
-        if (string.IsNullOrWhiteSpace(Imager))
-        {
-            throw new ArgumentException("ProjectedSkyOptions.Imager must not be empty.", nameof(Imager));
-        }
-
-        if (Start.Kind != DateTimeKind.Utc)
-        {
-            throw new ArgumentException("ProjectedSkyOptions.Start must be UTC.", nameof(Start));
-        }
-
-        if (Classes is null || Classes.Any(c => !Enum.IsDefined(c)))
-        {
-            throw new ArgumentException("ProjectedSkyOptions.Classes must hold OATH classes only.", nameof(Classes));
-        }
-    }
-}
-
 /// <summary>
 /// Draws 256x256 16-bit THEMIS all-sky frames from a physical model of the night sky, projected
 /// through the THEMIS fisheye (<see cref="FisheyeLens"/>), so that what the classes share in real
@@ -112,7 +66,7 @@ public sealed class ProjectedSky
         ["pgeo"] = (53.82, -122.84), ["ekat"] = (64.72, -110.63), ["talo"] = (69.54, -93.56),
     };
 
-    private readonly ProjectedSkyOptions _options;
+    private readonly SyntheticSkyOptions _options;
     private readonly AuroraClass[] _classes;
     private readonly (double RaRad, double DecRad, double Magnitude)[] _stars;
     private readonly double _latRad;
@@ -121,7 +75,7 @@ public sealed class ProjectedSky
 
     /// <summary>Creates a sky.</summary>
     /// <exception cref="ArgumentException">An option is out of range; the message names it.</exception>
-    public ProjectedSky(ProjectedSkyOptions options)
+    public ProjectedSky(SyntheticSkyOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
@@ -168,7 +122,7 @@ public sealed class ProjectedSky
         var time = _options.Start.AddSeconds(3 * index);
 
         var g = _fields[random.Next(_fields.Length)].Value;
-        var conditions = SkyConditions.Random(random, cls);
+        var conditions = SkyBackdrop.Random(random, cls);
 
         var background = new float[Size * Size];
         conditions.AddBackground(g, background);
@@ -216,7 +170,7 @@ public sealed class ProjectedSky
     }
 
     /// <summary>Scales <paramref name="aurora"/> so its brightest unobstructed pixel is <paramref name="ratio"/> times the sky behind it.</summary>
-    internal static void ScaleToBackground(SkyGeometry g, float[] aurora, float[] background, double ratio, SkyConditions? conditions)
+    internal static void ScaleToBackground(SkyGeometry g, float[] aurora, float[] background, double ratio, SkyBackdrop? conditions)
     {
         var (peak, at) = (0.0, -1);
         for (var i = 0; i < aurora.Length; i++)
@@ -241,7 +195,7 @@ public sealed class ProjectedSky
         }
     }
 
-    private void AddStars(SkyGeometry g, float[] sky, DateTime time, SkyConditions conditions, Random random)
+    private void AddStars(SkyGeometry g, float[] sky, DateTime time, SkyBackdrop conditions, Random random)
     {
         var lst = ((Atmosphere.GreenwichSiderealHours(time) * 15) + _lonDeg) * Math.PI / 180;
         var (sinLat, cosLat) = (Math.Sin(_latRad), Math.Cos(_latRad));

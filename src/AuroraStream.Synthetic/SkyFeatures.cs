@@ -14,7 +14,7 @@ internal static class SkyFeatures
     /// reflected through the centre, and in 35% of frames thin cloud (optical depth 0.3-1.5) with
     /// a bright aureole round the Moon.
     /// </summary>
-    public static void AddMoon(SkyGeometry g, float[] sky, SkyConditions conditions, Random random)
+    public static void AddMoon(SkyGeometry g, float[] sky, SkyBackdrop conditions, Random random)
     {
         var moonAz = random.NextDouble() * 2 * Math.PI;
         var minElevation = Math.Max(5, conditions.SkylineDeg(moonAz) + 3);
@@ -94,7 +94,7 @@ internal static class SkyFeatures
     /// Its texture is drawn on the cloud base and projected, so it is fine overhead and squeezed
     /// toward the horizon.
     /// </summary>
-    public static void AddOvercast(SkyGeometry g, float[] sky, SkyConditions conditions, Random random, int index)
+    public static void AddOvercast(SkyGeometry g, float[] sky, SkyBackdrop conditions, Random random, int index)
     {
         var deck = new CloudDeck(random, ProjectedSky.Uniform(random, 1, 6), ProjectedSky.LogUniform(random, 3, 25), index);
         var radiance = ProjectedSky.LogUniform(random, 300, 8000);
@@ -132,7 +132,7 @@ internal static class SkyFeatures
         }
     }
 
-    private static double GlowOnly(SkyConditions conditions, SkyGeometry g, int i, double z)
+    private static double GlowOnly(SkyBackdrop conditions, SkyGeometry g, int i, double z)
     {
         if (conditions.GlowRelative <= 0)
         {

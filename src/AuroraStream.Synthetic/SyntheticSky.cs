@@ -2,14 +2,14 @@ using AuroraStream.Core;
 
 namespace AuroraStream.Synthetic;
 
-/// <summary>Settings of the synthetic sky.</summary>
+/// <summary>Settings of a synthetic sky (<see cref="SyntheticSky"/> and <see cref="ProjectedSky"/>).</summary>
 public sealed class SyntheticSkyOptions
 {
     /// <summary>Seed of everything random; the same seed gives the same frames.</summary>
     /// <value>Default 1.</value>
     public int Seed { get; init; } = 1;
 
-    /// <summary>Site code written into the frames.</summary>
+    /// <summary>Site code written into the frames (for <see cref="ProjectedSky"/>, a THEMIS site code also sets the latitude and longitude the stars turn about).</summary>
     /// <value>Default <c>gill</c>.</value>
     public string Site { get; init; } = "gill";
 
@@ -26,14 +26,24 @@ public sealed class SyntheticSkyOptions
 
     internal void Validate()
     {
-        if (Site.Length != 4 || !Site.All(char.IsAsciiLetterLower))
+        if (Site is null || Site.Length != 4 || !Site.All(char.IsAsciiLetterLower))
         {
             throw new ArgumentException($"SyntheticSkyOptions.Site must be four lower-case letters (got '{Site}').", nameof(Site));
+        }
+
+        if (string.IsNullOrWhiteSpace(Imager))
+        {
+            throw new ArgumentException("SyntheticSkyOptions.Imager must not be empty.", nameof(Imager));
         }
 
         if (Start.Kind != DateTimeKind.Utc)
         {
             throw new ArgumentException("SyntheticSkyOptions.Start must be UTC.", nameof(Start));
+        }
+
+        if (Classes is null || Classes.Any(c => !Enum.IsDefined(c)))
+        {
+            throw new ArgumentException("SyntheticSkyOptions.Classes must hold OATH classes only.", nameof(Classes));
         }
     }
 }

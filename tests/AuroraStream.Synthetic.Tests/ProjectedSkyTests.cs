@@ -7,14 +7,14 @@ namespace AuroraStream.Synthetic.Tests;
 
 public sealed class ProjectedSkyTests
 {
-    private static readonly ProjectedSky Sky = new(new ProjectedSkyOptions { Seed = 42 });
+    private static readonly ProjectedSky Sky = new(new SyntheticSkyOptions { Seed = 42 });
     private static readonly Lazy<List<SkyRender>> Frames = new(() => [.. Enumerable.Range(0, 180).Select(Sky.Render)]);
 
     [Fact]
     public void Draw_SameSeedAndIndex_GivesTheSameFrame_OtherSeedsDiffer()
     {
-        var again = new ProjectedSky(new ProjectedSkyOptions { Seed = 42 });
-        var other = new ProjectedSky(new ProjectedSkyOptions { Seed = 43 });
+        var again = new ProjectedSky(new SyntheticSkyOptions { Seed = 42 });
+        var other = new ProjectedSky(new SyntheticSkyOptions { Seed = 43 });
 
         foreach (var i in new[] { 0, 17, 99 })
         {
@@ -43,7 +43,7 @@ public sealed class ProjectedSkyTests
     [Fact]
     public void Draw_ClassesOption_RestrictsTheDraw()
     {
-        var sky = new ProjectedSky(new ProjectedSkyOptions { Seed = 1, Classes = [AuroraClass.Arc, AuroraClass.Clear] });
+        var sky = new ProjectedSky(new SyntheticSkyOptions { Seed = 1, Classes = [AuroraClass.Arc, AuroraClass.Clear] });
 
         Assert.All(Enumerable.Range(0, 30).Select(sky.Draw), f => Assert.Contains(f.Class, new[] { AuroraClass.Arc, AuroraClass.Clear }));
     }
@@ -51,8 +51,8 @@ public sealed class ProjectedSkyTests
     [Fact]
     public void Options_BadSiteOrLocalStart_AreNamed()
     {
-        Assert.Contains("ProjectedSkyOptions.Site", Assert.Throws<ArgumentException>(() => new ProjectedSky(new ProjectedSkyOptions { Site = "Gillam" })).Message, StringComparison.Ordinal);
-        Assert.Contains("ProjectedSkyOptions.Start", Assert.Throws<ArgumentException>(() => new ProjectedSky(new ProjectedSkyOptions { Start = new DateTime(2020, 1, 1, 0, 0, 0, DateTimeKind.Local) })).Message, StringComparison.Ordinal);
+        Assert.Contains("SyntheticSkyOptions.Site", Assert.Throws<ArgumentException>(() => new ProjectedSky(new SyntheticSkyOptions { Site = "Gillam" })).Message, StringComparison.Ordinal);
+        Assert.Contains("SyntheticSkyOptions.Start", Assert.Throws<ArgumentException>(() => new ProjectedSky(new SyntheticSkyOptions { Start = new DateTime(2020, 1, 1, 0, 0, 0, DateTimeKind.Local) })).Message, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -98,6 +98,6 @@ public sealed class SyntheticSkyTests
         var code = await AuroraStreamCli.RunAsync(["synth", "--out", temp.Path, "--frames", "5", "--classes", "arc,aurora"], output, error);
 
         Assert.Equal(1, code);
-        Assert.Contains("--classes: 'aurora' is not one of", error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("--classes 'aurora': expected one of", error.ToString(), StringComparison.Ordinal);
     }
 }

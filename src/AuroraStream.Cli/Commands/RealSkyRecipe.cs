@@ -40,7 +40,7 @@ internal static class RealSkyRecipe
             return TrainingInputs.Synthetic(count, seed, preprocessor);
         }
 
-        var sky = new ProjectedSky(new ProjectedSkyOptions { Seed = seed });
+        var sky = new ProjectedSky(new SyntheticSkyOptions { Seed = seed });
         return TrainingInputs.Prepare(count, preprocessor, sky.Draw, $"projected(seed {seed})");
     }
 

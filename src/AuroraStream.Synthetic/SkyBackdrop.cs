@@ -7,7 +7,7 @@ namespace AuroraStream.Synthetic;
 /// scattered light, a light dome or twilight glow toward one azimuth, and the skyline of trees or
 /// buildings.
 /// </summary>
-internal sealed class SkyConditions
+internal sealed class SkyBackdrop
 {
     private const int SkylineBins = 720;
     private readonly float[] _skyline = new float[SkylineBins];
@@ -42,11 +42,11 @@ internal sealed class SkyConditions
 
     public bool HasSkyline { get; private set; }
 
-    public static SkyConditions Random(Random random, AuroraClass cls)
+    public static SkyBackdrop Random(Random random, AuroraClass cls)
     {
         var twilight = cls == AuroraClass.Clear ? random.NextDouble() < 0.4 : random.NextDouble() < 0.12;
         var glow = twilight || random.NextDouble() < 0.6;
-        var conditions = new SkyConditions
+        var conditions = new SkyBackdrop
         {
             AirglowCounts = ProjectedSky.LogUniform(random, 350, 1100) * (twilight ? ProjectedSky.Uniform(random, 1.3, 3) : 1),
             AirglowHeightKm = ProjectedSky.Uniform(random, 90, 100),
