@@ -83,4 +83,8 @@ internal static class OptionRules
         $"{result.Option.Name} '{string.Join(" ", result.Tokens.Select(t => t.Value))}': expected {expected}";
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>An absolute http or https URL (an InfluxDB server's), or none.</summary>
+    public static Option<string?> HttpUrl(this Option<string?> option) =>
+        option.Accepting(v => v is null || (Uri.TryCreate(v, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"), "an absolute http:// or https:// URL, such as http://127.0.0.1:8086");
 }

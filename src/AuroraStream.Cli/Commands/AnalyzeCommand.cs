@@ -34,7 +34,7 @@ internal static class AnalyzeCommand
         var kp = new Option<string?>("--kp") { Description = "Kp file: GFZ Kp_ap_Ap_SN_F107 (text or CSV) or CelesTrak SW-All.txt. Without it, OMNI's Kp column is used when present." };
         var indices = new Option<string[]>("--indices") { Description = "Kyoto WDC AE and/or ASY/SYM minute files (else AE and SYM-H come from OMNI).", AllowMultipleArgumentsPerToken = true };
         var lag = new Option<double>("--lag") { Description = "Extra lag in minutes added to OMNI's bow-shock time shift.", DefaultValueFactory = _ => 0 }.Finite();
-        var minCount = new Option<int>("--min-count") { Description = "Bins with fewer valid frames get no rate.", DefaultValueFactory = _ => 100 }.AtLeast(0);
+        var minCount = new Option<int>("--min-count") { Description = "Bins with fewer valid frames get no rate.", DefaultValueFactory = _ => 100 }.AtLeast(1);
         var heatmap = new Option<string>("--heatmap-parameter") { Description = "The parameter of the MLT x parameter heat maps.", DefaultValueFactory = _ => "bz" }
             .Accepting(p => OccurrenceParameters.Value.Contains(p, StringComparer.Ordinal), $"one of {string.Join(", ", OccurrenceParameters.Value)}");
         var command = new Command("occurrence", "Occurrence rate of each label vs Bz, By, clock angle, Vsw, Np, Pdyn, Kp, AE, SYM-H, MLT, UT hour and month, with Wilson 95% intervals.")
@@ -151,7 +151,7 @@ internal static class AnalyzeCommand
     private sealed class CommonOptions
     {
         private readonly Option<string[]> _labels = new("--labels") { Description = "Label CSV files or folders (time, label, site or YYYYMMDD_site_ file names). Or read them from InfluxDB with --influx-url.", AllowMultipleArgumentsPerToken = true };
-        private readonly Option<string?> _influxUrl = new("--influx-url") { Description = "Read labels from the stream's aurora_frame measurement in InfluxDB (v1 API; 2.x/3.x through their v1-compatible endpoint)." };
+        private readonly Option<string?> _influxUrl = new Option<string?>("--influx-url") { Description = "Read labels from the stream's aurora_frame measurement in InfluxDB (v1 API; 2.x/3.x through their v1-compatible endpoint)." }.HttpUrl();
         private readonly Option<string> _influxDb = new("--influx-db") { Description = "InfluxDB database (or bucket mapped to it).", DefaultValueFactory = _ => "aurorastream" };
         private readonly Option<string?> _influxUser = new("--influx-user") { Description = "InfluxDB 1.x user; the password comes from AURORASTREAM_INFLUX_PASSWORD." };
         private readonly Option<string?> _influxModel = new("--influx-model") { Description = "Only labels of this model (the aurora_frame model tag)." };

@@ -86,7 +86,7 @@ internal static class StreamCommands
         var sets = StreamSettings.SetOption();
         var bootstrap = StreamSettings.BootstrapOption();
         var topic = StreamSettings.TopicOption();
-        var influxUrl = new Option<string?>("--influx-url") { Description = "InfluxDB URL (Influx:Url); without it frames go to the file store (Output:Folder)." };
+        var influxUrl = new Option<string?>("--influx-url") { Description = "InfluxDB URL (Influx:Url); without it frames go to the file store (Output:Folder)." }.HttpUrl();
         var influxDb = new Option<string?>("--influx-db") { Description = "InfluxDB database (Influx:Database)." };
         var model = new Option<string?>("--model") { Description = $"ONNX model (Model:Path; default onnx-models/{DefaultModel.FileName})." };
         var device = new Option<string?>("--device") { Description = "cpu or cuda (Model:Device)." }.OneOf("cpu", "cuda");
@@ -109,7 +109,7 @@ internal static class StreamCommands
     public static Command Demo(TextWriter output, TextWriter error)
     {
         var input = new Option<string>("--input") { Description = "Folder or file to replay (default: the bundled sample archive, samples/).", DefaultValueFactory = _ => "samples" };
-        var influxUrl = new Option<string?>("--influx-url") { Description = "Write to this InfluxDB instead of the file store." };
+        var influxUrl = new Option<string?>("--influx-url") { Description = "Write to this InfluxDB instead of the file store." }.HttpUrl();
         var influxDb = new Option<string?>("--influx-db") { Description = "InfluxDB database." };
         var outDir = new Option<string>("--out") { Description = "File store folder.", DefaultValueFactory = _ => "out" };
         var model = new Option<string?>("--model") { Description = "ONNX model (default: the shipped one)." };
