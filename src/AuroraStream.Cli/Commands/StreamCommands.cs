@@ -119,6 +119,12 @@ internal static class StreamCommands
         };
         command.SetAction(async (result, cancellationToken) => await CommandRunner.RunAsync(error, async () =>
         {
+            // A missing input fails before a broker and a stream are started for nothing.
+            if (result.GetValue(input) is { } inputPath && !File.Exists(inputPath) && !Directory.Exists(inputPath))
+            {
+                throw new FileNotFoundException($"{inputPath}: no such file or directory", inputPath);
+            }
+
             using var cluster = EmbeddedKafkaCluster.Start(log: KafkaLine(error));
             var overrides = new Dictionary<string, string?>
             {

@@ -70,6 +70,19 @@ public sealed class FieldCaseCommandTests
     }
 
     [Fact]
+    public async Task Demo_MissingInput_OneLineExitTwo_NothingStarted()
+    {
+        using var temp = new TempFolder();
+
+        var (code, output, error) = await RunAsync("demo", "--input", temp.File("nonexistent"), "--out", temp.File("out"), "--model", Model);
+
+        Assert.Equal(2, code);
+        Assert.Equal($"error: {temp.File("nonexistent")}: no such file or directory", error.Trim());
+        Assert.Empty(output);
+        Assert.False(Directory.Exists(temp.File("out")));
+    }
+
+    [Fact]
     public async Task Demo_RunTwiceIntoTheSameFolder_KeepsOneRowPerFrame()
     {
         using var temp = new TempFolder();
