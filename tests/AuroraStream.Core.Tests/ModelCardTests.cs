@@ -21,7 +21,8 @@ public sealed class ModelCardTests
     [Fact]
     public void FromJson_ShippedCardFromBeforeConfidence_LoadsWithoutScoreOrSection()
     {
-        var path = Path.Combine(RepoPaths.Root, "onnx-models", "aurorastream-compact.card.json");
+        // The card of the default model shipped before confidence was added (tests/data/models).
+        var path = RepoPaths.Data("models", "aurorastream-compact-2026-11-24.card.json");
 
         var card = ModelCard.FromJson(File.ReadAllText(path), path);
 
