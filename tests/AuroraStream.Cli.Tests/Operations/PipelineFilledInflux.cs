@@ -173,7 +173,8 @@ public sealed class PipelineFilledInflux : IAsyncLifetime
     {
         for (var c = 0; c < classes.Length; c++)
         {
-            var sky = new SyntheticSky(new SyntheticSkyOptions { Seed = 5 + c, Site = site, Imager = "themis99", Start = start.AddMinutes(c), Classes = [classes[c]] });
+            // Skies like those the default model learnt from, so that it labels them with confidence.
+            var sky = new ProjectedSky(new SyntheticSkyOptions { Seed = 5 + c, Site = site, Imager = "themis99", Start = start.AddMinutes(c), Classes = [classes[c]] });
             for (var i = 0; i < 20; i++)
             {
                 yield return sky.Draw(i).Frame;
