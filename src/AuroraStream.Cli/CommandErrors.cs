@@ -64,7 +64,7 @@ internal static partial class CommandErrors
                     lines.Add(Describe(option, error));
                     break;
                 case ArgumentResult argument when argument.Tokens.Count == 0:
-                    lines.Add($"'{path}' needs {Placeholder(argument.Argument)}: {argument.Argument.Description} (see '{path} --help')");
+                    lines.Add($"'{path}' needs {Token(argument.Argument)}: {argument.Argument.Description} (see '{path} --help')");
                     break;
                 default:
                     structural = true;
@@ -155,7 +155,7 @@ internal static partial class CommandErrors
         return string.Join(' ', names);
     }
 
-    private static string Placeholder(Argument argument) => $"<{argument.Name}>";
+    private static string Token(Argument argument) => $"<{argument.Name}>";
 
     private static Type ElementType(Type type)
     {
