@@ -284,20 +284,8 @@ internal sealed class CurtainForm : AuroraForm
         var curtains = new (double, float[], float[], float[])[count];
         for (var k = 0; k < count; k++)
         {
-            var folds = 2 + random.Next(3);
-            var amp = new double[folds];
-            var kk = new double[folds];
-            var ph = new double[folds];
-            for (var f = 0; f < folds; f++)
-            {
-                var wavelength = LogUniform(random, 30, 800);
-                kk[f] = 2 * Math.PI / wavelength;
-
-                // Folds steeper than about 1:1 would be multivalued; keep amplitude below wavelength/2pi.
-                // At least 40% of the steepest fold: a curtain folded too little is an arc to the eye.
-                amp[f] = Uniform(random, 0.4, 1) * wavelength / (2 * Math.PI) / folds;
-                ph[f] = random.NextDouble() * 2 * Math.PI;
-            }
+            var (amp, kk, ph) = Folds(random);
+            var folds = amp.Length;
 
             // Brightness along the curtain: it fades out and brightens over hundreds of km.
             var (envK1, envK2) = (2 * Math.PI / LogUniform(random, 150, 1500), 2 * Math.PI / LogUniform(random, 80, 600));
@@ -347,6 +335,56 @@ internal sealed class CurtainForm : AuroraForm
         }
 
         return new CurtainForm(Uniform(random, -25, 25), Uniform(random, 98, 110), Uniform(random, 35, 90), curtains, rays);
+    }
+
+    /// <summary>
+    /// Least north-south excursion, km (peak to peak), of a curtain's centre line over the
+    /// <see cref="FoldSpanKm"/> of it nearest the site. A curtain folded less looks straight from the
+    /// ground, and a straight band is an arc (OATH's discrete forms are "not arc-like"); about half of
+    /// the fold sets drawn fall short and are drawn again.
+    /// </summary>
+    internal const double MinFoldExcursionKm = 40;
+
+    /// <summary>Length, km, of curtain, centred on the site's meridian, over which the excursion is measured.</summary>
+    internal const double FoldSpanKm = 800;
+
+    /// <summary>Amplitudes (km), wavenumbers (rad/km) and phases of 2-4 folds whose sum moves at least <see cref="MinFoldExcursionKm"/>.</summary>
+    internal static (double[] Amplitude, double[] Wavenumber, double[] Phase) Folds(Random random)
+    {
+        while (true)
+        {
+            var folds = 2 + random.Next(3);
+            var amp = new double[folds];
+            var kk = new double[folds];
+            var ph = new double[folds];
+            for (var f = 0; f < folds; f++)
+            {
+                var wavelength = LogUniform(random, 30, 800);
+                kk[f] = 2 * Math.PI / wavelength;
+
+                // Folds steeper than about 1:1 would be multivalued; keep amplitude below wavelength/2pi.
+                // At least 40% of the steepest fold: a curtain folded too little is an arc to the eye.
+                amp[f] = Uniform(random, 0.4, 1) * wavelength / (2 * Math.PI) / folds;
+                ph[f] = random.NextDouble() * 2 * Math.PI;
+            }
+
+            var (lo, hi) = (double.PositiveInfinity, double.NegativeInfinity);
+            for (var u = -FoldSpanKm / 2; u <= FoldSpanKm / 2; u += 2)
+            {
+                var c = 0.0;
+                for (var f = 0; f < folds; f++)
+                {
+                    c += amp[f] * Math.Sin((kk[f] * u) + ph[f]);
+                }
+
+                (lo, hi) = (Math.Min(lo, c), Math.Max(hi, c));
+            }
+
+            if (hi - lo >= MinFoldExcursionKm)
+            {
+                return (amp, kk, ph);
+            }
+        }
     }
 
     public override double Horizontal(double u, double v, double smearKm)

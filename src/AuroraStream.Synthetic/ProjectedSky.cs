@@ -29,7 +29,7 @@ namespace AuroraStream.Synthetic;
 /// </list>
 /// <para>
 /// The classes add: Arc, Diffuse, Discrete - aurora drawn at 100-240 km above a spherical Earth
-/// (<see cref="AuroraForm"/>), its brightest pixel 1.3-20 (diffuse 1.5-4) times the sky behind it; arcs at -800 to
+/// (<see cref="AuroraForm"/>), its brightest pixel at least 5 deg up 1.3-20 (diffuse 1.5-4) times the sky behind it; arcs at -800 to
 /// +800 km north, so most lie low and hug the horizon as in the Gillam 2016 frames. Moon - a
 /// saturated disc 5-70 deg up with the scattered moonlight of Krisciunas &amp; Schaefer 1991 and
 /// the instrument's glare, sometimes behind thin cloud. Cloudy - an overcast deck at 1-6 km with
@@ -169,14 +169,26 @@ public sealed class ProjectedSky
         return new SkyRender(new SyntheticFrame(frame, cls), g, background, aurora);
     }
 
-    /// <summary>Scales <paramref name="aurora"/> so its brightest unobstructed pixel is <paramref name="ratio"/> times the sky behind it.</summary>
+    /// <summary>
+    /// Lowest elevation, degrees, at which a form's contrast is measured. Below it a band is one or
+    /// two pixels of the model's input against the brightest, most variable part of the sky, which
+    /// no observer would label aurora; a form is drawn so that it stands out above this elevation.
+    /// </summary>
+    internal const double VisibleAboveElevationDeg = 5;
+
+    /// <summary>
+    /// Scales <paramref name="aurora"/> so its brightest unobstructed pixel at least
+    /// <see cref="VisibleAboveElevationDeg"/> up is <paramref name="ratio"/> times the sky behind it
+    /// (a form lower than that is brighter still at the horizon, as real low arcs are).
+    /// </summary>
     internal static void ScaleToBackground(SkyGeometry g, float[] aurora, float[] background, double ratio, SkyBackdrop? conditions)
     {
         var (peak, at) = (0.0, -1);
+        const double LowestZenith = (90 - VisibleAboveElevationDeg) * Math.PI / 180;
         for (var i = 0; i < aurora.Length; i++)
         {
-            // Peak among pixels fully inside the aperture, at least 2 deg up, not behind trees.
-            if (aurora[i] > peak && g.Aperture[i] >= 1 && g.Zenith[i] < 88 * Math.PI / 180 && (conditions is null || !conditions.IsObstructed(g, i)))
+            // Peak among pixels fully inside the aperture, high enough to be seen, not behind trees.
+            if (aurora[i] > peak && g.Aperture[i] >= 1 && g.Zenith[i] < LowestZenith && (conditions is null || !conditions.IsObstructed(g, i)))
             {
                 (peak, at) = (aurora[i], i);
             }

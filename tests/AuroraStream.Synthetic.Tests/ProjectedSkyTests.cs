@@ -185,6 +185,35 @@ public sealed class ProjectedSkyTests
     }
 
     [Fact]
+    public void DiscreteFolds_MoveTheCurtainAtLeastFortyKmNorthSouth()
+    {
+        // A curtain folded less than this looks straight from the ground, which is an arc.
+        var random = new Random(5);
+        for (var n = 0; n < 500; n++)
+        {
+            var (amp, k, phase) = CurtainForm.Folds(random);
+            var centre = Enumerable.Range(-200, 401).Select(i => amp.Select((a, f) => a * Math.Sin((k[f] * 2 * i) + phase[f])).Sum()).ToList();
+            Assert.InRange(amp.Length, 2, 4);
+            Assert.True(centre.Max() - centre.Min() >= CurtainForm.MinFoldExcursionKm, $"draw {n}: {centre.Max() - centre.Min():F1} km");
+            Assert.All(amp.Select((a, f) => a * k[f]), slope => Assert.True(slope <= 1.0 / amp.Length + 1e-12, "a fold steeper than 1:1 in sum"));
+        }
+    }
+
+    [Fact]
+    public void Aurora_StandsOutAboveFiveDegreesElevation()
+    {
+        // The contrast is set on the sky at least 5 deg up: aurora only at the horizon's last
+        // pixels is not labelled aurora.
+        foreach (var r in Frames.Value.Where(r => r.Frame.Class.IsAurora()))
+        {
+            var high = Enumerable.Range(0, r.Aurora!.Length)
+                .Where(i => r.Geometry.Aperture[i] >= 1 && r.Geometry.Zenith[i] < (90 - ProjectedSky.VisibleAboveElevationDeg) * Math.PI / 180)
+                .Max(i => r.Aurora[i] / Math.Max(r.Background[i], 30));
+            Assert.True(high >= 0.29, $"{r.Frame.Class} frame {r.Frame.Frame.Origin}: aurora {high:F2} x the sky at most, 5 deg up or higher");
+        }
+    }
+
+    [Fact]
     public void Stars_ShowInClearFrames_AndNotInCloudyOnes()
     {
         var clear = Frames.Value.Where(r => r.Frame.Class == AuroraClass.Clear).Select(r => StarCount(r.Frame.Frame)).ToList();
