@@ -172,9 +172,20 @@ internal static class EvaluateCommand
                 output.WriteLine(Invariant($"  {c.Label,-9} support {c.Support,5}  precision {Show(c.Precision)}  recall {Show(c.Recall)}  F1 {Show(c.F1)}"));
             }
 
+            WriteConfusion(output, matrix);
             return Task.FromResult(failures.Count == 0 ? AuroraStreamCli.Success : AuroraStreamCli.InputFailed);
         }).ConfigureAwait(false));
         return command;
+    }
+
+    /// <summary>The confusion matrix, rows the true class and columns the most probable class.</summary>
+    private static void WriteConfusion(TextWriter output, ConfusionMatrix matrix)
+    {
+        output.WriteLine(Invariant($"  confusion (rows true, columns said): {string.Join(' ', AuroraClasses.All.Select(c => $"{c.ToLabel(),8}"))}"));
+        foreach (var actual in AuroraClasses.All)
+        {
+            output.WriteLine(Invariant($"  {actual.ToLabel(),-35}{string.Join(' ', AuroraClasses.All.Select(said => $"{matrix[actual, said],8}"))}"));
+        }
     }
 
     private static (EncoderArchitecture Architecture, int Side, Func<TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>> Factory, ClassifierHead Head, string Method)

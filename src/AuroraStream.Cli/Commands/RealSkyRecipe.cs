@@ -90,7 +90,8 @@ internal static class RealSkyRecipe
         var evaluations = new List<ModelEvaluation>();
         foreach (var fold in folds)
         {
-            evaluations.Add(Describe($"leave-one-scene-out:{fold.Scene}", fold.Classes, fold.Logits, fold.OodScores, fold.OodThreshold, temperature, "a model trained without this scene (nor hybrids built on it)"));
+            var evaluation = Describe($"leave-one-scene-out:{fold.Scene}", fold.Classes, fold.Logits, fold.OodScores, fold.OodThreshold, temperature, "a model trained without this scene (nor hybrids built on it)");
+            evaluations.Add(fold.ReferenceScores is { Count: > 0 } reference ? evaluation with { Notes = evaluation.Notes + "; " + ThresholdChoices(fold.OodScores, reference) } : evaluation);
         }
 
         foreach (var scene in LeaveOneSceneOut.Scenes(items))
@@ -106,16 +107,47 @@ internal static class RealSkyRecipe
 
     /// <summary>
     /// The temperature fitted on held-out logits: the real frames of each held-out scene and the
-    /// held-out synthetic frames, both scored by the fold models that did not see them.
+    /// held-out synthetic frames, both scored by the fold models that did not see them. The
+    /// calibration error is given for the whole set and for each part, before and after: one
+    /// temperature serves both, and the parts pull it opposite ways (frames of an unseen night are
+    /// often wrong and confident; synthetic frames of the training generator are mostly right).
     /// </summary>
-    public static (double Temperature, double EceBefore, double EceAfter, int Frames) Calibrate(IReadOnlyList<SceneFold> folds, IReadOnlyList<AuroraClass> syntheticClasses)
+    public static Calibration Calibrate(IReadOnlyList<SceneFold> folds, IReadOnlyList<AuroraClass> syntheticClasses)
     {
-        var logits = folds.SelectMany(f => f.Logits).Concat(folds.SelectMany(f => f.SyntheticLogits)).ToList();
-        var classes = folds.SelectMany(f => f.Classes).Concat(folds.SelectMany(_ => syntheticClasses)).ToList();
-        var temperature = TemperatureScaling.Fit(logits, classes);
-        var before = TemperatureScaling.ExpectedCalibrationError([.. logits.Select(l => TemperatureScaling.Softmax(l, 1))], classes);
-        var after = TemperatureScaling.ExpectedCalibrationError([.. logits.Select(l => TemperatureScaling.Softmax(l, temperature))], classes);
-        return (temperature, before, after, logits.Count);
+        var real = (folds.SelectMany(f => f.Logits).ToList(), folds.SelectMany(f => f.Classes).ToList());
+        var synthetic = (folds.SelectMany(f => f.SyntheticLogits).ToList(), folds.SelectMany(_ => syntheticClasses).ToList());
+        var all = (real.Item1.Concat(synthetic.Item1).ToList(), real.Item2.Concat(synthetic.Item2).ToList());
+        var temperature = TemperatureScaling.Fit(all.Item1, all.Item2);
+        var parts = new List<CalibrationError>();
+        foreach (var (name, (logits, classes)) in new[] { ("all held-out", all), ("real frames of held-out scenes", real), ("held-out synthetic", synthetic) })
+        {
+            if (logits.Count > 0)
+            {
+                parts.Add(new CalibrationError(
+                    name,
+                    logits.Count,
+                    TemperatureScaling.ExpectedCalibrationError([.. logits.Select(l => TemperatureScaling.Softmax(l, 1))], classes),
+                    TemperatureScaling.ExpectedCalibrationError([.. logits.Select(l => TemperatureScaling.Softmax(l, temperature))], classes)));
+            }
+        }
+
+        return new Calibration(temperature, all.Item1.Count, parts);
+    }
+
+    /// <summary>
+    /// How many of a held-out scene's frames a threshold at each usual quantile of the fold's
+    /// in-distribution scores would flag, and how many in-distribution frames it flags by
+    /// construction: what choosing the threshold on held-out data trades.
+    /// </summary>
+    internal static string ThresholdChoices(IReadOnlyList<double> sceneScores, IReadOnlyList<double> reference)
+    {
+        double[] quantiles = [0.9, 0.95, 0.99];
+        var parts = quantiles.Select(q =>
+        {
+            var t = MahalanobisScore.Quantile(reference, q);
+            return Invariant($"{sceneScores.Count(s => s > t)}/{sceneScores.Count} at the {q:0.##} quantile ({t:0})");
+        });
+        return "frames an OOD threshold would flag: " + string.Join(", ", parts);
     }
 
     private static ModelEvaluation Describe(string name, IReadOnlyList<AuroraClass> classes, IReadOnlyList<float[]> logits, IReadOnlyList<double>? scores, double? threshold, double temperature, string what)
@@ -135,6 +167,24 @@ internal static class RealSkyRecipe
 
         var truth = string.Join(" ", classes.GroupBy(c => c).Select(g => Invariant($"{g.Key.ToLabel()} {g.Count()}")));
         var said = string.Join(" ", labels.OrderByDescending(kv => kv.Value).Select(kv => Invariant($"{kv.Key} {kv.Value}")));
-        return new ModelEvaluation(name, matrix.Total, matrix.Accuracy, null, matrix.TwoClassAccuracy, Invariant($"{what}; labelled {truth}; said {said}; uncertain {uncertain}; wrong with p >= 0.9 and not uncertain: {confidentWrong}"));
+        var ood = scores is { Count: > 0 } && threshold is { } t ? Invariant($"; median OOD score {MahalanobisScore.Quantile([.. scores], 0.5):0} (threshold {t:0})") : string.Empty;
+        return new ModelEvaluation(name, matrix.Total, matrix.Accuracy, null, matrix.TwoClassAccuracy, Invariant($"{what}; labelled {truth}; said {said}; uncertain {uncertain}; wrong with p >= 0.9 and not uncertain: {confidentWrong}{ood}"));
     }
+}
+
+/// <summary>The expected calibration error (10 bins) of one set of held-out frames before and after temperature scaling.</summary>
+/// <param name="Set">Which frames.</param>
+/// <param name="Frames">How many.</param>
+/// <param name="Before">ECE of softmax(logits).</param>
+/// <param name="After">ECE of softmax(logits / T).</param>
+internal sealed record CalibrationError(string Set, int Frames, double Before, double After);
+
+/// <summary>A fitted temperature and its calibration errors, the first over all the frames it was fitted on.</summary>
+/// <param name="Temperature">T.</param>
+/// <param name="Frames">Frames it was fitted on.</param>
+/// <param name="Errors">ECE of all frames, then of each kind present.</param>
+internal sealed record Calibration(double Temperature, int Frames, IReadOnlyList<CalibrationError> Errors)
+{
+    /// <summary>One line: <c>set N frames ECE a -> b</c> per set, semicolon-separated.</summary>
+    public string Describe() => string.Join("; ", Errors.Select(e => Invariant($"{e.Set} ({e.Frames} frames) {e.Before:0.000} -> {e.After:0.000}")));
 }

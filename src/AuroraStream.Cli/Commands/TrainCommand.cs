@@ -290,23 +290,23 @@ internal static class TrainCommand
                     throw new ArgumentException("--confidence needs --holdout-synthetic N: the threshold and temperature are fitted on held-out frames");
                 }
 
-                var (ood, oodThreshold) = LeaveOneSceneOut.FitOod(trained, training, heldOut, side, result.GetValue(oodQuantile));
-                double eceBefore, eceAfter;
-                int calibrationFrames;
+                var (ood, oodThreshold, _) = LeaveOneSceneOut.FitOod(trained, training, heldOut, side, result.GetValue(oodQuantile));
+                Calibration calibration;
                 string calibrationSet;
                 if (folds.Count > 0)
                 {
-                    (temperature, eceBefore, eceAfter, calibrationFrames) = RealSkyRecipe.Calibrate(folds, [.. heldOut.Select(x => x.Class)]);
+                    calibration = RealSkyRecipe.Calibrate(folds, [.. heldOut.Select(x => x.Class)]);
                     calibrationSet = Invariant($"the real frames of each held-out scene and the {heldOut.Count} held-out synthetic frames, scored by the {folds.Count} leave-one-scene-out models");
                 }
                 else
                 {
                     var (logits, _) = ClassifierTrainer.Infer(trained, [.. heldOut.Select(x => x.Pixels)], side);
                     var fold = new SceneFold("synthetic", [], [], [], 0, logits);
-                    (temperature, eceBefore, eceAfter, calibrationFrames) = RealSkyRecipe.Calibrate([fold], [.. heldOut.Select(x => x.Class)]);
+                    calibration = RealSkyRecipe.Calibrate([fold], [.. heldOut.Select(x => x.Class)]);
                     calibrationSet = Invariant($"the {heldOut.Count} held-out synthetic frames");
                 }
 
+                temperature = calibration.Temperature;
                 confidenceModel = new ConfidenceModel
                 {
                     Temperature = temperature,
@@ -314,11 +314,11 @@ internal static class TrainCommand
                     ClassMeans = ood.ClassMeans,
                     Whitening = ood.Whitening,
                     OodThreshold = oodThreshold,
-                    Method = Invariant($"temperature scaling (Guo et al. 2017) fitted on {calibrationFrames} held-out frames ({calibrationSet}); out-of-distribution score = smallest squared Mahalanobis distance of the representation to a class mean, tied covariance shrunk 10% to the identity (Lee et al. 2018), fitted on the {training.Count} training frames"),
-                    ExpectedCalibrationError = eceAfter,
-                    ThresholdNote = Invariant($"the {result.GetValue(oodQuantile):0.###} quantile of the scores of in-distribution frames (the held-out synthetic frames and the real training frames); ECE (10 bins) on the calibration frames {eceBefore:0.000} before temperature scaling, {eceAfter:0.000} after"),
+                    Method = Invariant($"temperature scaling (Guo et al. 2017) fitted on {calibration.Frames} held-out frames ({calibrationSet}); out-of-distribution score = smallest squared Mahalanobis distance of the representation to a class mean, tied covariance shrunk 10% to the identity (Lee et al. 2018), fitted on the {training.Count} training frames"),
+                    ExpectedCalibrationError = calibration.Errors[0].After,
+                    ThresholdNote = Invariant($"the {result.GetValue(oodQuantile):0.###} quantile of the scores of in-distribution frames (the held-out synthetic frames and the real training frames); ECE (10 bins) before -> after temperature scaling: {calibration.Describe()}"),
                 };
-                output.WriteLine(Invariant($"classifier: temperature {temperature:0.000}, ECE {eceBefore:0.000} -> {eceAfter:0.000} on {calibrationFrames} held-out frames; OOD threshold {oodThreshold:0.0}"));
+                output.WriteLine(Invariant($"classifier: temperature {temperature:0.000}; ECE {calibration.Describe()}; OOD threshold {oodThreshold:0.0}"));
             }
 
             if (folds.Count > 0)

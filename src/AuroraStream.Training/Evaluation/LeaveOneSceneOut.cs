@@ -26,7 +26,8 @@ public sealed record TrainingItem(float[] Pixels, AuroraClass Class, string Sour
 /// <param name="OodScores">Out-of-distribution score of each frame under the fold's model.</param>
 /// <param name="OodThreshold">The fold model's threshold, chosen as the final model's is.</param>
 /// <param name="SyntheticLogits">Logits of the fold's model on the held-out synthetic frames.</param>
-public sealed record SceneFold(string Scene, IReadOnlyList<AuroraClass> Classes, IReadOnlyList<float[]> Logits, IReadOnlyList<double> OodScores, double OodThreshold, IReadOnlyList<float[]> SyntheticLogits);
+/// <param name="ReferenceScores">The fold model's scores of in-distribution frames (held-out synthetic and real training frames), from which any quantile threshold is taken; null when not kept.</param>
+public sealed record SceneFold(string Scene, IReadOnlyList<AuroraClass> Classes, IReadOnlyList<float[]> Logits, IReadOnlyList<double> OodScores, double OodThreshold, IReadOnlyList<float[]> SyntheticLogits, IReadOnlyList<double>? ReferenceScores = null);
 
 /// <summary>
 /// Leave-one-scene-out evaluation: for each scene of real frames, a classifier is trained on every
@@ -79,7 +80,7 @@ public static class LeaveOneSceneOut
                 var ood = FitOod(model, training, syntheticHeldOut, options.InputSize, oodQuantile);
                 var (logits, representations) = ClassifierTrainer.Infer(model, [.. test.Select(t => t.Pixels)], options.InputSize);
                 var (syntheticLogits, _) = ClassifierTrainer.Infer(model, [.. syntheticHeldOut.Select(t => t.Pixels)], options.InputSize);
-                folds.Add(new SceneFold(scene, [.. test.Select(t => t.Class)], logits, [.. representations.Select(r => ood.Score.Score(r))], ood.Threshold, syntheticLogits));
+                folds.Add(new SceneFold(scene, [.. test.Select(t => t.Class)], logits, [.. representations.Select(r => ood.Score.Score(r))], ood.Threshold, syntheticLogits, ood.ReferenceScores));
             }
         }
 
@@ -92,10 +93,10 @@ public static class LeaveOneSceneOut
 
     /// <summary>
     /// Fits the Mahalanobis score on a model's training representations and takes as threshold the
-    /// <paramref name="quantile"/> of the scores of in-distribution frames: the held-out synthetic
-    /// frames and the real training frames.
+    /// <paramref name="quantile"/> of the scores of in-distribution frames (<c>ReferenceScores</c>):
+    /// the held-out synthetic frames and the real training frames.
     /// </summary>
-    public static (MahalanobisScore Score, double Threshold) FitOod(AuroraModel model, IReadOnlyList<TrainingItem> training, IReadOnlyList<TrainingItem> syntheticHeldOut, int inputSize, double quantile)
+    public static (MahalanobisScore Score, double Threshold, IReadOnlyList<double> ReferenceScores) FitOod(AuroraModel model, IReadOnlyList<TrainingItem> training, IReadOnlyList<TrainingItem> syntheticHeldOut, int inputSize, double quantile)
     {
         ArgumentNullException.ThrowIfNull(training);
         ArgumentNullException.ThrowIfNull(syntheticHeldOut);
@@ -103,7 +104,7 @@ public static class LeaveOneSceneOut
         var score = MahalanobisScore.Fit(representations, [.. training.Select(t => t.Class)]);
         var reference = syntheticHeldOut.Concat(training.Where(t => t.IsReal)).ToList();
         var (_, referenceRepresentations) = ClassifierTrainer.Infer(model, [.. reference.Select(t => t.Pixels)], inputSize);
-        var threshold = MahalanobisScore.Quantile([.. referenceRepresentations.Select(r => score.Score(r))], quantile);
-        return (score, threshold);
+        var scores = referenceRepresentations.Select(r => score.Score(r)).ToList();
+        return (score, MahalanobisScore.Quantile(scores, quantile), scores);
     }
 }

@@ -1,0 +1,49 @@
+using AuroraStream.Cli.Commands;
+using AuroraStream.Core;
+using AuroraStream.Training.Evaluation;
+
+namespace AuroraStream.Cli.Tests.Commands;
+
+public sealed class RealSkyRecipeTests
+{
+    [Fact]
+    public void Calibrate_ReportsTheErrorOfEachKindOfHeldOutFrame_BeforeAndAfter()
+    {
+        // An unseen night that is confidently wrong and synthetic frames that are mostly right pull
+        // one temperature opposite ways: the card must show both parts, not only their mix.
+        float[] Confident(AuroraClass c) => [.. AuroraClasses.All.Select(k => k == c ? 6f : 0f)];
+        var real = Enumerable.Repeat(AuroraClass.Moon, 40).ToList();
+        var realLogits = real.Select(_ => Confident(AuroraClass.Diffuse)).ToList();
+        var synthetic = Enumerable.Range(0, 200).Select(i => (AuroraClass)(i % 6)).ToList();
+        var syntheticLogits = synthetic.Select((c, i) => Confident(i % 10 == 0 ? (AuroraClass)((i + 1) % 6) : c)).ToList();
+        var fold = new SceneFold("gill-2014-03-10", real, realLogits, [.. real.Select(_ => 1.0)], 10, syntheticLogits);
+
+        var calibration = RealSkyRecipe.Calibrate([fold], synthetic);
+
+        Assert.Equal(240, calibration.Frames);
+        Assert.Equal(["all held-out", "real frames of held-out scenes", "held-out synthetic"], calibration.Errors.Select(e => e.Set));
+        Assert.Equal([240, 40, 200], calibration.Errors.Select(e => e.Frames));
+        var (all, unseen, drawn) = (calibration.Errors[0], calibration.Errors[1], calibration.Errors[2]);
+        Assert.True(calibration.Temperature > 1, $"T = {calibration.Temperature}");
+
+        // Before: p = 0.988 everywhere; the unseen night is never right, the synthetic frames 90% of the time.
+        Assert.Equal(0.988, unseen.Before, 3);
+        Assert.Equal(0.088, drawn.Before, 3);
+        Assert.True(unseen.After < unseen.Before, "the unseen night's confidence falls");
+        Assert.True(drawn.After > drawn.Before, "the synthetic frames become under-confident");
+        Assert.Contains("real frames of held-out scenes (40 frames) 0.988 -> ", calibration.Describe(), StringComparison.Ordinal);
+        Assert.Equal(((40 * 0.988) + (200 * 0.088)) / 240, all.Before, 3);
+    }
+
+    [Fact]
+    public void ThresholdChoices_CountsTheSceneFramesPastEachQuantileOfTheInDistributionScores()
+    {
+        var reference = Enumerable.Range(1, 100).Select(i => (double)i).ToList();
+        double[] scene = [50, 91, 96, 99.5, 200];
+
+        var text = RealSkyRecipe.ThresholdChoices(scene, reference);
+
+        // Quantiles interpolate between order statistics: 90.1, 95.05 and 99.01.
+        Assert.Equal("frames an OOD threshold would flag: 4/5 at the 0.9 quantile (90), 3/5 at the 0.95 quantile (95), 2/5 at the 0.99 quantile (99)", text);
+    }
+}
