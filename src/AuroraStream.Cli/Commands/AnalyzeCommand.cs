@@ -173,6 +173,7 @@ internal static class AnalyzeCommand
             command.Options.Add(_out);
             command.Options.Add(_from);
             command.Options.Add(_to);
+            UtcTimeOption.RequireWindow(command, _from, _to);
             command.Options.Add(_sites);
             command.Options.Add(_includeTwilight);
         }

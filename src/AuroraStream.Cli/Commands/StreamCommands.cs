@@ -36,6 +36,7 @@ internal static class StreamCommands
         {
             paths, speed, from, to, site, watch, state, config, sets, bootstrap, topic,
         };
+        UtcTimeOption.RequireWindow(command, from, to);
         command.SetAction(async (result, cancellationToken) => await CommandRunner.RunAsync(error, async () =>
         {
             var settings = Settings(result, config, sets, bootstrap, topic, null, null, null);

@@ -83,6 +83,7 @@ internal sealed class StreamSettings
         }
 
         var settings = new StreamSettings();
+        CheckKeys(configuration, overrides);
         try
         {
             configuration.GetSection("Kafka").Bind(settings.Kafka);
@@ -123,6 +124,50 @@ internal sealed class StreamSettings
         settings.Pipeline.Validate();
         return settings;
     }
+
+    /// <summary>Keys of the <c>Influx</c> section (read one by one, not bound).</summary>
+    private static readonly string[] InfluxKeys = ["Url", "Database", "RetentionPolicy", "User", "Password", "WriteApi", "Org", "Bucket", "Token", "Timeout"];
+
+    /// <summary>
+    /// Refuses a key the stream does not read, which would otherwise be ignored and leave the
+    /// default in force: any key under a known section (from the settings file, an
+    /// <c>AURORASTREAM_Section__Key</c> variable or <c>--set</c>) that names no setting, and a
+    /// <c>--set</c> of an unknown section. Environment variables without <c>__</c> (the compose
+    /// file's) are not settings and are left alone. <c>Kafka:Properties:*</c> are librdkafka's.
+    /// </summary>
+    private static void CheckKeys(IConfiguration configuration, IEnumerable<KeyValuePair<string, string?>> overrides)
+    {
+        var sections = new Dictionary<string, string[]>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["Kafka"] = Properties(typeof(KafkaOptions)),
+            ["Pipeline"] = Properties(typeof(PipelineOptions)),
+            ["Model"] = Properties(typeof(ModelSettings)),
+            ["Output"] = Properties(typeof(OutputSettings)),
+            ["Influx"] = InfluxKeys,
+        };
+        foreach (var (name, keys) in sections)
+        {
+            foreach (var child in configuration.GetSection(name).GetChildren())
+            {
+                if (!keys.Contains(child.Key, StringComparer.OrdinalIgnoreCase))
+                {
+                    throw new ArgumentException($"settings: {name}:{child.Key} is not a setting (from the settings file, an AURORASTREAM_ variable or --set); {name} has {string.Join(", ", keys)}");
+                }
+            }
+        }
+
+        foreach (var key in overrides.Select(o => o.Key))
+        {
+            var section = key.Split(':')[0];
+            if (!sections.ContainsKey(section))
+            {
+                throw new ArgumentException($"--set '{key}': {section} is not a settings section; the sections are {string.Join(", ", sections.Keys)}");
+            }
+        }
+    }
+
+    private static string[] Properties(Type type) =>
+        [.. type.GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance).Where(p => p.GetIndexParameters().Length == 0).Select(p => p.Name)];
 
     public static IEnumerable<KeyValuePair<string, string?>> ParseSets(IEnumerable<string> sets)
     {

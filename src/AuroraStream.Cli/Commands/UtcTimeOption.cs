@@ -25,4 +25,41 @@ internal static class UtcTimeOption
             return null;
         },
     };
+
+    /// <summary>
+    /// Refuses, as a usage error, a window whose <paramref name="from"/> is not before its
+    /// <paramref name="to"/> (<c>--from</c> is inclusive, <c>--to</c> exclusive): nothing could
+    /// match, and an empty result would look like an empty archive.
+    /// </summary>
+    public static void RequireWindow(Command command, Option<DateTime?> from, Option<DateTime?> to)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        command.Validators.Add(result =>
+        {
+            if (Given(result.GetResult(from)) is { } start && Given(result.GetResult(to)) is { } end && start >= end)
+            {
+                result.AddError($"{from.Name} {Text(start)} is not before {to.Name} {Text(end)}: no frame can fall in that window ({from.Name} is inclusive, {to.Name} exclusive)");
+            }
+        });
+    }
+
+    /// <summary>The time an option was given, or null when it was not given or did not parse (that error is reported on its own).</summary>
+    private static DateTime? Given(System.CommandLine.Parsing.OptionResult? result)
+    {
+        if (result is null || result.Implicit || result.Errors.Any())
+        {
+            return null;
+        }
+
+        try
+        {
+            return result.GetValueOrDefault<DateTime?>();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    private static string Text(DateTime utc) => utc.ToString("yyyy-MM-dd'T'HH':'mm':'ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -23,6 +23,8 @@ public sealed class CommandErrorsTests
         { ["publish", "samples", "--to", "2020-13-45"], "--to '2020-13-45': expected a UTC date or time" },
         { ["analyze", "occurrence", "--labels", "l", "--omni", "o", "--out", "d", "--from", "notadate"], "--from 'notadate': expected a UTC date or time" },
         { ["analyze", "geoeffect", "--labels", "l", "--mag", "m", "--out", "d", "--to", "soon"], "--to 'soon': expected a UTC date or time" },
+        { ["publish", "samples", "--from", "2014-03-11", "--to", "2014-03-10"], "--from 2014-03-11T00:00:00Z is not before --to 2014-03-10T00:00:00Z: no frame can fall in that window" },
+        { ["analyze", "occurrence", "--labels", "l", "--omni", "o", "--out", "d", "--from", "2020-01-01", "--to", "2020-01-01"], "--from 2020-01-01T00:00:00Z is not before --to 2020-01-01T00:00:00Z" },
 
         // bad number
         { ["synth", "--out", "x", "--frames", "ten"], "--frames 'ten': expected a whole number" },
@@ -152,6 +154,32 @@ public sealed class CommandErrorsTests
         Assert.StartsWith("error: Pipeline:BatchSize must be within 1..4096", lines[0], StringComparison.Ordinal);
         Assert.DoesNotContain("(Parameter", lines[0], StringComparison.Ordinal);
         Assert.Contains("(given: 0)", lines[0], StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Pipeline:BatchSze=64", "error: settings: Pipeline:BatchSze is not a setting", "BatchSize")]
+    [InlineData("Influx:Databse=x", "error: settings: Influx:Databse is not a setting", "Database")]
+    [InlineData("Pipline:BatchSize=64", "error: --set 'Pipline:BatchSize': Pipline is not a settings section", "Kafka, Pipeline, Model, Output, Influx")]
+    public async Task Run_UnknownSettingKey_IsRefusedNotIgnored(string set, string expected, string listed)
+    {
+        // An ignored misspelt key leaves the default in force without a word.
+        var (code, _, error) = await RunAsync("run", "--set", set, "--bootstrap", "127.0.0.1:9");
+
+        Assert.Equal(2, code);
+        var line = Assert.Single(Lines(error));
+        Assert.StartsWith(expected, line, StringComparison.Ordinal);
+        Assert.Contains(listed, line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_LibrdkafkaPropertiesAndKnownKeys_AreAccepted()
+    {
+        // Kafka:Properties:* are librdkafka's own names; they pass to the client, so the run gets as far as the broker.
+        var (code, _, error) = await RunAsync("run", "--set", "Kafka:Properties:socket.timeout.ms=1000", "--set", "pipeline:batchsize=16", "--bootstrap", "127.0.0.1:9");
+
+        Assert.Equal(2, code);
+        Assert.DoesNotContain("is not a setting", error, StringComparison.Ordinal);
+        Assert.Contains("127.0.0.1:9", error, StringComparison.Ordinal);
     }
 
     private static string? Junk(Type type)
