@@ -54,7 +54,11 @@ public static class FrameIdentity
         return SiteProblem(frame.Site) ?? ImagerProblem(frame.Imager);
     }
 
-    /// <summary>A value as a message shows it: control characters as escapes, at most 40 characters.</summary>
+    /// <summary>
+    /// A value as a message shows it: at most 40 characters, control characters as <c>\xNN</c> and
+    /// anything outside printable ASCII as <c>\uNNNN</c>, so a header's stray byte reads the same in
+    /// every terminal and log instead of as whatever the viewer's encoding makes of it.
+    /// </summary>
     private static string Quote(string? value)
     {
         if (value is null)
@@ -62,7 +66,7 @@ public static class FrameIdentity
             return "(none)";
         }
 
-        var text = string.Concat(value.Take(40).Select(c => char.IsControl(c) ? $"\\x{(int)c:X2}" : c.ToString()));
+        var text = string.Concat(value.Take(40).Select(c => char.IsControl(c) && c < 0x80 ? $"\\x{(int)c:X2}" : c is < ' ' or > '~' ? $"\\u{(int)c:X4}" : c.ToString()));
         return value.Length > 40 ? $"'{text}...' ({value.Length} characters)" : $"'{text}'";
     }
 }

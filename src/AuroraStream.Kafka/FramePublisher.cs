@@ -43,7 +43,7 @@ public sealed class FramePublisher : IAsyncDisposable
             MessageTimeoutMs = 60_000,
         });
         _log = new KafkaLog(log);
-        _producer = _log.AttachTo(new ProducerBuilder<string, byte[]>(config)).Build();
+        _producer = KafkaOptions.Build(() => _log.AttachTo(new ProducerBuilder<string, byte[]>(config)).Build());
     }
 
     /// <summary>Messages delivered (acknowledged by the broker).</summary>

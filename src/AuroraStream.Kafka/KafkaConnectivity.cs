@@ -22,7 +22,7 @@ public static class KafkaConnectivity
         ArgumentNullException.ThrowIfNull(options);
         string? last = null;
         void Keep(string reason) => Volatile.Write(ref last, KafkaLog.Clean(reason));
-        using var admin = new AdminClientBuilder(options.Apply(new AdminClientConfig()))
+        using var admin = KafkaOptions.Build(() => new AdminClientBuilder(options.Apply(new AdminClientConfig()))
             .SetLogHandler((_, m) =>
             {
                 if (m.Level <= SyslogLevel.Warning)
@@ -31,7 +31,7 @@ public static class KafkaConnectivity
                 }
             })
             .SetErrorHandler((_, e) => Keep(e.Reason))
-            .Build();
+            .Build());
         try
         {
             if (admin.GetMetadata(options.FramesTopic, timeout).Brokers.Count == 0)

@@ -29,13 +29,13 @@ public sealed class KafkaDeadLetterSink : IDeadLetterSink
         options.Validate();
         _options = options;
         _log = new KafkaLog(log);
-        _producer = _log.AttachTo(new ProducerBuilder<string?, byte[]>(options.Apply(new ProducerConfig
+        _producer = KafkaOptions.Build(() => _log.AttachTo(new ProducerBuilder<string?, byte[]>(options.Apply(new ProducerConfig
         {
             EnableIdempotence = true,
             Acks = Acks.All,
             CompressionType = options.CompressionType(),
             MessageMaxBytes = options.MaxMessageBytes,
-        }))).Build();
+        }))).Build());
     }
 
     /// <inheritdoc />

@@ -44,7 +44,7 @@ public sealed class KafkaMessageSource : IMessageSource
             FetchMaxBytes = Math.Max(52_428_800, options.MaxMessageBytes + 65_536),
         });
         _kafkaLog = new KafkaLog(log);
-        _consumer = _kafkaLog.AttachTo(new ConsumerBuilder<string?, byte[]>(config))
+        _consumer = KafkaOptions.Build(() => _kafkaLog.AttachTo(new ConsumerBuilder<string?, byte[]>(config))
             .SetPartitionsRevokedHandler((_, partitions) =>
             {
                 foreach (var p in partitions)
@@ -55,7 +55,7 @@ public sealed class KafkaMessageSource : IMessageSource
                 log?.Invoke($"partitions revoked: {string.Join(",", partitions.Select(p => p.Partition.Value))}");
             })
             .SetPartitionsAssignedHandler((_, partitions) => log?.Invoke($"partitions assigned: {string.Join(",", partitions.Select(p => p.Partition.Value))}"))
-            .Build();
+            .Build());
         _consumer.Subscribe(_topic);
     }
 

@@ -90,6 +90,25 @@ public sealed class KafkaOptions
         _ => throw new ArgumentException($"Kafka:Compression '{Compression}' is not one of lz4, zstd, gzip, snappy, none.", nameof(Compression)),
     };
 
+    /// <summary>
+    /// Builds a librdkafka client. librdkafka checks property names and values only here; a name or
+    /// value it refuses becomes an <see cref="ArgumentException"/> naming it and where it is set,
+    /// instead of an unhandled exception.
+    /// </summary>
+    /// <exception cref="ArgumentException">librdkafka refused a property.</exception>
+    internal static TClient Build<TClient>(Func<TClient> build)
+    {
+        ArgumentNullException.ThrowIfNull(build);
+        try
+        {
+            return build();
+        }
+        catch (InvalidOperationException e) when (e.Message.Contains("configuration property", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ArgumentException($"Kafka: librdkafka refused a property: {e.Message} (set by Kafka:Properties, Kafka:ConsumerProperties or Kafka:ProducerProperties, which take librdkafka's own names and values)", e);
+        }
+    }
+
     internal T Apply<T>(T config)
         where T : ClientConfig
     {

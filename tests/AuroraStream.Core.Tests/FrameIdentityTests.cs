@@ -58,4 +58,13 @@ public sealed class FrameIdentityTests
     [Fact]
     public void ImagerProblem_LongerThanTheLimit_IsRefusedShowingTheLength() =>
         Assert.Contains("(2000 characters)", FrameIdentity.ImagerProblem("t" + new string('x', 1999)), StringComparison.Ordinal);
+
+    [Fact]
+    public void Problems_ShowNonAsciiAndControlCharactersAsEscapes()
+    {
+        // A Latin-1 byte in a header (or a UTF-8 one read as Latin-1) reads the same in any terminal.
+        Assert.Contains("site 'g\\u00EFll'", FrameIdentity.SiteProblem("g\u00EFll"), StringComparison.Ordinal);
+        Assert.Contains("imager 'themis\\x0A19'", FrameIdentity.ImagerProblem("themis\n19"), StringComparison.Ordinal);
+        Assert.Contains("imager 'th\\u00C3\\u00A9mis'", FrameIdentity.ImagerProblem("th\u00C3\u00A9mis"), StringComparison.Ordinal);
+    }
 }

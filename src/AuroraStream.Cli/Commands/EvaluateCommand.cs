@@ -118,7 +118,7 @@ internal static class EvaluateCommand
     {
         var model = new Option<string>("--model") { Description = "Exported model (.onnx with its card beside it).", Required = true };
         var inputs = new Argument<string[]>("inputs") { Description = "Frame files or folders, labelled by --labels.", Arity = ArgumentArity.ZeroOrMore };
-        var labels = new Option<string[]>("--labels") { Description = "Label CSV files (time,site,label...).", AllowMultipleArgumentsPerToken = true };
+        var labels = new Option<string[]>("--labels") { Description = "Label CSV file (time,site,label...) for the inputs; repeat --labels for several." };
         var synthetic = new Option<int>("--synthetic") { Description = "Evaluate on this many synthetic frames." }.AtLeast(0);
         var syntheticSeed = new Option<int>("--synthetic-seed") { Description = "Their seed.", DefaultValueFactory = _ => 99 };
         var generator = new Option<SkyGenerator>("--generator") { Description = "Synthetic sky: Legacy or Projected.", DefaultValueFactory = _ => SkyGenerator.Legacy };
@@ -132,17 +132,29 @@ internal static class EvaluateCommand
             var preprocessor = new FramePreprocessor(classifier.Card.Preprocessing);
             var failures = new List<string>();
             var labelled = new List<(float[] Pixels, AuroraClass Class)>();
+            var read = 0;
+            var labelFiles = result.GetValue(labels) ?? [];
             if ((result.GetValue(inputs) ?? []) is { Length: > 0 } paths)
             {
-                var joined = TrainingInputs.Join(TrainingInputs.LoadFrames(paths, preprocessor, failures, cancellationToken: cancellationToken), result.GetValue(labels) ?? [], failures);
+                var frames = TrainingInputs.LoadFrames(paths, preprocessor, failures, cancellationToken: cancellationToken);
+                read = frames.Count;
+                var joined = TrainingInputs.Join(frames, labelFiles, failures);
                 labelled.AddRange(joined.Select(j => (j.Frame.Pixels, j.Class)));
+                if (joined.Count < read && labelFiles.Length > 0)
+                {
+                    error.WriteLine(Invariant($"evaluate: {read - joined.Count} of {read} frames have no row in the label files and are left out"));
+                }
             }
 
             labelled.AddRange(RealSkyRecipe.Synthetic(result.GetValue(generator), result.GetValue(synthetic), result.GetValue(syntheticSeed), preprocessor).Select(s => (s.Frame.Pixels, s.Class)));
             CommandRunner.ReportFailures(error, failures);
             if (labelled.Count == 0)
             {
-                throw new ArgumentException("no labelled frames to evaluate on: give inputs with --labels, or --synthetic N");
+                throw new ArgumentException(read == 0
+                    ? "no labelled frames to evaluate on: give frame files or folders with --labels, or --synthetic N"
+                    : labelFiles.Length == 0
+                        ? Invariant($"{read} frames read but no --labels given: give the label CSV of the inputs with --labels")
+                        : Invariant($"{read} frames read, none with a row in the label files (rows match a frame by site and capture time)"));
             }
 
             var matrix = new ConfusionMatrix();
@@ -184,7 +196,7 @@ internal static class EvaluateCommand
         output.WriteLine(Invariant($"  confusion (rows true, columns said): {string.Join(' ', AuroraClasses.All.Select(c => $"{c.ToLabel(),8}"))}"));
         foreach (var actual in AuroraClasses.All)
         {
-            output.WriteLine(Invariant($"  {actual.ToLabel(),-35}{string.Join(' ', AuroraClasses.All.Select(said => $"{matrix[actual, said],8}"))}"));
+            output.WriteLine(Invariant($"  {actual.ToLabel(),-37}{string.Join(' ', AuroraClasses.All.Select(said => $"{matrix[actual, said],8}"))}"));
         }
     }
 
@@ -215,5 +227,5 @@ internal static class EvaluateCommand
         return (first.Architecture, first.InputSize, () => SimClrTrainer.LoadEncoder(encoder!).Encoder, head, $"SimCLR encoder of {encoder} ({first.Steps} steps)");
     }
 
-    private static string Show(double? value) => value is { } v && double.IsFinite(v) ? v.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture) : "-";
+    private static string Show(double? value) => value is { } v && double.IsFinite(v) ? v.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture) : "    -";
 }

@@ -319,6 +319,14 @@ internal static class StreamCommands
             table.AddRow(site, tally.Frames.ToString(CultureInfo.InvariantCulture), labels, tally.Events.ToString(CultureInfo.InvariantCulture), tally.DeadLetters.ToString(CultureInfo.InvariantCulture));
         }
 
+        // Messages refused before a site could be trusted (undecodable, or a site code line
+        // protocol cannot carry) belong to no row; they get one of their own so the column adds up.
+        var unattributed = metrics.DeadLettered - metrics.Sites.Values.Sum(t => (long)t.DeadLetters);
+        if (unattributed > 0)
+        {
+            table.AddRow("(no valid site)", "0", string.Empty, "0", unattributed.ToString(CultureInfo.InvariantCulture));
+        }
+
         console.Write(table);
         output.WriteLine(Invariant($"demo: {metrics.Written} frames written to {(settings.Influx is null ? Path.GetFullPath(settings.Output.Folder) : settings.Influx.ToString())}, {metrics.DeadLettered} dead-lettered"));
     }

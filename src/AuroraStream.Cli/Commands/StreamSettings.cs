@@ -71,7 +71,15 @@ internal sealed class StreamSettings
 
         builder.AddJsonFile(Path.GetFullPath(file), optional: configFile is null);
         builder.AddEnvironmentVariables("AURORASTREAM_");
-        builder.AddInMemoryCollection(overrides.Where(kv => kv.Value is not null));
+        // Later overrides win (the command's own options come after --set), whatever the key's case.
+        var latest = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (key, value) in overrides.Where(kv => kv.Value is not null))
+        {
+            latest.Remove(key);
+            latest[key] = value;
+        }
+
+        builder.AddInMemoryCollection(latest);
         IConfiguration configuration;
         try
         {
@@ -137,28 +145,35 @@ internal sealed class StreamSettings
     /// </summary>
     private static void CheckKeys(IConfiguration configuration, IEnumerable<KeyValuePair<string, string?>> overrides)
     {
-        var sections = new Dictionary<string, string[]>(StringComparer.OrdinalIgnoreCase)
+        var sections = new Dictionary<string, Type?>(StringComparer.OrdinalIgnoreCase)
         {
-            ["Kafka"] = Properties(typeof(KafkaOptions)),
-            ["Pipeline"] = Properties(typeof(PipelineOptions)),
-            ["Model"] = Properties(typeof(ModelSettings)),
-            ["Output"] = Properties(typeof(OutputSettings)),
-            ["Influx"] = InfluxKeys,
+            ["Kafka"] = typeof(KafkaOptions),
+            ["Pipeline"] = typeof(PipelineOptions),
+            ["Model"] = typeof(ModelSettings),
+            ["Output"] = typeof(OutputSettings),
+            ["Influx"] = null,
         };
-        foreach (var (name, keys) in sections)
+        foreach (var (name, type) in sections)
         {
-            foreach (var child in configuration.GetSection(name).GetChildren())
+            var section = configuration.GetSection(name);
+            if (type is null)
             {
-                if (!keys.Contains(child.Key, StringComparer.OrdinalIgnoreCase))
-                {
-                    throw new ArgumentException($"settings: {name}:{child.Key} is not a setting (from the settings file, an AURORASTREAM_ variable or --set); {name} has {string.Join(", ", keys)}");
-                }
+                CheckChildren(section, InfluxKeys.ToDictionary(k => k, _ => typeof(string), StringComparer.OrdinalIgnoreCase));
+            }
+            else
+            {
+                CheckSection(section, type);
             }
         }
 
         foreach (var key in overrides.Select(o => o.Key))
         {
             var section = key.Split(':')[0];
+            if (section.Length == 0)
+            {
+                throw new UsageException($"--set '{key}': expected Section:Key=value, with a section before the first ':'");
+            }
+
             if (!sections.ContainsKey(section))
             {
                 throw new ArgumentException($"--set '{key}': {section} is not a settings section; the sections are {string.Join(", ", sections.Keys)}");
@@ -166,8 +181,61 @@ internal sealed class StreamSettings
         }
     }
 
-    private static string[] Properties(Type type) =>
-        [.. type.GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance).Where(p => p.GetIndexParameters().Length == 0).Select(p => p.Name)];
+    /// <summary>Checks a bound section against its type, down through nested option classes (<c>Pipeline:Events</c>).</summary>
+    private static void CheckSection(IConfigurationSection section, Type type) =>
+        CheckChildren(section, type.GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance)
+            .Where(p => p.GetIndexParameters().Length == 0 && (p.SetMethod is { IsPublic: true } || !IsValue(p.PropertyType)))
+            .ToDictionary(p => p.Name, p => p.PropertyType, StringComparer.OrdinalIgnoreCase));
+
+    private static void CheckChildren(IConfigurationSection section, Dictionary<string, Type> keys)
+    {
+        foreach (var child in section.GetChildren())
+        {
+            if (!keys.TryGetValue(child.Key, out var type))
+            {
+                throw new ArgumentException($"settings: {child.Path} is not a setting (from the settings file, an AURORASTREAM_ variable or --set); {section.Path} has {string.Join(", ", keys.Keys)}");
+            }
+
+            var nested = child.GetChildren().Any();
+            if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(Dictionary<,>))
+            {
+                // librdkafka's own property names: any key, one value each.
+                if (child.Value is { Length: > 0 })
+                {
+                    throw new ArgumentException($"settings: {child.Path} holds properties (e.g. {child.Path}:socket.timeout.ms=1000), not a value");
+                }
+
+                foreach (var property in child.GetChildren().Where(p => p.GetChildren().Any()))
+                {
+                    throw new ArgumentException($"settings: {property.Path} is a librdkafka property and takes one value, not keys under it");
+                }
+            }
+            else if (IsValue(type))
+            {
+                if (nested)
+                {
+                    throw new ArgumentException($"settings: {child.Path} is a value, not a section: {string.Join(", ", child.GetChildren().Select(c => c.Path))} cannot be set");
+                }
+            }
+            else
+            {
+                if (child.Value is { Length: > 0 })
+                {
+                    throw new ArgumentException($"settings: {child.Path} is a section, not a value (set its keys, e.g. {child.Path}:Key=value)");
+                }
+
+                CheckSection(child, type);
+            }
+        }
+    }
+
+    /// <summary>Whether a setting of this type is one value (a string, number, enum, time, URL...), not a section.</summary>
+    private static bool IsValue(Type type)
+    {
+        type = Nullable.GetUnderlyingType(type) ?? type;
+        return type.IsPrimitive || type.IsEnum || type == typeof(string) || type == typeof(decimal) || type == typeof(TimeSpan)
+            || type == typeof(DateTime) || type == typeof(DateTimeOffset) || type == typeof(Uri);
+    }
 
     public static IEnumerable<KeyValuePair<string, string?>> ParseSets(IEnumerable<string> sets)
     {
@@ -176,7 +244,7 @@ internal sealed class StreamSettings
             var eq = set.IndexOf('=', StringComparison.Ordinal);
             if (eq <= 0)
             {
-                throw new ArgumentException($"--set '{set}': expected Section:Key=value");
+                throw new UsageException($"--set '{set}': expected Section:Key=value");
             }
 
             yield return new(set[..eq], set[(eq + 1)..]);

@@ -111,7 +111,7 @@ internal static class TrainCommand
     private static Command Classifier(TextWriter output, TextWriter error)
     {
         var inputs = new Argument<string[]>("inputs") { Description = "Labelled frames (stream0 PGM / L1 CDF files or folders), labelled by --labels.", Arity = ArgumentArity.ZeroOrMore };
-        var labels = new Option<string[]>("--labels") { Description = "Label CSV files (time,site,label...) for the inputs.", AllowMultipleArgumentsPerToken = true };
+        var labels = new Option<string[]>("--labels") { Description = "Label CSV file (time,site,label...) for the inputs; repeat --labels for several." };
         var encoder = new Option<string?>("--encoder") { Description = "SimCLR checkpoint folder of the encoder; without it the encoder starts random." };
         var architecture = new Option<EncoderArchitecture>("--architecture") { Description = "Encoder when no --encoder is given.", DefaultValueFactory = _ => EncoderArchitecture.Compact };
         var size = new Option<int?>("--size") { Description = "Input side when no --encoder is given (default 128)." }.Within(16, 512);

@@ -61,5 +61,5 @@ internal static class UtcTimeOption
         }
     }
 
-    private static string Text(DateTime utc) => utc.ToString("yyyy-MM-dd'T'HH':'mm':'ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+    private static string Text(DateTime utc) => utc.ToString("yyyy-MM-dd'T'HH':'mm':'ss.FFFFFFF'Z'", System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -24,6 +24,8 @@ public sealed class CommandErrorsTests
         { ["analyze", "occurrence", "--labels", "l", "--omni", "o", "--out", "d", "--from", "notadate"], "--from 'notadate': expected a UTC date or time" },
         { ["analyze", "geoeffect", "--labels", "l", "--mag", "m", "--out", "d", "--to", "soon"], "--to 'soon': expected a UTC date or time" },
         { ["publish", "samples", "--from", "2014-03-11", "--to", "2014-03-10"], "--from 2014-03-11T00:00:00Z is not before --to 2014-03-10T00:00:00Z: no frame can fall in that window" },
+        { ["publish", "samples", "--from", "2014-03-10T06:00:00.5Z", "--to", "2014-03-10T06:00:00.2Z"], "--from 2014-03-10T06:00:00.5Z is not before --to 2014-03-10T06:00:00.2Z" },
+        { ["run", "--set", "Pipeline:BatchSize"], "--set 'Pipeline:BatchSize': expected Section:Key=value" },
         { ["analyze", "occurrence", "--labels", "l", "--omni", "o", "--out", "d", "--from", "2020-01-01", "--to", "2020-01-01"], "--from 2020-01-01T00:00:00Z is not before --to 2020-01-01T00:00:00Z" },
 
         // bad number
@@ -169,6 +171,33 @@ public sealed class CommandErrorsTests
         var line = Assert.Single(Lines(error));
         Assert.StartsWith(expected, line, StringComparison.Ordinal);
         Assert.Contains(listed, line, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Pipeline:BatchSize:Extra=1", "error: settings: Pipeline:BatchSize is a value, not a section")]
+    [InlineData("Pipeline:Events:OnsetProbabilty=0.7", "error: settings: Pipeline:Events:OnsetProbabilty is not a setting")]
+    [InlineData("Pipeline:Events=3", "error: settings: Pipeline:Events is a section, not a value")]
+    [InlineData("Kafka:Properties=foo", "error: settings: Kafka:Properties holds properties")]
+    [InlineData("Kafka:Properties:bogus.thing=1", "error: Kafka: librdkafka refused a property: No such configuration property: \"bogus.thing\"")]
+    public async Task Run_NestedOrLibrdkafkaKeysNothingReads_AreRefusedInOneLine(string set, string expected)
+    {
+        var (code, _, error) = await RunAsync("run", "--set", set, "--bootstrap", "127.0.0.1:9");
+
+        Assert.Equal(2, code);
+        Assert.StartsWith(expected, Assert.Single(Lines(error)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_AKeyGivenTwice_TheLaterWins_TheCommandsOwnOptionLast()
+    {
+        // Two --set of one key (in any case), and --topic after --set Kafka:FramesTopic: no .NET
+        // "same key" error; the run gets as far as the unreachable broker.
+        var (code, _, error) = await RunAsync("run", "--set", "pipeline:batchsize=8", "--set", "Pipeline:BatchSize=16", "--set", "Kafka:FramesTopic=c.d", "--topic", "a.b", "--bootstrap", "127.0.0.1:9");
+
+        Assert.Equal(2, code);
+        Assert.DoesNotContain("same key", error, StringComparison.Ordinal);
+        Assert.Contains("127.0.0.1:9", error, StringComparison.Ordinal);
+        Assert.Contains("a.b", error, StringComparison.Ordinal);
     }
 
     [Fact]

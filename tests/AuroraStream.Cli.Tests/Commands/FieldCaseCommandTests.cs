@@ -65,6 +65,12 @@ public sealed class FieldCaseCommandTests
         Assert.Equal(2, code);
         Assert.Contains("demo: 10 frames written to", output, StringComparison.Ordinal);
         Assert.Contains(", 5 dead-lettered", output, StringComparison.Ordinal);
+
+        // The per-site table's dead-letter column adds up to the total: the refused frames have no site of their own.
+        char[] bars = ['│', '|'];
+        var rows = output.Split('\n').Where(l => l.IndexOfAny(bars) >= 0).Select(l => l.Split(bars, StringSplitOptions.TrimEntries)).ToList();
+        Assert.Equal("5", Assert.Single(rows, r => r.Contains("(no valid site)"))[^2]);
+        Assert.Equal(5, rows.Where(r => int.TryParse(r[^2], out _)).Sum(r => int.Parse(r[^2], System.Globalization.CultureInfo.InvariantCulture)));
         Assert.Equal(5, error.Split('\n').Count(l => l.StartsWith("error: dead-lettered (validate): 20200101_0601_gill_themis99_full.pgm.gz#", StringComparison.Ordinal) && l.Contains("site 'gill\\' is not a site code", StringComparison.Ordinal)));
         Assert.Equal(10, File.ReadLines(Path.Combine(temp.Path, "aurora.lp")).Count(l => l.StartsWith("aurora_frame,", StringComparison.Ordinal)));
     }
