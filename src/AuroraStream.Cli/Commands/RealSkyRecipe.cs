@@ -114,10 +114,10 @@ internal static class RealSkyRecipe
     /// </summary>
     public static Calibration Calibrate(IReadOnlyList<SceneFold> folds, IReadOnlyList<AuroraClass> syntheticClasses)
     {
-        var real = (folds.SelectMany(f => f.Logits).ToList(), folds.SelectMany(f => f.Classes).ToList());
-        var synthetic = (folds.SelectMany(f => f.SyntheticLogits).ToList(), folds.SelectMany(_ => syntheticClasses).ToList());
-        var all = (real.Item1.Concat(synthetic.Item1).ToList(), real.Item2.Concat(synthetic.Item2).ToList());
-        var temperature = TemperatureScaling.Fit(all.Item1, all.Item2);
+        (List<float[]> Logits, List<AuroraClass> Classes) real = ([.. folds.SelectMany(f => f.Logits)], [.. folds.SelectMany(f => f.Classes)]);
+        (List<float[]> Logits, List<AuroraClass> Classes) synthetic = ([.. folds.SelectMany(f => f.SyntheticLogits)], [.. folds.SelectMany(_ => syntheticClasses)]);
+        (List<float[]> Logits, List<AuroraClass> Classes) all = ([.. real.Logits, .. synthetic.Logits], [.. real.Classes, .. synthetic.Classes]);
+        var temperature = TemperatureScaling.Fit(all.Logits, all.Classes);
         var parts = new List<CalibrationError>();
         foreach (var (name, (logits, classes)) in new[] { ("all held-out", all), ("real frames of held-out scenes", real), ("held-out synthetic", synthetic) })
         {
@@ -131,13 +131,13 @@ internal static class RealSkyRecipe
             }
         }
 
-        return new Calibration(temperature, all.Item1.Count, parts);
+        return new Calibration(temperature, all.Logits.Count, parts);
     }
 
     /// <summary>
-    /// How many of a held-out scene's frames a threshold at each usual quantile of the fold's
-    /// in-distribution scores would flag, and how many in-distribution frames it flags by
-    /// construction: what choosing the threshold on held-out data trades.
+    /// How many of a held-out scene's frames a threshold at each usual quantile q of the fold's
+    /// in-distribution scores would flag; such a threshold flags 1 - q of the in-distribution frames
+    /// by construction. Together: what choosing the threshold on held-out data trades.
     /// </summary>
     internal static string ThresholdChoices(IReadOnlyList<double> sceneScores, IReadOnlyList<double> reference)
     {

@@ -205,7 +205,7 @@ internal sealed class StreamSettings
                     throw new ArgumentException($"settings: {child.Path} holds properties (e.g. {child.Path}:socket.timeout.ms=1000), not a value");
                 }
 
-                foreach (var property in child.GetChildren().Where(p => p.GetChildren().Any()))
+                if (child.GetChildren().FirstOrDefault(p => p.GetChildren().Any()) is { } property)
                 {
                     throw new ArgumentException($"settings: {property.Path} is a librdkafka property and takes one value, not keys under it");
                 }
