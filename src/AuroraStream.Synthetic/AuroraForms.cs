@@ -177,9 +177,10 @@ internal abstract class AuroraForm
 }
 
 /// <summary>
-/// Quiet auroral arcs: thin (5-40 km FWHM north-south) bands, thousands of km long along magnetic
+/// Quiet auroral arcs: thin (2-40 km FWHM north-south, as thin as a curtain) bands, thousands of km long along magnetic
 /// east-west (Akasofu 1964, Planet. Space Sci. 12, 273; Knudsen et al. 2001 give widths of a few
-/// to tens of km), curving slowly with the oval. One to three, roughly parallel.
+/// to tens of km), curving slowly with the oval. One to three, roughly parallel; half cross the
+/// inner sky, half lie toward the horizon.
 /// </summary>
 internal sealed class ArcForm : AuroraForm
 {
@@ -195,11 +196,14 @@ internal sealed class ArcForm : AuroraForm
     public static ArcForm Random(Random random)
     {
         var count = random.NextDouble() switch { < 0.55 => 1, < 0.85 => 2, _ => 3 };
-        var v0 = Uniform(random, -800, 800);
+        // Half the arcs cross the inner sky (within 300 km), half lie 300-800 km out toward the
+        // horizon: where a band lies must not tell an arc from a folded curtain (always within
+        // 250 km), only its shape may.
+        var v0 = (random.Next(2) == 0 ? -1 : 1) * (random.Next(2) == 0 ? Uniform(random, 0, 300) : Uniform(random, 300, 800));
         var arcs = new (double, double, double, double, double, double)[count];
         for (var k = 0; k < count; k++)
         {
-            var width = LogUniform(random, 5, 40);
+            var width = LogUniform(random, 2, 40);
             arcs[k] = (
                 v0 + (k == 0 ? 0 : Uniform(random, 30, 250) * (random.Next(2) == 0 ? -1 : 1)),
                 width / 2.355,
@@ -247,8 +251,8 @@ internal sealed class ArcForm : AuroraForm
 }
 
 /// <summary>
-/// Active discrete aurora: thin curtains (2-10 km thick) folded into S-shapes and spirals on scales
-/// of 20-400 km, with field-aligned rays a few km wide (a modulation along the curtain that is the
+/// Active discrete aurora: thin curtains (2-10 km thick) with a large fold of 400-1600 km and
+/// S-shaped curls of 30-400 km, with field-aligned rays a few km wide (a modulation along the curtain that is the
 /// same at every height, so it shows as vertical streaks), a sharp lower border and a tall,
 /// slowly fading top (Hallinan &amp; Davis 1970, Planet. Space Sci. 18, 1735; Oguti 1975).
 /// Fold paths and ray modulation are tabulated along u every 0.25 km, to keep trigonometry out
@@ -339,16 +343,22 @@ internal sealed class CurtainForm : AuroraForm
 
     /// <summary>
     /// Least north-south excursion, km (peak to peak), of a curtain's centre line over the
-    /// <see cref="FoldSpanKm"/> of it nearest the site. A curtain folded less looks straight from the
-    /// ground, and a straight band is an arc (OATH's discrete forms are "not arc-like"); about half of
-    /// the fold sets drawn fall short and are drawn again.
+    /// <see cref="FoldSpanKm"/> of it nearest the site. A curtain folded less looks straight, or
+    /// gently bowed, from the ground, and such a band is an arc (OATH's discrete forms are "not
+    /// arc-like"); about a fifth of the fold sets drawn fall short and are drawn again.
     /// </summary>
-    internal const double MinFoldExcursionKm = 40;
+    internal const double MinFoldExcursionKm = 120;
 
     /// <summary>Length, km, of curtain, centred on the site's meridian, over which the excursion is measured.</summary>
     internal const double FoldSpanKm = 800;
 
-    /// <summary>Amplitudes (km), wavenumbers (rad/km) and phases of 2-4 folds whose sum moves at least <see cref="MinFoldExcursionKm"/>.</summary>
+    /// <summary>
+    /// Amplitudes (km), wavenumbers (rad/km) and phases of 2-4 folds whose sum moves at least
+    /// <see cref="MinFoldExcursionKm"/>: one large fold (wavelength 400-1600 km, the surges and
+    /// omega-like bends of an active oval) taking 50-90% of the slope a curtain may have, and 1-3
+    /// curls of 30-400 km sharing the rest (Hallinan &amp; Davis 1970 give folds and curls over
+    /// that range). The slopes sum to at most 1, so the centre line never doubles back.
+    /// </summary>
     internal static (double[] Amplitude, double[] Wavenumber, double[] Phase) Folds(Random random)
     {
         while (true)
@@ -357,14 +367,16 @@ internal sealed class CurtainForm : AuroraForm
             var amp = new double[folds];
             var kk = new double[folds];
             var ph = new double[folds];
+            var share = Uniform(random, 0.5, 0.9);
             for (var f = 0; f < folds; f++)
             {
-                var wavelength = LogUniform(random, 30, 800);
+                var wavelength = f == 0 ? LogUniform(random, 400, 1600) : LogUniform(random, 30, 400);
                 kk[f] = 2 * Math.PI / wavelength;
 
-                // Folds steeper than about 1:1 would be multivalued; keep amplitude below wavelength/2pi.
-                // At least 40% of the steepest fold: a curtain folded too little is an arc to the eye.
-                amp[f] = Uniform(random, 0.4, 1) * wavelength / (2 * Math.PI) / folds;
+                // A fold's steepest slope is amplitude x wavenumber: the large fold takes its share,
+                // each curl at least 40% of an equal part of the rest.
+                var slope = f == 0 ? share : Uniform(random, 0.4, 1) * (1 - share) / (folds - 1);
+                amp[f] = slope / kk[f];
                 ph[f] = random.NextDouble() * 2 * Math.PI;
             }
 
@@ -414,7 +426,7 @@ internal sealed class CurtainForm : AuroraForm
 }
 
 /// <summary>
-/// Diffuse aurora: broad (100-400 km), smooth, faint emission without sharp edges, often as
+/// Diffuse aurora: broad (150-400 km, centred within 250 km of the site), smooth, faint emission without sharp edges, often as
 /// patches elongated east-west equatorward of the discrete oval (Lui et al. 1973, J. Geophys.
 /// Res. 78, 3204); lower and thinner in height than discrete aurora.
 /// </summary>
@@ -430,18 +442,20 @@ internal sealed class DiffuseForm : AuroraForm
     public static DiffuseForm Random(Random random)
     {
         // A diffuse glow far away is a featureless brightening of the horizon that no one could tell
-        // from an arc or a light dome: diffuse forms stay within 400 km, where they fill part of the sky.
-        var v0 = Uniform(random, -400, 400);
+        // from an arc or a light dome, and a 100 km band 300 km out is a thin, bright line along the
+        // horizon that anyone would call an arc: the band is centred within 250 km and at least
+        // 150 km wide, so it fills part of the sky, as diffuse aurora does overhead.
+        var v0 = Uniform(random, -250, 250);
         var count = 2 + random.Next(5);
         var patches = new (double, double, double, double, double)[count + 1];
 
         // The broad diffuse band itself, then patches on and near it.
-        var bandWidth = LogUniform(random, 100, 400) / 2.355;
+        var bandWidth = LogUniform(random, 150, 400) / 2.355;
         patches[0] = (0, v0, 1e6, bandWidth, Uniform(random, 0.2, 1));
         for (var k = 1; k <= count; k++)
         {
-            var across = LogUniform(random, 100, 400) / 2.355;
-            patches[k] = (Uniform(random, -900, 900), v0 + Uniform(random, -250, 250), across * Uniform(random, 1, 3), across, Uniform(random, 0.3, 1));
+            var across = LogUniform(random, 150, 400) / 2.355;
+            patches[k] = (Uniform(random, -900, 900), v0 + Uniform(random, -150, 150), across * Uniform(random, 1, 3), across, Uniform(random, 0.3, 1));
         }
 
         return new DiffuseForm(Uniform(random, -15, 15), Uniform(random, 100, 112), Uniform(random, 15, 30), patches);

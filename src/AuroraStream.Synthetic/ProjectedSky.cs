@@ -29,8 +29,8 @@ namespace AuroraStream.Synthetic;
 /// </list>
 /// <para>
 /// The classes add: Arc, Diffuse, Discrete - aurora drawn at 100-240 km above a spherical Earth
-/// (<see cref="AuroraForm"/>), its brightest pixel at least 5 deg up 1.3-20 (diffuse 1.5-4) times the sky behind it; arcs at -800 to
-/// +800 km north, so most lie low and hug the horizon as in the Gillam 2016 frames. Moon - a
+/// (<see cref="AuroraForm"/>), its brightest 4x4 px block at least 5 deg up 1.3-20 (diffuse 1.5-4) times the sky behind it; arcs half within
+/// 300 km of the site and half 300-800 km out, low along the horizon as in the Gillam 2016 frames. Moon - a
 /// saturated disc 5-70 deg up with the scattered moonlight of Krisciunas &amp; Schaefer 1991 and
 /// the instrument's glare, sometimes behind thin cloud. Cloudy - an overcast deck at 1-6 km with
 /// multi-scale texture, lit from below by the ground and sometimes by a Moon behind it, hiding the
@@ -177,30 +177,61 @@ public sealed class ProjectedSky
     internal const double VisibleAboveElevationDeg = 5;
 
     /// <summary>
-    /// Scales <paramref name="aurora"/> so its brightest unobstructed pixel at least
-    /// <see cref="VisibleAboveElevationDeg"/> up is <paramref name="ratio"/> times the sky behind it
-    /// (a form lower than that is brighter still at the horizon, as real low arcs are).
+    /// Side, pixels, of the square over which a form's contrast is measured: 4 px of a 256 px frame,
+    /// about 2.8 deg of sky at the zenith, one pixel of the classifier's 64 px input. A band one
+    /// pixel wide at 1.3 times the sky is a line an observer may miss and the model cannot see
+    /// once the frame is reduced; measured over a block it is drawn bright enough to see at that
+    /// scale (thin distant arcs, seen through the most air, are bright in real frames too).
+    /// </summary>
+    internal const int ContrastBlock = 4;
+
+    /// <summary>
+    /// Scales <paramref name="aurora"/> so that, averaged over <see cref="ContrastBlock"/>-pixel
+    /// squares, its brightest square at least <see cref="VisibleAboveElevationDeg"/> up and clear of
+    /// obstructions is <paramref name="ratio"/> times the sky behind it (a form lower than that is
+    /// brighter still at the horizon, as real low arcs are). A square counts when all its pixels
+    /// are fully inside the aperture, that high, and unobstructed; with none, the form is removed.
     /// </summary>
     internal static void ScaleToBackground(SkyGeometry g, float[] aurora, float[] background, double ratio, SkyBackdrop? conditions)
     {
-        var (peak, at) = (0.0, -1);
+        var (peak, sky) = (0.0, 0.0);
         const double LowestZenith = (90 - VisibleAboveElevationDeg) * Math.PI / 180;
-        for (var i = 0; i < aurora.Length; i++)
+        // The same angular block on a frame of another size.
+        var block = Math.Max(1, (int)Math.Round(ContrastBlock * Math.Min(g.Width, g.Height) / (double)Size));
+        for (var by = 0; by + block <= g.Height; by += block)
         {
-            // Peak among pixels fully inside the aperture, high enough to be seen, not behind trees.
-            if (aurora[i] > peak && g.Aperture[i] >= 1 && g.Zenith[i] < LowestZenith && (conditions is null || !conditions.IsObstructed(g, i)))
+            for (var bx = 0; bx + block <= g.Width; bx += block)
             {
-                (peak, at) = (aurora[i], i);
+                var (a, b, seen) = (0.0, 0.0, true);
+                for (var y = by; y < by + block && seen; y++)
+                {
+                    for (var x = bx; x < bx + block; x++)
+                    {
+                        var i = (y * g.Width) + x;
+                        if (g.Aperture[i] < 1 || g.Zenith[i] >= LowestZenith || (conditions is not null && conditions.IsObstructed(g, i)))
+                        {
+                            seen = false;
+                            break;
+                        }
+
+                        (a, b) = (a + aurora[i], b + background[i]);
+                    }
+                }
+
+                if (seen && a > peak * block * block)
+                {
+                    (peak, sky) = (a / (block * block), b / (block * block));
+                }
             }
         }
 
-        if (at < 0)
+        if (peak <= 0)
         {
             Array.Clear(aurora);
             return;
         }
 
-        var scale = (ratio - 1) * Math.Max(background[at], 30) / peak;
+        var scale = (ratio - 1) * Math.Max(sky, 30) / peak;
         for (var i = 0; i < aurora.Length; i++)
         {
             aurora[i] = (float)(aurora[i] * scale);

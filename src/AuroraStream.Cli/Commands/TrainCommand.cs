@@ -123,6 +123,7 @@ internal static class TrainCommand
         var head = new Option<ClassifierHead>("--head") { Description = "Linear (probe) or Mlp.", DefaultValueFactory = _ => ClassifierHead.Linear };
         var fineTune = new Option<bool>("--fine-tune") { Description = "Fine-tune the whole encoder after training the head." };
         var headEpochs = new Option<int>("--head-epochs") { DefaultValueFactory = _ => 200, Description = "Epochs of head training." }.AtLeast(1);
+        var fineTuneAugment = new Option<bool>("--fine-tune-augment") { Description = "Fine-tune on random views too (any rotation, crops keeping 85% of the field, brightness, contrast, gamma, light blur and noise), not only flips and quarter turns." };
         var fineTuneEpochs = new Option<int>("--fine-tune-epochs") { DefaultValueFactory = _ => 10, Description = "Epochs of fine-tuning." }.AtLeast(0);
         var headLr = new Option<double>("--lr") { DefaultValueFactory = _ => 1e-2, Description = "Head learning rate." }.Positive();
         var fineTuneLr = new Option<double>("--fine-tune-lr") { DefaultValueFactory = _ => 3e-4, Description = "Fine-tuning learning rate." }.Positive();
@@ -143,7 +144,7 @@ internal static class TrainCommand
         var outDir = new Option<string>("--out") { Description = "Classifier checkpoint folder (model.bin, classifier.json); export it with `aurorastream export`.", Required = true };
         var command = new Command("classifier", "Train the six-class classifier on an encoder: labelled files, synthetic frames and/or OATH images; linear or MLP head, optional fine-tuning and self-training.")
         {
-            inputs, labels, encoder, architecture, size, synthetic, syntheticSeed, oath, unlabelled, unlabelledSynthetic, head, fineTune, headEpochs, fineTuneEpochs,
+            inputs, labels, encoder, architecture, size, synthetic, syntheticSeed, oath, unlabelled, unlabelledSynthetic, head, fineTune, fineTuneAugment, headEpochs, fineTuneEpochs,
             headLr, fineTuneLr, batch, rounds, threshold, holdout, seed, generator, realRepeat, hybrid, loso, confidence, oodQuantile, realism, maskRadius, threads, outDir,
         };
         command.SetAction(async (result, cancellationToken) => await CommandRunner.RunTorchAsync(error, async () =>
@@ -228,6 +229,7 @@ internal static class TrainCommand
                 FineTuneEpochs = result.GetValue(fineTuneEpochs),
                 HeadLearningRate = result.GetValue(headLr),
                 FineTuneLearningRate = result.GetValue(fineTuneLr),
+                FineTuneAugmentation = result.GetValue(fineTuneAugment) ? AugmentationOptions.FineTuning(preprocessing.MaskRadiusFraction) : null,
                 BatchSize = result.GetValue(batch),
                 SelfTrainingRounds = result.GetValue(rounds),
                 PseudoLabelThreshold = result.GetValue(threshold),
@@ -236,7 +238,7 @@ internal static class TrainCommand
             var training = items.SelectMany(i => Enumerable.Repeat(i, i.IsReal ? repeat : 1)).ToList();
             var frames = training.Select(t => t.Pixels).ToList();
             var classes = training.Select(t => t.Class).ToList();
-            output.WriteLine(Invariant($"classifier: {frames.Count} labelled frames ({TrainingInputs.Counts(classes)}), {unlabelledFrames.Count} unlabelled; {arch} at {side} px, {options.Head} head{(options.FineTune ? ", fine-tuned" : string.Empty)}"));
+            output.WriteLine(Invariant($"classifier: {frames.Count} labelled frames ({TrainingInputs.Counts(classes)}), {unlabelledFrames.Count} unlabelled; {arch} at {side} px, {options.Head} head{(options.FineTune ? (options.FineTuneAugmentation is null ? ", fine-tuned" : ", fine-tuned on random views") : string.Empty)}"));
             var epochsPerRound = options.HeadEpochs + (options.FineTune ? options.FineTuneEpochs : 0);
             var roundsRun = unlabelledFrames.Count > 0 ? options.SelfTrainingRounds : 0;
             AuroraModel? model = null;
@@ -358,6 +360,7 @@ internal static class TrainCommand
                     PretrainingSteps = pretrained?.Steps ?? 0,
                     Head = options.Head.ToString().ToLowerInvariant(),
                     FineTuned = options.FineTune,
+                    FineTuning = options.FineTune ? FineTuningRecord(options) : null,
                     LabelledSources = sources,
                     LabelledCounts = report!.LabelledCounts.ToDictionary(kv => kv.Key.ToLabel(), kv => kv.Value),
                     SelfTrainingRounds = report.PseudoLabelledPerRound.Count,
@@ -390,6 +393,15 @@ internal static class TrainCommand
     {
         var path = Path.Combine(folder, PretrainingFile);
         return File.Exists(path) ? JsonSerializer.Deserialize<PretrainingRecord>(File.ReadAllText(path)) : null;
+    }
+
+    /// <summary>The card's account of fine-tuning: epochs, schedule, batch and the views.</summary>
+    internal static string FineTuningRecord(ClassifierOptions options)
+    {
+        var views = options.FineTuneAugmentation is { } a
+            ? Invariant($"flips, quarter turns and random views (rotation +-{a.MaxRotationDegrees} deg, crops keeping {a.MinCropScale} of the field, brightness +-{a.Brightness}, contrast +-{a.Contrast}, gamma up to {a.MaxGamma}, blur sigma up to {a.MaxBlurSigma} px in {a.BlurProbability} of frames, noise up to {a.MaxNoise})")
+            : "flips and quarter turns";
+        return Invariant($"{options.FineTuneEpochs} epoch{(options.FineTuneEpochs == 1 ? string.Empty : "s")}, AdamW {options.FineTuneLearningRate:0.0e0} with cosine decay, batch {options.BatchSize}; {views}");
     }
 
     private static Option<double?> MaskRadius() => new Option<double?>("--mask-radius")

@@ -202,6 +202,9 @@ public sealed record ModelTraining
     /// <summary>Whether the encoder was fine-tuned with the head.</summary>
     public bool FineTuned { get; init; }
 
+    /// <summary>How it was fine-tuned (epochs, learning rate, batch, the views it saw); null when it was not, or not recorded.</summary>
+    public string? FineTuning { get; init; }
+
     /// <summary>Where the labelled frames came from.</summary>
     public IReadOnlyList<string> LabelledSources { get; init; } = [];
 

@@ -1,4 +1,5 @@
 using AuroraStream.Training.Models;
+using AuroraStream.Training.SimClr;
 
 namespace AuroraStream.Training.Classifier;
 
@@ -32,6 +33,14 @@ public sealed class ClassifierOptions
     /// <summary>AdamW learning rate of fine-tuning.</summary>
     /// <value>Default 3e-4.</value>
     public double FineTuneLearningRate { get; init; } = 3e-4;
+
+    /// <summary>
+    /// Random views used in fine-tuning on top of the flips and quarter turns (any rotation about
+    /// the zenith, crops, brightness, contrast, gamma, blur, noise; <see cref="AllSkyAugmenter"/>),
+    /// or null for flips and quarter turns alone. Its mask radius must be the preprocessing's.
+    /// </summary>
+    /// <value>Default null.</value>
+    public AugmentationOptions? FineTuneAugmentation { get; init; }
 
     /// <summary>Frames per step.</summary>
     /// <value>Default 64.</value>
@@ -68,6 +77,7 @@ public sealed class ClassifierOptions
         Require(HeadLearningRate > 0, nameof(HeadLearningRate), HeadLearningRate, "positive");
         Require(FineTuneLearningRate > 0, nameof(FineTuneLearningRate), FineTuneLearningRate, "positive");
         Require(WeightDecay >= 0, nameof(WeightDecay), WeightDecay, "0 or more");
+        FineTuneAugmentation?.Validate();
 
         if (PseudoLabelThreshold is <= 0 or > 1 || double.IsNaN(PseudoLabelThreshold))
         {

@@ -1,5 +1,6 @@
 using AuroraStream.Core;
 using AuroraStream.Training.Models;
+using AuroraStream.Training.SimClr;
 using AuroraStream.Training.Torch;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -33,7 +34,8 @@ public sealed record ClassifierReport(IReadOnlyDictionary<AuroraClass, int> Labe
 /// <summary>
 /// Trains the classifier on top of an encoder: the head on frozen representations (a linear probe or
 /// a small MLP), optionally the whole model fine-tuned (with flips and quarter turns, which leave an
-/// all-sky image's class unchanged), then optional self-training rounds as in Johnson et al.: the
+/// all-sky image's class unchanged, and optionally milder random views:
+/// <see cref="ClassifierOptions.FineTuneAugmentation"/>), then optional self-training rounds as in Johnson et al.: the
 /// unlabelled frames the current model labels with at least the threshold probability are added,
 /// the same number per class (the count of the rarest confidently predicted class), and training
 /// repeats on the union. Pseudo-labels are redrawn each round from the current model.
@@ -169,6 +171,7 @@ public static class ClassifierTrainer
     {
         using var optimizer = new ScalarSafeAdamW(model.parameters(), options.FineTuneLearningRate, options.WeightDecay);
         using var loss = CrossEntropyLoss();
+        using var augmenter = options.FineTuneAugmentation is { } views ? new AllSkyAugmenter(views, Seeds.Combine(options.Seed, round, 0xA7F1)) : null;
         model.train();
         var shuffle = new Random(Seeds.Combine(options.Seed, round, 0xF17E));
         for (var epoch = 0; epoch < options.FineTuneEpochs; epoch++)
@@ -186,6 +189,7 @@ public static class ClassifierTrainer
                 var count = Math.Min(options.BatchSize, order.Length - start);
                 var frames = order.AsSpan(start, count).ToArray().Select(i => data.Frames[(int)i]).ToList();
                 var x = Symmetry(Batch(frames, 0, count, options.InputSize), shuffle);
+                x = augmenter?.Apply(x) ?? x;
                 var y = tensor(order.AsSpan(start, count).ToArray().Select(i => (long)data.Classes[(int)i]).ToArray());
                 var output = loss.forward(model.Logits(x), y);
                 optimizer.ZeroGrad();

@@ -46,6 +46,25 @@ public sealed class AugmentationOptions
     /// <value>Default 0.85.</value>
     public double MaskRadiusFraction { get; init; } = 0.85;
 
+    /// <summary>
+    /// Milder views for supervised fine-tuning: any rotation and flips, crops keeping at least 85%
+    /// of the field, brightness +-0.05, contrast +-0.15, gamma up to 1.2, blur (sigma up to 0.6 px)
+    /// in a fifth of the frames, noise up to 0.02. A view must still show what the label says:
+    /// the SimCLR strengths would blur a thin arc into the sky and crop a low one away.
+    /// </summary>
+    /// <param name="maskRadiusFraction">The preprocessing's field-of-view radius (fraction of half the width).</param>
+    public static AugmentationOptions FineTuning(double maskRadiusFraction) => new()
+    {
+        MinCropScale = 0.85,
+        Brightness = 0.05,
+        Contrast = 0.15,
+        MaxGamma = 1.2,
+        BlurProbability = 0.2,
+        MaxBlurSigma = 0.6,
+        MaxNoise = 0.02,
+        MaskRadiusFraction = maskRadiusFraction,
+    };
+
     internal void Validate()
     {
         if (MinCropScale is <= 0 or > 1 || FlipProbability is < 0 or > 1 || BlurProbability is < 0 or > 1 || MaxGamma < 1

@@ -23,10 +23,11 @@ public sealed class TrainingCommandsTests
         Assert.Contains("simclr: 167 frames (143 from files, 24 synthetic)", output, StringComparison.Ordinal);
         Assert.Contains("simclr: 3/3 loss", error, StringComparison.Ordinal);
 
-        (code, output, error) = await RunAsync("train", "classifier", "--encoder", simclr, "--synthetic", "36", "--oath", RepoPaths.Data("oath"), "--head", "mlp", "--head-epochs", "5", "--holdout-synthetic", "12", "--out", classifier);
+        (code, output, error) = await RunAsync("train", "classifier", "--encoder", simclr, "--synthetic", "36", "--oath", RepoPaths.Data("oath"), "--head", "mlp", "--head-epochs", "5", "--fine-tune", "--fine-tune-augment", "--fine-tune-epochs", "1", "--holdout-synthetic", "12", "--out", classifier);
         Assert.True(code == 0, error);
         Assert.Contains("OATH " + RepoPaths.Data("oath") + ": 10 of 5824 images found", output, StringComparison.Ordinal);
         Assert.Contains("46 labelled frames", output, StringComparison.Ordinal);
+        Assert.Contains("Mlp head, fine-tuned on random views", output, StringComparison.Ordinal);
 
         (code, output, error) = await RunAsync("evaluate", "oath", "--oath", RepoPaths.Data("oath"), "--checkpoint", classifier, "--head-epochs", "5", "--report", temp.File("report"));
         Assert.True(code == 0, error);
@@ -46,6 +47,8 @@ public sealed class TrainingCommandsTests
         Assert.Equal(["synthetic-held-out", "oath-5-splits", "oath-station-night-5-fold"], card.Evaluations.Select(e => e.Name));
         Assert.Equal("mlp", card.Training.Head);
         Assert.Equal(3, card.Training.PretrainingSteps);
+        Assert.True(card.Training.FineTuned);
+        Assert.StartsWith("1 epoch, AdamW 3.0e-4 with cosine decay, batch 64; flips, quarter turns and random views (rotation +-180 deg, crops keeping 0.85", card.Training.FineTuning, StringComparison.Ordinal);
 
         (code, output, error) = await RunAsync("classify", RepoPaths.Stream0Gz, "--model", model, "--json");
         Assert.True(code == 0, error);

@@ -2,6 +2,7 @@ using AuroraStream.Core;
 using AuroraStream.Training.Classifier;
 using AuroraStream.Training.Evaluation;
 using AuroraStream.Training.Models;
+using AuroraStream.Training.SimClr;
 using AuroraStream.Training.Tests.Torch;
 
 namespace AuroraStream.Training.Tests.Classifier;
@@ -61,6 +62,22 @@ public sealed class ClassifierTrainerTests
 
         Assert.True(storm.Collections > 10, $"only {storm.Collections} collections");
         Assert.Equal(quiet, stormy);
+    }
+
+    [Fact]
+    public void FineTune_OnRandomViews_IsReproducible_DiffersFromFlipsAlone_AndRefusesBadViews()
+    {
+        var (frames, classes) = Bright(24, seed: 3);
+        var views = AugmentationOptions.FineTuning(0.85);
+
+        var once = FineTunedWeights(frames, classes, views);
+        var again = FineTunedWeights(frames, classes, views);
+        var flipsOnly = FineTunedWeights(frames, classes);
+
+        Assert.Equal(once, again);
+        Assert.NotEqual(flipsOnly, once);
+        var bad = new AugmentationOptions { MinCropScale = 0 };
+        Assert.Throws<ArgumentOutOfRangeException>(() => FineTunedWeights(frames, classes, bad));
     }
 
     [Fact]
@@ -124,10 +141,10 @@ public sealed class ClassifierTrainerTests
         Assert.Contains("\"meanAccuracy\"", report.ToJson(), StringComparison.Ordinal);
     }
 
-    private static float[] FineTunedWeights(List<float[]> frames, List<AuroraClass> classes)
+    private static float[] FineTunedWeights(List<float[]> frames, List<AuroraClass> classes, AugmentationOptions? views = null)
     {
         TorchSharp.torch.random.manual_seed(5);
-        var (model, _) = ClassifierTrainer.Train(EncoderArchitecture.Compact, Encoders.Create(EncoderArchitecture.Compact), new LabelledSet(frames, classes), null, new ClassifierOptions { InputSize = Size, Head = ClassifierHead.Mlp, HeadEpochs = 5, FineTune = true, FineTuneEpochs = 3, BatchSize = 8 });
+        var (model, _) = ClassifierTrainer.Train(EncoderArchitecture.Compact, Encoders.Create(EncoderArchitecture.Compact), new LabelledSet(frames, classes), null, new ClassifierOptions { InputSize = Size, Head = ClassifierHead.Mlp, HeadEpochs = 5, FineTune = true, FineTuneEpochs = 3, BatchSize = 8, FineTuneAugmentation = views });
         using (model)
         {
             return Weights(model);
