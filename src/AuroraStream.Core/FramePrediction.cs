@@ -4,7 +4,9 @@ namespace AuroraStream.Core;
 /// <remarks>
 /// A frame whose out-of-distribution score exceeds the model's threshold is <see cref="IsUncertain"/>:
 /// its representation lies further from everything the model was trained on than the held-out data
-/// did, so its label is not to be trusted. The six probabilities are kept either way.
+/// did, so its label is not to be trusted. So is a frame whose most probable class the sky ruled out
+/// (<see cref="RuledOutBySky"/>, set by <see cref="Sky.SkyConsistency"/>). The six probabilities are
+/// kept either way.
 /// </remarks>
 public sealed class FramePrediction
 {
@@ -17,9 +19,10 @@ public sealed class FramePrediction
     /// <param name="probabilities">Six probabilities in OATH code order.</param>
     /// <param name="oodScore">Out-of-distribution score of the frame (larger is further from the training data), when the model gives one.</param>
     /// <param name="oodThreshold">Score above which the frame is uncertain; null when the model has none.</param>
+    /// <param name="ruledOutBySky">Whether the class the model found most probable was impossible under the sky (see <see cref="RuledOutBySky"/>).</param>
     /// <exception cref="ArgumentException">Not six probabilities.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A score or threshold that is NaN.</exception>
-    public FramePrediction(ReadOnlySpan<float> probabilities, double? oodScore = null, double? oodThreshold = null)
+    public FramePrediction(ReadOnlySpan<float> probabilities, double? oodScore = null, double? oodThreshold = null, bool ruledOutBySky = false)
     {
         if (probabilities.Length != AuroraClasses.All.Count)
         {
@@ -49,6 +52,7 @@ public sealed class FramePrediction
         Label = (AuroraClass)best;
         OodScore = oodScore;
         OodThreshold = oodThreshold;
+        RuledOutBySky = ruledOutBySky;
     }
 
     /// <summary>The most probable class (also for an uncertain frame; see <see cref="LabelName"/>).</summary>
@@ -69,8 +73,14 @@ public sealed class FramePrediction
     /// <summary>The model's out-of-distribution threshold, or null when it has none.</summary>
     public double? OodThreshold { get; }
 
-    /// <summary>Whether the frame is unlike anything the model was trained on (score above threshold).</summary>
-    public bool IsUncertain => OodScore is { } s && OodThreshold is { } t && s > t;
+    /// <summary>
+    /// Whether the model gave at least half its probability to a class the sky rules out (the Moon
+    /// below the horizon): what is left after removing it is a remainder, not a label to trust.
+    /// </summary>
+    public bool RuledOutBySky { get; }
+
+    /// <summary>Whether the frame is unlike anything the model was trained on (score above threshold), or <see cref="RuledOutBySky"/>.</summary>
+    public bool IsUncertain => RuledOutBySky || (OodScore is { } s && OodThreshold is { } t && s > t);
 
     /// <summary>The label written to outputs: <c>uncertain</c> when <see cref="IsUncertain"/>, else the class label.</summary>
     public string LabelName => IsUncertain ? UncertainLabel : Label.ToLabel();

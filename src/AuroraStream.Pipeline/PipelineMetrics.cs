@@ -7,7 +7,8 @@ namespace AuroraStream.Pipeline;
 /// <summary>Per-site tallies for summaries.</summary>
 public sealed class SiteTally
 {
-    private readonly int[] _labels = new int[AuroraClasses.All.Count];
+    // The six classes in OATH code order, then uncertain.
+    private readonly int[] _labels = new int[AuroraClasses.All.Count + 1];
     private int _frames;
     private int _events;
     private int _deadLetters;
@@ -21,13 +22,18 @@ public sealed class SiteTally
     /// <summary>Messages dead-lettered.</summary>
     public int DeadLetters => Volatile.Read(ref _deadLetters);
 
-    /// <summary>Frames written per label.</summary>
-    public IReadOnlyDictionary<AuroraClass, int> Labels => AuroraClasses.All.ToDictionary(c => c, c => Volatile.Read(ref _labels[(int)c]));
+    /// <summary>
+    /// Frames written per label as written (<see cref="FramePrediction.LabelName"/>): the six classes
+    /// in OATH code order, then <c>uncertain</c>, which counts under none of the six.
+    /// </summary>
+    public IReadOnlyList<KeyValuePair<string, int>> Labels =>
+        [.. AuroraClasses.All.Select(c => KeyValuePair.Create(c.ToLabel(), Volatile.Read(ref _labels[(int)c]))),
+         KeyValuePair.Create(FramePrediction.UncertainLabel, Volatile.Read(ref _labels[^1]))];
 
-    internal void Frame(AuroraClass label)
+    internal void Frame(FramePrediction prediction)
     {
         Interlocked.Increment(ref _frames);
-        Interlocked.Increment(ref _labels[(int)label]);
+        Interlocked.Increment(ref _labels[prediction.IsUncertain ? _labels.Length - 1 : (int)prediction.Label]);
     }
 
     internal void Event() => Interlocked.Increment(ref _events);

@@ -310,7 +310,7 @@ public sealed class StreamPipeline
         foreach (var w in ordered)
         {
             var tally = Metrics.Site(w.Classified!.Site);
-            tally.Frame(w.Classified.Prediction.Label);
+            tally.Frame(w.Classified.Prediction);
             Metrics.OnLatency((now - w.Classified.CaptureTime).TotalMilliseconds);
             Done(w.Message);
         }

@@ -33,7 +33,7 @@ internal static class EvaluateCommand
         var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 1, Description = "Seed." };
         var report = new Option<string>("--report") { Description = "Folder for oath-benchmark.json and oath-benchmark.md.", Required = true };
         var threads = TrainCommand.Threads();
-        var command = new Command("oath", "The OATH benchmark exactly as published: a classifier per split of train_test_split.csv (70/30, five splits), 6-class mean and std, 2-class from the confusion matrix, per-class scores; JSON and markdown with the published figures.")
+        var command = new Command("oath", "The OATH benchmark under two protocols side by side: as published (a classifier per split of train_test_split.csv, 70/30, five splits) and with station-nights held out (group 5-fold by station and UT date); 6-class mean and std, 2-class from the confusion matrix, per-class scores; JSON and markdown with the published figures.")
         {
             root, checkpoint, encoder, head, fineTune, headEpochs, fineTuneEpochs, seed, report, threads,
         };

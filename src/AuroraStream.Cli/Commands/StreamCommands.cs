@@ -315,7 +315,7 @@ internal static class StreamCommands
         var table = new Table().AddColumns("site", "frames", "labels", "events", "dead letters");
         foreach (var (site, tally) in metrics.Sites.OrderBy(s => s.Key, StringComparer.Ordinal))
         {
-            var labels = string.Join(", ", tally.Labels.Where(l => l.Value > 0).Select(l => $"{l.Key.ToLabel()} {l.Value}"));
+            var labels = string.Join(", ", tally.Labels.Where(l => l.Value > 0).Select(l => $"{l.Key} {l.Value}"));
             table.AddRow(site, tally.Frames.ToString(CultureInfo.InvariantCulture), labels, tally.Events.ToString(CultureInfo.InvariantCulture), tally.DeadLetters.ToString(CultureInfo.InvariantCulture));
         }
 

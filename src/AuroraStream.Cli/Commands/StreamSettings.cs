@@ -87,7 +87,18 @@ internal sealed class StreamSettings
         }
         catch (InvalidDataException e)
         {
-            throw new InvalidDataException($"{file}: {e.Message}", e);
+            // The JSON reader's own message gives the line and the byte in it; .NET's wrapper only
+            // says that the file failed to load.
+            var json = e.InnerException;
+            while (json is not null and not System.Text.Json.JsonException)
+            {
+                json = json.InnerException;
+            }
+
+            var reason = json is System.Text.Json.JsonException { LineNumber: { } line, BytePositionInLine: { } position } j
+                ? $"not valid JSON at line {line + 1}, byte {position + 1}: {j.Message.Split(" LineNumber:", 2)[0].Split(" Path:", 2)[0]}"
+                : e.InnerException is { } inner ? $"{e.Message} {inner.Message}" : e.Message;
+            throw new InvalidDataException($"{file}: {reason}", e);
         }
 
         var settings = new StreamSettings();
@@ -124,13 +135,40 @@ internal sealed class StreamSettings
         }
         catch (InvalidOperationException e)
         {
-            // The binder's message names the key and the value it could not convert.
-            throw new ArgumentException($"settings: {e.Message}", e);
+            // The binder's message names the key, the value and a .NET type; say what the key takes.
+            throw new ArgumentException($"settings: {ConversionMessage(e.Message)}", e);
         }
 
         settings.Kafka.Validate();
         settings.Pipeline.Validate();
         return settings;
+    }
+
+    /// <summary>
+    /// The configuration binder's "Failed to convert configuration value 'V' at 'K' to type 'T'."
+    /// as "K: 'V' is not T-in-words"; any other message unchanged.
+    /// </summary>
+    internal static string ConversionMessage(string message)
+    {
+        var m = System.Text.RegularExpressions.Regex.Match(message, @"^Failed to convert configuration value '(?<value>.*)' at '(?<key>[^']*)' to type '(?<type>[^']*)'\.$", System.Text.RegularExpressions.RegexOptions.Singleline);
+        if (!m.Success)
+        {
+            return message;
+        }
+
+        var expected = m.Groups["type"].Value switch
+        {
+            "System.Int32" or "System.Int64" => "a whole number",
+            "System.Double" or "System.Single" or "System.Decimal" => "a number (with a '.' for decimals)",
+            "System.Boolean" => "true or false",
+            "System.TimeSpan" => "a time span as [d.]hh:mm:ss[.fff] (00:00:00.250 is 250 ms; a bare number is days)",
+            "System.DateTime" or "System.DateTimeOffset" => "a date and time (ISO 8601)",
+            var t when t.StartsWith("System.", StringComparison.Ordinal) => $"a {t["System.".Length..]}",
+            var t => AppDomain.CurrentDomain.GetAssemblies().Select(a => a.GetType(t)).FirstOrDefault(x => x is { IsEnum: true }) is { } kind
+                ? $"one of {string.Join(", ", Enum.GetNames(kind))}"
+                : $"a {t[(t.LastIndexOf('.') + 1)..]}",
+        };
+        return $"{m.Groups["key"].Value}: '{m.Groups["value"].Value}' is not {expected}";
     }
 
     /// <summary>Keys of the <c>Influx</c> section (read one by one, not bound).</summary>

@@ -11,6 +11,10 @@ namespace AuroraStream.Core.Sky;
 /// is zero. Bayes' rule with that prior sets its probability to 0 and divides the others by their sum
 /// (1 - p_moon), which keeps their ratios; the label is then the most probable allowed class. In the
 /// degenerate case where the model put all its mass on moon, the five others are given 0.2 each.</para>
+/// <para>When p_moon was at least <see cref="RuledOutUncertainFrom"/>, the frame is also marked
+/// <see cref="FramePrediction.RuledOutBySky"/> and so labelled <c>uncertain</c>: dividing a small
+/// remainder by its sum would report, say, cloudy 0.85 from a model that gave cloudy 0.035, a
+/// confidence the calibration never measured.</para>
 /// <para>The out-of-distribution score and threshold are kept, so an uncertain frame stays uncertain.
 /// Without known sky conditions nothing changes.</para>
 /// </remarks>
@@ -18,6 +22,9 @@ public static class SkyConsistency
 {
     /// <summary>Apparent Moon elevation, degrees, below which the moon class is impossible.</summary>
     public const double MoonBelowDeg = -2.0;
+
+    /// <summary>Moon probability from which a frame whose Moon is down is labelled uncertain.</summary>
+    public const float RuledOutUncertainFrom = 0.5f;
 
     /// <summary>Whether the moon class is possible under these sky conditions (true when they are unknown).</summary>
     public static bool MoonPossible(SkyConditions? sky) => sky is not { } s || !(s.MoonApparentElevationDeg < MoonBelowDeg);
@@ -50,6 +57,6 @@ public static class SkyConsistency
             }
         }
 
-        return new FramePrediction(p, prediction.OodScore, prediction.OodThreshold);
+        return new FramePrediction(p, prediction.OodScore, prediction.OodThreshold, ruledOutBySky: moon >= RuledOutUncertainFrom);
     }
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using AuroraStream.TestUtilities;
 using static AuroraStream.Cli.Tests.Commands.CliRunner;
 
 namespace AuroraStream.Cli.Tests.Commands;
@@ -185,6 +186,35 @@ public sealed class CommandErrorsTests
 
         Assert.Equal(2, code);
         Assert.StartsWith(expected, Assert.Single(Lines(error)), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Pipeline:BatchSize=", "error: settings: Pipeline:BatchSize: '' is not a whole number")]
+    [InlineData("Pipeline:BatchSize=lots", "error: settings: Pipeline:BatchSize: 'lots' is not a whole number")]
+    [InlineData("Pipeline:BatchTimeout=250ms", "error: settings: Pipeline:BatchTimeout: '250ms' is not a time span as [d.]hh:mm:ss[.fff] (00:00:00.250 is 250 ms; a bare number is days)")]
+    [InlineData("Model:Device=tpu", "error: settings: Model:Device: 'tpu' is not one of Cpu, Cuda")]
+    public async Task Run_AValueOfTheWrongKind_SaysWhatTheKeyTakes(string set, string expected)
+    {
+        // The binder's own message names a .NET type (System.Int32); the user needs the form.
+        var (code, _, error) = await RunAsync("run", "--set", set, "--bootstrap", "127.0.0.1:9");
+
+        Assert.Equal(2, code);
+        Assert.Equal(expected, Assert.Single(Lines(error)));
+    }
+
+    [Fact]
+    public async Task Run_ASettingsFileThatIsNotJson_IsRefusedNamingTheFileLineAndByte()
+    {
+        using var temp = new TempFolder();
+        var file = temp.File("appsettings.json");
+        File.WriteAllText(file, "{\n  \"Pipeline\": {\n    \"BatchSize\" 8\n  }\n}\n");
+
+        var (code, _, error) = await RunAsync("run", "--config", file, "--bootstrap", "127.0.0.1:9");
+
+        Assert.Equal(2, code);
+        var line = Assert.Single(Lines(error));
+        Assert.StartsWith($"error: {file}: not valid JSON at line 3, byte ", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("Failed to load configuration", line, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -18,6 +18,23 @@ public sealed class SkyConsistencyTests
         Assert.Equal(AuroraClass.Discrete, p.Label);                          // first of the tied 0.1s in OATH order
         Assert.Equal(0.25, p[AuroraClass.Discrete], 6);                       // 0.1 / (1 - 0.6)
         Assert.Equal(0.125, p[AuroraClass.Arc], 6);                           // ratios kept
+        Assert.True(p.RuledOutBySky);                                         // 0.6 of the mass was moon
+        Assert.Equal("uncertain", p.LabelName);
+        Assert.Null(p.OodScore);
+    }
+
+    [Theory]
+    [InlineData(0.49f, false)]
+    [InlineData(0.5f, true)]
+    [InlineData(0.96f, true)]
+    public void Apply_MoonDown_IsUncertainOnlyWhenMoonHadHalfTheMass(float moon, bool uncertain)
+    {
+        // A model that gave moon 0.96 and cloudy 0.035 is not 85% sure of cloud.
+        var rest = (1 - moon) / 5;
+        var p = SkyConsistency.Apply(new FramePrediction([rest, rest, rest, rest, moon, rest]), new SkyConditions(-30, 0, -10, 90, 0.5));
+
+        Assert.Equal(uncertain, p.IsUncertain);
+        Assert.Equal(uncertain ? "uncertain" : "arc", p.LabelName);
     }
 
     [Theory]
