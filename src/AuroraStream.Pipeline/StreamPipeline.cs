@@ -86,12 +86,15 @@ public sealed class StreamPipeline
         using var failed = CancellationTokenSource.CreateLinkedTokenSource(abort);
         var work = failed.Token;
         var bounded = _options.StageCapacity;
+        // Decoding and preprocessing run in parallel but hand frames on in arrival order: the event
+        // detector takes each site's frames in capture order and ignores one older than the last it
+        // saw, so frames overtaking each other across batches would drop votes and move onsets.
         var decode = new TransformBlock<InboundMessage, Work>(
             m => Decode(m),
-            new ExecutionDataflowBlockOptions { MaxDegreeOfParallelism = _options.Parallelism, BoundedCapacity = bounded, EnsureOrdered = false, CancellationToken = work });
+            new ExecutionDataflowBlockOptions { MaxDegreeOfParallelism = _options.Parallelism, BoundedCapacity = bounded, EnsureOrdered = true, CancellationToken = work });
         var preprocess = new TransformBlock<Work, Work>(
             Preprocess,
-            new ExecutionDataflowBlockOptions { MaxDegreeOfParallelism = _options.Parallelism, BoundedCapacity = bounded, EnsureOrdered = false, CancellationToken = work });
+            new ExecutionDataflowBlockOptions { MaxDegreeOfParallelism = _options.Parallelism, BoundedCapacity = bounded, EnsureOrdered = true, CancellationToken = work });
         var batch = new BatchBlock<Work>(_options.BatchSize, new GroupingDataflowBlockOptions { BoundedCapacity = Math.Max(bounded, _options.BatchSize), CancellationToken = work });
         var classify = new TransformBlock<Work[], Work[]>(
             Classify,
@@ -289,7 +292,8 @@ public sealed class StreamPipeline
             }
         }
 
-        // Events need each site's frames in capture order; decoding is unordered, so order the batch.
+        // Events need each site's frames in capture order; a batch holds frames in arrival order,
+        // which for frames of one site published out of capture order is not that order.
         var ordered = batch.OrderBy(w => w.Classified!.Site, StringComparer.Ordinal).ThenBy(w => w.Classified!.CaptureTimeUnixNanoseconds).ToArray();
         var frames = ordered.Select(w => w.Classified!).ToList();
         var events = new List<AuroraEvent>();

@@ -2,6 +2,7 @@ using System.CommandLine;
 using AuroraStream.Core;
 using AuroraStream.Core.Models;
 using AuroraStream.Core.Preprocessing;
+using AuroraStream.Core.Sky;
 using AuroraStream.Formats.Oath;
 using AuroraStream.Inference;
 using AuroraStream.Training.Classifier;
@@ -121,8 +122,8 @@ internal static class EvaluateCommand
         var labels = new Option<string[]>("--labels") { Description = "Label CSV file (time,site,label...) for the inputs; repeat --labels for several." };
         var synthetic = new Option<int>("--synthetic") { Description = "Evaluate on this many synthetic frames." }.AtLeast(0);
         var syntheticSeed = new Option<int>("--synthetic-seed") { Description = "Their seed.", DefaultValueFactory = _ => 99 };
-        var generator = new Option<SkyGenerator>("--generator") { Description = "Synthetic sky: Legacy or Projected.", DefaultValueFactory = _ => SkyGenerator.Legacy };
-        var command = new Command("frames", "Evaluate an exported model in ONNX Runtime on labelled frames (files with label CSVs, or synthetic).")
+        var generator = new Option<SkyGenerator>("--generator") { Description = "Synthetic sky: Projected (the default model's) or Legacy.", DefaultValueFactory = _ => SkyGenerator.Projected };
+        var command = new Command("frames", "Evaluate an exported model in ONNX Runtime on labelled frames (files with label CSVs, or synthetic); real frames are scored as the stream labels them, under the sky rules (no moon with the Moon down).")
         {
             model, inputs, labels, synthetic, syntheticSeed, generator,
         };
@@ -131,7 +132,7 @@ internal static class EvaluateCommand
             using var classifier = new OnnxAuroraClassifier(new OnnxClassifierOptions { ModelPath = result.GetValue(model)! });
             var preprocessor = new FramePreprocessor(classifier.Card.Preprocessing);
             var failures = new List<string>();
-            var labelled = new List<(float[] Pixels, AuroraClass Class)>();
+            var labelled = new List<(float[] Pixels, AuroraClass Class, SkyConditions? Sky)>();
             var read = 0;
             var labelFiles = result.GetValue(labels) ?? [];
             if ((result.GetValue(inputs) ?? []) is { Length: > 0 } paths)
@@ -139,14 +140,14 @@ internal static class EvaluateCommand
                 var frames = TrainingInputs.LoadFrames(paths, preprocessor, failures, cancellationToken: cancellationToken);
                 read = frames.Count;
                 var joined = TrainingInputs.Join(frames, labelFiles, failures);
-                labelled.AddRange(joined.Select(j => (j.Frame.Pixels, j.Class)));
+                labelled.AddRange(joined.Select(j => (j.Frame.Pixels, j.Class, j.Frame.Sky)));
                 if (joined.Count < read && labelFiles.Length > 0)
                 {
                     error.WriteLine(Invariant($"evaluate: {read - joined.Count} of {read} frames have no row in the label files and are left out"));
                 }
             }
 
-            labelled.AddRange(RealSkyRecipe.Synthetic(result.GetValue(generator), result.GetValue(synthetic), result.GetValue(syntheticSeed), preprocessor).Select(s => (s.Frame.Pixels, s.Class)));
+            labelled.AddRange(RealSkyRecipe.Synthetic(result.GetValue(generator), result.GetValue(synthetic), result.GetValue(syntheticSeed), preprocessor).Select(s => (s.Frame.Pixels, s.Class, (SkyConditions?)null)));
             CommandRunner.ReportFailures(error, failures);
             if (labelled.Count == 0)
             {
@@ -173,8 +174,10 @@ internal static class EvaluateCommand
                 var predictions = classifier.Classify(buffer, count);
                 for (var i = 0; i < count; i++)
                 {
-                    matrix.Add(labelled[start + i].Class, predictions[i].Label);
-                    uncertain += predictions[i].IsUncertain ? 1 : 0;
+                    // Synthetic frames carry no sky: their moon is drawn whatever the real Moon does.
+                    var prediction = SkyConsistency.Apply(predictions[i], labelled[start + i].Sky);
+                    matrix.Add(labelled[start + i].Class, prediction.Label);
+                    uncertain += prediction.IsUncertain ? 1 : 0;
                 }
             }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using AuroraStream.Core;
 using AuroraStream.Core.Models;
 using AuroraStream.Core.Preprocessing;
+using AuroraStream.Core.Sky;
 using AuroraStream.Formats.Detection;
 using AuroraStream.Synthetic;
 using AuroraStream.Training.Classifier;
@@ -90,7 +91,7 @@ internal static class RealSkyRecipe
         var evaluations = new List<ModelEvaluation>();
         foreach (var fold in folds)
         {
-            var evaluation = Describe($"leave-one-scene-out:{fold.Scene}", fold.Classes, fold.Logits, fold.OodScores, fold.OodThreshold, temperature, "a model trained without this scene (nor hybrids built on it)");
+            var evaluation = Describe($"leave-one-scene-out:{fold.Scene}", fold.Classes, fold.Logits, fold.OodScores, fold.OodThreshold, fold.Skies, temperature, "a model trained without this scene (nor hybrids built on it)");
             evaluations.Add(fold.ReferenceScores is { Count: > 0 } reference ? evaluation with { Notes = evaluation.Notes + "; " + ThresholdChoices(fold.OodScores, reference) } : evaluation);
         }
 
@@ -99,7 +100,7 @@ internal static class RealSkyRecipe
             var frames = items.Where(i => i.IsReal && i.Scene == scene).ToList();
             var (logits, representations) = ClassifierTrainer.Infer(final, [.. frames.Select(f => f.Pixels)], side);
             var scores = confidence is null ? null : representations.Select(r => new MahalanobisScore(confidence.RepresentationSize, confidence.ClassMeans, confidence.Whitening).Score(r)).ToList();
-            evaluations.Add(Describe($"shipped-model:{scene}", [.. frames.Select(f => f.Class)], logits, scores, confidence?.OodThreshold, temperature, "the shipped model, which learnt from these frames (not a generalisation figure)"));
+            evaluations.Add(Describe($"shipped-model:{scene}", [.. frames.Select(f => f.Class)], logits, scores, confidence?.OodThreshold, [.. frames.Select(f => f.Sky)], temperature, "the shipped model, which learnt from these frames (not a generalisation figure)"));
         }
 
         return evaluations;
@@ -150,7 +151,8 @@ internal static class RealSkyRecipe
         return "frames an OOD threshold would flag: " + string.Join(", ", parts);
     }
 
-    private static ModelEvaluation Describe(string name, IReadOnlyList<AuroraClass> classes, IReadOnlyList<float[]> logits, IReadOnlyList<double>? scores, double? threshold, double temperature, string what)
+    /// <summary>A scene's figures for the labels as the stream writes them: calibrated, then under the sky rules (<see cref="SkyConsistency"/>) where the frame's sky is known.</summary>
+    private static ModelEvaluation Describe(string name, IReadOnlyList<AuroraClass> classes, IReadOnlyList<float[]> logits, IReadOnlyList<double>? scores, double? threshold, IReadOnlyList<SkyConditions?>? skies, double temperature, string what)
     {
         var matrix = new ConfusionMatrix();
         var labels = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -158,7 +160,7 @@ internal static class RealSkyRecipe
         var uncertain = 0;
         for (var i = 0; i < classes.Count; i++)
         {
-            var prediction = new FramePrediction(TemperatureScaling.Softmax(logits[i], temperature), scores?[i], threshold);
+            var prediction = SkyConsistency.Apply(new FramePrediction(TemperatureScaling.Softmax(logits[i], temperature), scores?[i], threshold), skies?[i]);
             matrix.Add(classes[i], prediction.Label);
             labels[prediction.LabelName] = labels.GetValueOrDefault(prediction.LabelName) + 1;
             uncertain += prediction.IsUncertain ? 1 : 0;

@@ -184,7 +184,7 @@ internal static class TrainCommand
             if (inputPaths.Length > 0)
             {
                 var joined = TrainingInputs.Join(TrainingInputs.LoadFrames(inputPaths, preprocessor, failures, cancellationToken: cancellationToken), labelPaths, failures);
-                items.AddRange(joined.Select(j => new TrainingItem(j.Frame.Pixels, j.Class, "real", RealSkyRecipe.SceneOf(j.Frame.Site, j.Frame.Time))));
+                items.AddRange(joined.Select(j => new TrainingItem(j.Frame.Pixels, j.Class, "real", RealSkyRecipe.SceneOf(j.Frame.Site, j.Frame.Time), j.Frame.Sky)));
                 var scenes = joined.Select(j => RealSkyRecipe.SceneOf(j.Frame.Site, j.Frame.Time)).Distinct().Count();
                 sources.Add(Invariant($"{joined.Count} labelled real frames from {string.Join(", ", inputPaths.Select(Path.GetFileName))} ({scenes} scenes; {TrainingInputs.Counts(joined.Select(j => j.Class))}){(repeat > 1 ? $", each used {repeat} times per epoch" : string.Empty)}"));
                 if (result.GetValue(hybrid) is > 0 and var hybrids)

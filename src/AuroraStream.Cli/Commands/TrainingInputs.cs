@@ -1,17 +1,19 @@
 using System.Globalization;
 using AuroraStream.Core;
 using AuroraStream.Core.Preprocessing;
+using AuroraStream.Core.Sky;
 using AuroraStream.Formats.Detection;
 using AuroraStream.Formats.Labels;
 using AuroraStream.Formats.Oath;
+using AuroraStream.Formats.SpaceWeather;
 using AuroraStream.Synthetic;
 using AuroraStream.Training.Evaluation;
 using Spectre.Console;
 
 namespace AuroraStream.Cli.Commands;
 
-/// <summary>A preprocessed frame with where it came from.</summary>
-internal sealed record PreparedFrame(string Site, DateTime Time, string File, int Index, float[] Pixels);
+/// <summary>A preprocessed frame with where it came from and, for a real frame, its sky (null when the site is unknown).</summary>
+internal sealed record PreparedFrame(string Site, DateTime Time, string File, int Index, float[] Pixels, SkyConditions? Sky = null);
 
 /// <summary>The OATH set, preprocessed: one frame per entry (null when its image is missing).</summary>
 internal sealed record PreparedOath(OathDataset Dataset, float[]?[] Frames, AuroraClass[] Classes, IReadOnlyList<BenchmarkSplit> Splits);
@@ -23,6 +25,7 @@ internal static class TrainingInputs
     public static List<PreparedFrame> LoadFrames(IEnumerable<string> inputs, FramePreprocessor preprocessor, ICollection<string> failures, int maxFrames = int.MaxValue, CancellationToken cancellationToken = default)
     {
         var frames = new List<PreparedFrame>();
+        var skies = new SiteSky(StationCatalog.AsiLocations);
         foreach (var (path, kind) in AsiFiles.FrameFiles(inputs, (_, e) => failures.Add(e.Message)))
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -38,7 +41,7 @@ internal static class TrainingInputs
                 {
                     var pixels = new float[preprocessor.OutputLength];
                     preprocessor.Process(frame.Pixels.Span, frame.Width, frame.Height, pixels);
-                    frames.Add(new PreparedFrame(frame.Site, frame.CaptureTime, path, index++, pixels));
+                    frames.Add(new PreparedFrame(frame.Site, frame.CaptureTime, path, index++, pixels, skies.Of(frame)));
                     if (frames.Count >= maxFrames)
                     {
                         break;

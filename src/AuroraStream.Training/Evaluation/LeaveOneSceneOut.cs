@@ -13,7 +13,8 @@ namespace AuroraStream.Training.Evaluation;
 /// <param name="Class">Its label.</param>
 /// <param name="Source">Kind of source: <c>synthetic</c>, <c>hybrid</c> (a real frame with synthetic aurora), <c>real</c> or <c>oath</c>.</param>
 /// <param name="Scene">The site-night it shows (<c>site-YYYY-MM-DD</c>, UT date), or null for a purely synthetic frame.</param>
-public sealed record TrainingItem(float[] Pixels, AuroraClass Class, string Source, string? Scene)
+/// <param name="Sky">Sun and Moon at the frame's site and capture time for a real frame (the sky rules of <see cref="Core.Sky.SkyConsistency"/> apply to its label), or null.</param>
+public sealed record TrainingItem(float[] Pixels, AuroraClass Class, string Source, string? Scene, Core.Sky.SkyConditions? Sky = null)
 {
     /// <summary>Whether the frame is a real sky (a file or an OATH image), the frames evaluated by scene.</summary>
     public bool IsReal => Source is "real" or "oath";
@@ -27,7 +28,8 @@ public sealed record TrainingItem(float[] Pixels, AuroraClass Class, string Sour
 /// <param name="OodThreshold">The fold model's threshold, chosen as the final model's is.</param>
 /// <param name="SyntheticLogits">Logits of the fold's model on the held-out synthetic frames.</param>
 /// <param name="ReferenceScores">The fold model's scores of in-distribution frames (held-out synthetic and real training frames), from which any quantile threshold is taken; null when not kept.</param>
-public sealed record SceneFold(string Scene, IReadOnlyList<AuroraClass> Classes, IReadOnlyList<float[]> Logits, IReadOnlyList<double> OodScores, double OodThreshold, IReadOnlyList<float[]> SyntheticLogits, IReadOnlyList<double>? ReferenceScores = null);
+/// <param name="Skies">Sun and Moon of each frame (null where unknown), so that its label is scored under the sky rules as the stream writes it; null when not kept.</param>
+public sealed record SceneFold(string Scene, IReadOnlyList<AuroraClass> Classes, IReadOnlyList<float[]> Logits, IReadOnlyList<double> OodScores, double OodThreshold, IReadOnlyList<float[]> SyntheticLogits, IReadOnlyList<double>? ReferenceScores = null, IReadOnlyList<Core.Sky.SkyConditions?>? Skies = null);
 
 /// <summary>
 /// Leave-one-scene-out evaluation: for each scene of real frames, a classifier is trained on every
@@ -80,7 +82,7 @@ public static class LeaveOneSceneOut
                 var ood = FitOod(model, training, syntheticHeldOut, options.InputSize, oodQuantile);
                 var (logits, representations) = ClassifierTrainer.Infer(model, [.. test.Select(t => t.Pixels)], options.InputSize);
                 var (syntheticLogits, _) = ClassifierTrainer.Infer(model, [.. syntheticHeldOut.Select(t => t.Pixels)], options.InputSize);
-                folds.Add(new SceneFold(scene, [.. test.Select(t => t.Class)], logits, [.. representations.Select(r => ood.Score.Score(r))], ood.Threshold, syntheticLogits, ood.ReferenceScores));
+                folds.Add(new SceneFold(scene, [.. test.Select(t => t.Class)], logits, [.. representations.Select(r => ood.Score.Score(r))], ood.Threshold, syntheticLogits, ood.ReferenceScores, [.. test.Select(t => t.Sky)]));
             }
         }
 

@@ -49,15 +49,16 @@ public sealed class RealSkiesTests
     public async Task SyntheticHeldOut_ProjectedSkies_TwoClassAtLeast95Percent_SixClassAtLeast85Percent()
     {
         // Seed 99 is none of the recipe's (11, 21, 52, 7798, 104750): frames the model never saw. The
-        // issue's target of 95% six-class is not met (0.90-0.95 measured: arcs taken for discrete
-        // forms); this pins what the shipped model does reach so that a worse one fails.
+        // issue's target of 95% six-class is met on two of three seeds (0.927-0.963 measured on 600
+        // frames; arcs taken for discrete forms); this pins what the shipped model reaches, with
+        // room for a retraining's seed-to-seed spread, so that a worse one fails.
         var (code, output, error) = await CliRunner.RunAsync("evaluate", "frames", "--model", Path.Combine(RepoPaths.Root, "onnx-models", "aurorastream-compact.onnx"), "--synthetic", "300", "--synthetic-seed", "99", "--generator", "projected");
 
         Assert.True(code == 0, error);
         var sixClass = double.Parse(output.Split("6-class accuracy ")[1].Split(',')[0], System.Globalization.CultureInfo.InvariantCulture);
         var twoClass = double.Parse(output.Split("2-class ")[1].Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
         Assert.True(twoClass >= 0.95, output);
-        Assert.True(sixClass >= 0.85, output);
+        Assert.True(sixClass >= 0.92, output);
     }
 
     private static string Summary(IEnumerable<Classified> frames) =>

@@ -36,6 +36,26 @@ public sealed class RealSkyRecipeTests
     }
 
     [Fact]
+    public void SceneEvaluations_ScoreTheLabelAsTheStreamWritesIt_UnderTheSkyRules()
+    {
+        // A fold model that says moon (0.40, clear 0.35, cloudy 0.25) on a twilight night with the
+        // Moon 16 deg down: classify and the stream write clear, and so must the card.
+        float[] logits = [-20f, -20f, -20f, MathF.Log(0.25f), MathF.Log(0.40f), MathF.Log(0.35f)];
+        var truth = Enumerable.Repeat(AuroraClass.Clear, 10).ToList();
+        var moonDown = new Core.Sky.SkyConditions(-11, 120, -16, 250, 0.05);
+        SceneFold Fold(IReadOnlyList<Core.Sky.SkyConditions?>? skies) =>
+            new("gako-2011-01-06", truth, [.. truth.Select(_ => logits)], [.. truth.Select(_ => 1.0)], 10, [], null, skies);
+
+        var underTheSky = Assert.Single(RealSkyRecipe.SceneEvaluations([Fold([.. truth.Select(_ => (Core.Sky.SkyConditions?)moonDown)])], 1.0, null!, [], 64, null));
+        var skyUnknown = Assert.Single(RealSkyRecipe.SceneEvaluations([Fold(null)], 1.0, null!, [], 64, null));
+
+        Assert.Equal(1.0, underTheSky.Accuracy);
+        Assert.Contains("said clear 10", underTheSky.Notes, StringComparison.Ordinal);
+        Assert.Equal(0.0, skyUnknown.Accuracy);
+        Assert.Contains("said moon 10", skyUnknown.Notes, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ThresholdChoices_CountsTheSceneFramesPastEachQuantileOfTheInDistributionScores()
     {
         var reference = Enumerable.Range(1, 100).Select(i => (double)i).ToList();

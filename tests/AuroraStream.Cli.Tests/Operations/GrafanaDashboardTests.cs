@@ -51,6 +51,21 @@ public sealed class GrafanaDashboardTests(PipelineFilledInflux filled) : IClassF
         }
     }
 
+    [Fact]
+    public void Dashboard_LiveAuroraProbability_LeavesUncertainFramesOut()
+    {
+        // An uncertain frame keeps its six probabilities, but a blank or saturated camera's
+        // p_aurora (0.84 measured) is not an aurora probability: a panel that plots p_aurora
+        // without showing the label beside it filters uncertain frames out.
+        var dashboard = GrafanaDashboard.Load(Path.Combine(Grafana, "dashboards", "live-sky.json"));
+        var plotted = dashboard.Panels().SelectMany(p => p.GetProperty("targets").EnumerateArray()).Select(t => GrafanaDashboard.Text(t, "query")!)
+            .Where(q => q.Contains("FROM \"aurora_frame\"", StringComparison.Ordinal) && q.Contains("(\"p_aurora\")", StringComparison.Ordinal) && !q.Contains("\"class\"", StringComparison.Ordinal))
+            .ToList();
+
+        Assert.Equal(2, plotted.Count);
+        Assert.All(plotted, q => Assert.Contains("\"label\" != 'uncertain'", q, StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("live-sky.json")]
     [InlineData("occurrence.json")]
