@@ -49,7 +49,7 @@ internal static class ClassifyCommand
             }))
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var refused = new FrameRefusals(path);
+                var refused = new FrameRefusals(path, fullSizeOnly: true);
                 var pending = new List<AllSkyFrame>(Batch);
                 void Flush()
                 {

@@ -1,14 +1,17 @@
 using System.Globalization;
 using AuroraStream.Core;
+using AuroraStream.Formats.Detection;
 
 namespace AuroraStream.Cli.Commands;
 
 /// <summary>
 /// The frames of one file that <c>inspect</c> and <c>classify</c> refuse because their site or imager
-/// is not one AuroraStream accepts (<see cref="FrameIdentity"/>; the stream dead-letters them), named
-/// in one error line per file rather than printed as if they were good.
+/// is not one AuroraStream accepts (<see cref="FrameIdentity"/>; the stream dead-letters them), and,
+/// with <paramref name="fullSizeOnly"/> (<c>classify</c>), frames that are not 256x256 (the stream's
+/// default dimensions: a 32x32 L1 thumbnail shows no form a label could be given for), named in one
+/// error line per file rather than printed as if they were good.
 /// </summary>
-internal sealed class FrameRefusals(string path)
+internal sealed class FrameRefusals(string path, bool fullSizeOnly = false)
 {
     private int _count;
     private string? _first;
@@ -16,7 +19,11 @@ internal sealed class FrameRefusals(string path)
     /// <summary>Whether the frame is refused (and counted).</summary>
     public bool Refuses(AllSkyFrame frame)
     {
-        if (FrameIdentity.Problem(frame) is not { } problem)
+        var problem = FrameIdentity.Problem(frame)
+            ?? (fullSizeOnly && (frame.Width != ImagerProducts.ThemisFullSize || frame.Height != ImagerProducts.ThemisFullSize)
+                ? string.Create(CultureInfo.InvariantCulture, $"wrong dimensions: {frame.Width}x{frame.Height}, expected {ImagerProducts.ThemisFullSize}x{ImagerProducts.ThemisFullSize}, as the stream does (thumbnails are not classified)")
+                : null);
+        if (problem is null)
         {
             return false;
         }

@@ -56,6 +56,19 @@ public sealed class FieldCaseCommandTests
     }
 
     [Fact]
+    public async Task Classify_Thumbnails_AreRefusedAsTheStreamRefusesThem()
+    {
+        // 32x32 L1 thumbnails: the stream dead-letters them (wrong dimensions); classify labelled them.
+        var (code, output, error) = await RunAsync("classify", "--model", Model, RepoPaths.L1AstCdf, RepoPaths.L1AsfCdf);
+
+        Assert.Equal(2, code);
+        Assert.Equal(23, output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.Contains($"error: {RepoPaths.L1AstCdf}: frame 0: wrong dimensions: 32x32, expected 256x256", error, StringComparison.Ordinal);
+        Assert.Contains("(1075 frames refused)", error, StringComparison.Ordinal);
+        Assert.Contains("classify: 23 frames with aurorastream-compact, 1 input(s) failed", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Demo_PoisonSite_WritesTenFramesDeadLettersFiveWithTheReasonAndExitsTwo()
     {
         using var temp = new TempFolder();
