@@ -14,8 +14,12 @@ public sealed record AnalysisProvenance(string Command, IReadOnlyList<(string Ki
 /// <summary>Writes the analyses' outputs into a folder: CSV, PNGs and a markdown report embedding them.</summary>
 public static class Reports
 {
-    /// <summary>Writes <c>occurrence.csv</c>, one PNG per parameter, MLT heat maps and <c>occurrence.md</c>; returns the files written.</summary>
-    public static IReadOnlyList<string> WriteOccurrence(string folder, OccurrenceResult result, AnalysisProvenance provenance)
+    /// <summary>
+    /// Writes <c>occurrence.csv</c>, one PNG per parameter, MLT heat maps and <c>occurrence.md</c>; returns
+    /// the files written. With the <paramref name="selection"/> the frames went through, the report
+    /// counts the frames read, those kept after the dark-sky exclusion and those analysed apart.
+    /// </summary>
+    public static IReadOnlyList<string> WriteOccurrence(string folder, OccurrenceResult result, AnalysisProvenance provenance, SkySelection? selection = null)
     {
         ArgumentNullException.ThrowIfNull(result);
         ArgumentNullException.ThrowIfNull(provenance);
@@ -29,8 +33,8 @@ public static class Reports
         md.AppendLine("# Occurrence of auroral labels").AppendLine();
         Provenance(md, provenance);
         md.AppendLine("## Data coverage").AppendLine();
-        md.AppendLine(Invariant($"- Time span: {Time(result.First)} to {Time(result.Last)}"));
-        md.AppendLine(Invariant($"- Frames read: {result.Frames:N0} at {result.FramesPerSite.Count} site(s): {string.Join(", ", result.FramesPerSite.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => Invariant($"{kv.Key} {kv.Value:N0}")))}"));
+        md.AppendLine(Invariant($"- Time span{(selection is null ? string.Empty : " of the frames analysed")}: {Time(result.First)} to {Time(result.Last)}"));
+        FrameCounts(md, "Frames read", result.Frames, Invariant($" at {result.FramesPerSite.Count} site(s): {string.Join(", ", result.FramesPerSite.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => Invariant($"{kv.Key} {kv.Value:N0}")))}"), selection);
         md.AppendLine(Invariant($"- Labels: {string.Join(", ", result.FramesPerLabel.OrderByDescending(kv => kv.Value).Select(kv => Invariant($"{kv.Key} {kv.Value:N0} ({100.0 * kv.Value / Math.Max(1, result.Frames):0.0}%)")))}"));
         md.AppendLine(Invariant($"- Rates are given only for bins with at least {result.MinCount} valid frames; intervals are Wilson 95% score intervals."));
         md.AppendLine();
@@ -71,8 +75,12 @@ public static class Reports
         return written;
     }
 
-    /// <summary>Writes <c>geoeffect.csv</c>, box plots and <c>geoeffect.md</c>; returns the files written.</summary>
-    public static IReadOnlyList<string> WriteGeoEffect(string folder, GeoEffectResult result, AnalysisProvenance provenance)
+    /// <summary>
+    /// Writes <c>geoeffect.csv</c>, box plots and <c>geoeffect.md</c>; returns the files written. With the
+    /// <paramref name="selection"/> the frames went through, the report counts the frames read, those
+    /// kept after the dark-sky exclusion and those analysed apart.
+    /// </summary>
+    public static IReadOnlyList<string> WriteGeoEffect(string folder, GeoEffectResult result, AnalysisProvenance provenance, SkySelection? selection = null)
     {
         ArgumentNullException.ThrowIfNull(result);
         ArgumentNullException.ThrowIfNull(provenance);
@@ -85,7 +93,7 @@ public static class Reports
         md.AppendLine("# Geoeffectiveness of auroral labels").AppendLine();
         Provenance(md, provenance);
         md.AppendLine("## Data coverage").AppendLine();
-        md.AppendLine(Invariant($"- Labelled frames read: {result.Frames:N0}"));
+        FrameCounts(md, "Labelled frames read", result.Frames, string.Empty, selection);
         md.AppendLine(Invariant($"- Joined to a co-located magnetometer value: {result.Joined:N0}"));
         md.AppendLine(Invariant($"- Excluded, no magnetometer at the site: {result.NoMagnetometer:N0}"));
         md.AppendLine(Invariant($"- Excluded, magnetometer gap or outside its span: {result.NoData:N0}"));
@@ -112,6 +120,26 @@ public static class Reports
         File.WriteAllText(report, md.ToString(), new UTF8Encoding(false));
         written.Add(report);
         return written;
+    }
+
+    /// <summary>
+    /// The frames read, kept after the dark-sky exclusion and analysed, one line each; without a
+    /// selection every frame read was analysed. <paramref name="sites"/> follows the frames analysed.
+    /// </summary>
+    private static void FrameCounts(StringBuilder md, string read, long analysed, string sites, SkySelection? selection)
+    {
+        if (selection is null)
+        {
+            md.AppendLine(Invariant($"- {read}: {analysed:N0}{sites}"));
+            return;
+        }
+
+        var kept = selection.Offered - selection.ExcludedSky;
+        md.AppendLine(Invariant($"- {read}: {selection.Offered:N0}"));
+        md.AppendLine(selection.IncludeNonDark
+            ? Invariant($"- Kept after the dark-sky exclusion: {kept:N0} (none left out: --include-twilight)")
+            : Invariant($"- Kept after the dark-sky exclusion: {kept:N0} ({selection.ExcludedSky:N0} left out: {selection.ExcludedTwilight:N0} twilight, {selection.ExcludedDaylight:N0} daylight, {selection.ExcludedUnknown:N0} unknown)"));
+        md.AppendLine(Invariant($"- Analysed, after leaving out {selection.ExcludedUncertain:N0} labelled uncertain: {analysed:N0}{sites}"));
     }
 
     private static void Provenance(StringBuilder md, AnalysisProvenance provenance)

@@ -52,9 +52,19 @@ internal static class AnalyzeCommand
             var conditions = new SpaceWeatherConditions(omniData, kpData, indexData, stations, TimeSpan.FromMinutes(result.GetValue(lag)));
             var analyzer = new OccurrenceAnalyzer(conditions.Parameters(), options);
             var selection = common.Selection(result, stations);
-            await ReadLabelsAsync(common.Source(result), common.Query(result), selection.Before(analyzer.Add), error, cancellationToken).ConfigureAwait(false);
+            var coverage = new OmniCoverage(omniData);
+            await ReadLabelsAsync(common.Source(result), common.Query(result), selection.Before(frame =>
+            {
+                coverage.Add(frame.Time);
+                analyzer.Add(frame);
+            }), error, cancellationToken).ConfigureAwait(false);
+            if (coverage.Note(result.GetValue(omni)!) is { } note)
+            {
+                error.WriteLine($"note: {note}");
+            }
+
             var provenance = common.Provenance(result, "analyze occurrence", [("OMNI", string.Join(" ", result.GetValue(omni)!)), ("Kp", result.GetValue(kp) ?? "OMNI column"), ("AE/SYM-H", result.GetValue(indices) is { Length: > 0 } i ? string.Join(" ", i) : "OMNI columns")], [Invariant($"Extra OMNI lag: {result.GetValue(lag)} min"), .. selection.Describe()]);
-            var files = Reports.WriteOccurrence(common.Out(result), analyzer.Result(), provenance);
+            var files = Reports.WriteOccurrence(common.Out(result), analyzer.Result(), provenance, selection);
             output.WriteLine(Invariant($"occurrence: {analyzer.Frames:N0} labelled frames; {Excluded(selection)}; wrote {files.Count} files to {common.Out(result)} (report: {files[^1]})"));
         }).ConfigureAwait(false));
         return command;
@@ -77,7 +87,7 @@ internal static class AnalyzeCommand
             await ReadLabelsAsync(common.Source(result), common.Query(result), selection.Before(analyzer.Add), error, cancellationToken).ConfigureAwait(false);
             var provenance = common.Provenance(result, "analyze geoeffect", [("Magnetometers", string.Join(" ", result.GetValue(mag)!))], selection.Describe());
             var analysis = analyzer.Result();
-            var files = Reports.WriteGeoEffect(common.Out(result), analysis, provenance);
+            var files = Reports.WriteGeoEffect(common.Out(result), analysis, provenance, selection);
             output.WriteLine(Invariant($"geoeffect: {analysis.Frames:N0} labelled frames, {analysis.Joined:N0} joined to a magnetometer; {Excluded(selection)}; wrote {files.Count} files to {common.Out(result)}"));
         }).ConfigureAwait(false));
         return command;
@@ -146,6 +156,58 @@ internal static class AnalyzeCommand
     private static string Excluded(SkySelection selection) => selection.IncludeNonDark
         ? Invariant($"excluded {selection.ExcludedUncertain:N0} uncertain")
         : Invariant($"excluded {selection.ExcludedSky:N0} not under a dark sky ({selection.ExcludedTwilight:N0} twilight, {selection.ExcludedDaylight:N0} daylight, {selection.ExcludedUnknown:N0} unknown) and {selection.ExcludedUncertain:N0} uncertain");
+
+    /// <summary>
+    /// How many of the frames analysed fall within the time span of the OMNI data (from the start of
+    /// its first sample to the end of its last, any parameter): when none or almost none do (under
+    /// <see cref="AlmostNone"/>), every frame outside counts as missing its solar-wind inputs, and the
+    /// note says why by naming both spans.
+    /// </summary>
+    private sealed class OmniCoverage(SeriesSet omni)
+    {
+        /// <summary>The share of frames within the OMNI span below which the note is written.</summary>
+        public const double AlmostNone = 0.05;
+
+        private readonly (DateTime Start, DateTime End)? _span = Span(omni);
+        private long _frames;
+        private long _inside;
+        private DateTime _first = DateTime.MaxValue;
+        private DateTime _last = DateTime.MinValue;
+
+        public void Add(DateTime time)
+        {
+            _frames++;
+            _first = time < _first ? time : _first;
+            _last = time > _last ? time : _last;
+            if (_span is { } span && time >= span.Start && time < span.End)
+            {
+                _inside++;
+            }
+        }
+
+        /// <summary>The note, or null when enough frames fall within the OMNI span (or there are none).</summary>
+        public string? Note(IEnumerable<string> paths)
+        {
+            if (_frames == 0 || _inside >= AlmostNone * _frames)
+            {
+                return null;
+            }
+
+            var share = _inside == 0
+                ? Invariant($"none of the {_frames:N0} labelled frames analysed fall within the time span of the OMNI data, so all of them")
+                : Invariant($"only {_inside:N0} of the {_frames:N0} labelled frames analysed ({100.0 * _inside / _frames:0.0}%) fall within the time span of the OMNI data, so the other {_frames - _inside:N0}");
+            var omniSpan = _span is { } s ? $"{Text(s.Start)} to {Text(s.End)}" : "no samples";
+            return $"{share} count as missing their solar-wind and IMF inputs: labels {Text(_first)} to {Text(_last)}; OMNI ({string.Join(", ", paths)}) {omniSpan}";
+        }
+
+        private static (DateTime Start, DateTime End)? Span(SeriesSet omni)
+        {
+            var series = omni.Names.Select(n => omni[n]!).Where(s => s.Count > 0).ToList();
+            return series.Count == 0 ? null : (series.Min(s => s.Start), series.Max(s => s.End));
+        }
+
+        private static string Text(DateTime utc) => utc.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+    }
 
     /// <summary>Options both analyses take.</summary>
     private sealed class CommonOptions

@@ -42,11 +42,14 @@ internal static class ClassifyCommand
             var skies = new SiteSky(StationCatalog.AsiLocations, site => error.WriteLine($"warning: site '{site}' is not in the site catalog and its frames carry no coordinates: sky unknown"));
             var failures = 0;
             var frames = 0;
-            foreach (var (path, kind) in AsiFiles.FrameFiles(result.GetValue(paths) ?? [], (_, e) =>
-            {
-                error.WriteLine($"error: {e.Message}");
-                failures++;
-            }))
+            foreach (var (path, kind) in AsiFiles.FrameFiles(
+                result.GetValue(paths) ?? [],
+                (_, e) =>
+                {
+                    error.WriteLine($"error: {e.Message}");
+                    failures++;
+                },
+                (path, kind) => error.WriteLine($"note: {SkippedNote(path, kind)}")))
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var refused = new FrameRefusals(path, fullSizeOnly: true);
@@ -108,6 +111,23 @@ internal static class ClassifyCommand
             return Task.FromResult(failures == 0 ? AuroraStreamCli.Success : AuroraStreamCli.InputFailed);
         }).ConfigureAwait(false));
         return command;
+    }
+
+    /// <summary>
+    /// The note for a file in a folder that holds no frames, in <c>inspect</c>'s words; a skymap or PNG
+    /// that cannot be read is still only skipped here (classify looks for frames, not skymaps).
+    /// </summary>
+    private static string SkippedNote(string path, AsiFileKind kind)
+    {
+        try
+        {
+            return $"{path}: {NonFrameFiles.Describe(path, kind)}";
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            var reason = e.Message.StartsWith(path, StringComparison.Ordinal) ? e.Message[path.Length..].TrimStart(':', ' ') : e.Message;
+            return $"{path}: {kind} file that holds no frames ({reason}): skipped";
+        }
     }
 
     /// <summary>

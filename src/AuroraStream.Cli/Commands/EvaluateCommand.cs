@@ -129,6 +129,25 @@ internal static class EvaluateCommand
         };
         command.SetAction(async (result, cancellationToken) => await CommandRunner.RunAsync(error, () =>
         {
+            // What to score is a command-line matter, refused as one (exit 1) before the model is loaded.
+            // Not a command validator: System.CommandLine skips the options' own checks after one fails.
+            var hasInputs = result.GetValue(inputs) is { Length: > 0 };
+            var hasLabels = result.GetValue(labels) is { Length: > 0 };
+            if (hasInputs && !hasLabels)
+            {
+                throw new UsageException($"frame files and folders need {labels.Name}: the label CSV (time,site,label...) of their frames");
+            }
+
+            if (hasLabels && !hasInputs)
+            {
+                throw new UsageException($"{labels.Name} needs the frame files or folders it labels");
+            }
+
+            if (!hasInputs && result.GetValue(synthetic) == 0)
+            {
+                throw new UsageException($"'aurorastream evaluate frames' needs frames to score: frame files or folders with {labels.Name}, or {synthetic.Name} N");
+            }
+
             using var classifier = new OnnxAuroraClassifier(new OnnxClassifierOptions { ModelPath = result.GetValue(model)! });
             var preprocessor = new FramePreprocessor(classifier.Card.Preprocessing);
             var failures = new List<string>();
@@ -137,26 +156,31 @@ internal static class EvaluateCommand
             var labelFiles = result.GetValue(labels) ?? [];
             if ((result.GetValue(inputs) ?? []) is { Length: > 0 } paths)
             {
-                var frames = TrainingInputs.LoadFrames(paths, preprocessor, failures, cancellationToken: cancellationToken);
+                var frames = TrainingInputs.LoadFrames(paths, preprocessor, failures, cancellationToken: cancellationToken, onDuplicates: (n, files) => error.WriteLine($"note: {TrainingInputs.DuplicatesNote(n, files)}"));
                 read = frames.Count;
                 var joined = TrainingInputs.Join(frames, labelFiles, failures);
                 labelled.AddRange(joined.Select(j => (j.Frame.Pixels, j.Class, j.Frame.Sky)));
-                if (joined.Count < read && labelFiles.Length > 0)
+                if (joined.Count < read)
                 {
                     error.WriteLine(Invariant($"evaluate: {read - joined.Count} of {read} frames have no row in the label files and are left out"));
                 }
             }
 
-            labelled.AddRange(RealSkyRecipe.Synthetic(result.GetValue(generator), result.GetValue(synthetic), result.GetValue(syntheticSeed), preprocessor).Select(s => (s.Frame.Pixels, s.Class, (SkyConditions?)null)));
+            var real = labelled.Count;
+            var syntheticCount = result.GetValue(synthetic);
+            labelled.AddRange(RealSkyRecipe.Synthetic(result.GetValue(generator), syntheticCount, result.GetValue(syntheticSeed), preprocessor).Select(s => (s.Frame.Pixels, s.Class, (SkyConditions?)null)));
             CommandRunner.ReportFailures(error, failures);
             if (labelled.Count == 0)
             {
+                // The command line asked for frames (checked above): the inputs did not give any.
                 throw new ArgumentException(read == 0
-                    ? "no labelled frames to evaluate on: give frame files or folders with --labels, or --synthetic N"
-                    : labelFiles.Length == 0
-                        ? Invariant($"{read} frames read but no --labels given: give the label CSV of the inputs with --labels")
-                        : Invariant($"{read} frames read, none with a row in the label files (rows match a frame by site and capture time)"));
+                    ? "no frames read from the inputs: nothing to evaluate on"
+                    : Invariant($"{read} frames read, none with a row in the label files (rows match a frame by site and capture time)"));
             }
+
+            var scored = syntheticCount == 0
+                ? string.Empty
+                : Invariant($" ({(real > 0 ? $"{real} real, " : string.Empty)}{syntheticCount} synthetic: {result.GetValue(generator).ToString().ToLowerInvariant()} generator, seed {result.GetValue(syntheticSeed)})");
 
             var matrix = new ConfusionMatrix();
             var uncertain = 0;
@@ -181,7 +205,7 @@ internal static class EvaluateCommand
                 }
             }
 
-            output.WriteLine(Invariant($"evaluate: {classifier.Card.Name} on {matrix.Total} frames: 6-class accuracy {matrix.Accuracy:0.000}, 2-class {matrix.TwoClassAccuracy:0.000} (most probable class); {uncertain} labelled uncertain (out of distribution)"));
+            output.WriteLine(Invariant($"evaluate: {classifier.Card.Name} on {matrix.Total} frames{scored}: 6-class accuracy {matrix.Accuracy:0.000}, 2-class {matrix.TwoClassAccuracy:0.000} (most probable class); {uncertain} labelled uncertain (out of distribution)"));
             foreach (var c in matrix.PerClass())
             {
                 output.WriteLine(Invariant($"  {c.Label,-9} support {c.Support,5}  precision {Show(c.Precision)}  recall {Show(c.Recall)}  F1 {Show(c.F1)}"));

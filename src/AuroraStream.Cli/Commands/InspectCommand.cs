@@ -2,10 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using AuroraStream.Core;
-using AuroraStream.Formats;
 using AuroraStream.Formats.Detection;
-using AuroraStream.Formats.IdlSave;
-using AuroraStream.Formats.Oath;
 using Spectre.Console;
 
 namespace AuroraStream.Cli.Commands;
@@ -76,17 +73,13 @@ internal sealed class InspectRunner(TextWriter output, TextWriter error, bool js
             }
 
             _files++;
-            switch (kind)
+            if (kind is AsiFileKind.IdlSave or AsiFileKind.Png)
             {
-                case AsiFileKind.IdlSave:
-                    Describe(path, () => DescribeSkymap(path));
-                    break;
-                case AsiFileKind.Png:
-                    Describe(path, () => DescribePng(path));
-                    break;
-                default:
-                    InspectFrames(console, path, kind, cancellationToken);
-                    break;
+                Describe(path, kind);
+            }
+            else
+            {
+                InspectFrames(console, path, kind, cancellationToken);
             }
         }
 
@@ -223,29 +216,16 @@ internal sealed class InspectRunner(TextWriter output, TextWriter error, bool js
         return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
     }
 
-    private void Describe(string path, Func<string> describe)
+    private void Describe(string path, AsiFileKind kind)
     {
         try
         {
-            _notes.Add($"{path}: {describe()}");
+            _notes.Add($"{path}: {NonFrameFiles.Describe(path, kind)}");
         }
         catch (Exception e) when (e is InvalidDataException or IOException)
         {
             Fail(path, e);
         }
-    }
-
-    private static string DescribeSkymap(string path)
-    {
-        var s = ThemisSkymap.Read(path);
-        var outside = s.FullElevation.Count(float.IsNaN);
-        return string.Create(CultureInfo.InvariantCulture, $"skymap for {s.Site} {s.Imager}, valid from {s.ValidFrom:yyyy-MM-dd'T'HH'Z'}, {s.Width}x{s.Height}, {outside} pixels outside the field of view (no frames)");
-    }
-
-    private static string DescribePng(string path)
-    {
-        var png = PngImage.Decode(File.ReadAllBytes(path), path);
-        return $"PNG image {png.Width}x{png.Height}, {png.BitDepth}-bit, {png.Channels} channel(s) (an OATH image has no capture time: no frames)";
     }
 
     private void Fail(string path, Exception e)
@@ -271,7 +251,7 @@ internal sealed class InspectRunner(TextWriter output, TextWriter error, bool js
             error.WriteLine($"error: {failure}");
         }
 
-        var skipped = _skipped > 0 ? $", {_skipped} unrecognised file(s) in folders skipped" : string.Empty;
+        var skipped = _skipped > 0 ? $", {NonFrameFiles.Skipped(_skipped)}" : string.Empty;
         error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"inspected {_files} file(s): {_frames} frame(s){skipped}; {_failures.Count} failed"));
     }
 }

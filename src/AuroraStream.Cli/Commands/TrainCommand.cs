@@ -53,7 +53,7 @@ internal static class TrainCommand
             preprocessing.Validate();
             var preprocessor = new FramePreprocessor(preprocessing);
             var failures = new List<string>();
-            var frames = TrainingInputs.LoadFrames(result.GetValue(inputs) ?? [], preprocessor, failures, result.GetValue(maxFrames), cancellationToken);
+            var frames = TrainingInputs.LoadFrames(result.GetValue(inputs) ?? [], preprocessor, failures, result.GetValue(maxFrames), cancellationToken, DuplicatesNote(error));
             var real = frames.Count;
             var syntheticCount = result.GetValue(synthetic);
             frames.AddRange(RealSkyRecipe.Synthetic(result.GetValue(generator), syntheticCount, result.GetValue(syntheticSeed), preprocessor).Select(s => s.Frame));
@@ -96,7 +96,7 @@ internal static class TrainCommand
                     cancellationToken).ConfigureAwait(false);
             }).ConfigureAwait(false);
             var sources = (result.GetValue(inputs) ?? []).Select(Path.GetFileName).ToList();
-            var description = Invariant($"SimCLR (NT-Xent, temperature {options.Temperature}, AdamW {options.LearningRate:0.0e0} warm-up {options.WarmupSteps} + cosine), {trainer.Step} steps of {options.BatchSize} frames x 2 views, on {frames.Count} frames: {real} real ({string.Join(", ", sources)}), {syntheticCount} synthetic ({result.GetValue(generator).ToString().ToLowerInvariant()} generator, seed {result.GetValue(syntheticSeed)}); field-of-view mask radius {preprocessing.MaskRadiusFraction}");
+            var description = Invariant($"SimCLR (NT-Xent, temperature {options.Temperature}, AdamW {options.LearningRate:0.0e0} warm-up {options.WarmupSteps} + cosine), {trainer.Step} steps of {options.BatchSize} frames x 2 views, on {PretrainingFrames(real, sources, syntheticCount, result.GetValue(generator), result.GetValue(syntheticSeed))}; field-of-view mask radius {preprocessing.MaskRadiusFraction}");
             File.WriteAllText(Path.Combine(options.CheckpointFolder!, PretrainingFile), JsonSerializer.Serialize(new PretrainingRecord(description, frames.Count, trainer.Step, preprocessing.MaskRadiusFraction)));
             if (losses.Count > 0)
             {
@@ -183,7 +183,7 @@ internal static class TrainCommand
 
             if (inputPaths.Length > 0)
             {
-                var joined = TrainingInputs.Join(TrainingInputs.LoadFrames(inputPaths, preprocessor, failures, cancellationToken: cancellationToken), labelPaths, failures);
+                var joined = TrainingInputs.Join(TrainingInputs.LoadFrames(inputPaths, preprocessor, failures, cancellationToken: cancellationToken, onDuplicates: DuplicatesNote(error)), labelPaths, failures);
                 items.AddRange(joined.Select(j => new TrainingItem(j.Frame.Pixels, j.Class, "real", RealSkyRecipe.SceneOf(j.Frame.Site, j.Frame.Time), j.Frame.Sky)));
                 var scenes = joined.Select(j => RealSkyRecipe.SceneOf(j.Frame.Site, j.Frame.Time)).Distinct().Count();
                 sources.Add(Invariant($"{joined.Count} labelled real frames from {string.Join(", ", inputPaths.Select(Path.GetFileName))} ({scenes} scenes; {TrainingInputs.Counts(joined.Select(j => j.Class))}){(repeat > 1 ? $", each used {repeat} times per epoch" : string.Empty)}"));
@@ -217,7 +217,7 @@ internal static class TrainCommand
                 throw new ArgumentException("no labelled frames: give inputs with --labels, --synthetic N or --oath DIR");
             }
 
-            var unlabelledFrames = TrainingInputs.LoadFrames(result.GetValue(unlabelled) ?? [], preprocessor, failures, cancellationToken: cancellationToken).Select(f => f.Pixels).ToList();
+            var unlabelledFrames = TrainingInputs.LoadFrames(result.GetValue(unlabelled) ?? [], preprocessor, failures, cancellationToken: cancellationToken, onDuplicates: DuplicatesNote(error)).Select(f => f.Pixels).ToList();
             unlabelledFrames.AddRange(TrainingInputs.Synthetic(result.GetValue(unlabelledSynthetic), result.GetValue(syntheticSeed) + 7919, preprocessor).Select(s => s.Frame.Pixels));
             CommandRunner.ReportFailures(error, failures);
             var options = new ClassifierOptions
@@ -394,6 +394,25 @@ internal static class TrainCommand
         var path = Path.Combine(folder, PretrainingFile);
         return File.Exists(path) ? JsonSerializer.Deserialize<PretrainingRecord>(File.ReadAllText(path)) : null;
     }
+
+    /// <summary>
+    /// The frames SimCLR saw, for the card: both sources when there are both, else only the one
+    /// (<c>2000 synthetic frames (projected generator, seed 11)</c>, never <c>0 real ()</c>).
+    /// </summary>
+    internal static string PretrainingFrames(int real, IReadOnlyList<string?> inputs, int synthetic, SkyGenerator generator, int seed)
+    {
+        var files = Invariant($"({string.Join(", ", inputs)})");
+        var drawn = Invariant($"({generator.ToString().ToLowerInvariant()} generator, seed {seed})");
+        return (real, synthetic) switch
+        {
+            (> 0, > 0) => Invariant($"{real + synthetic} frames: {real} real {files}, {synthetic} synthetic {drawn}"),
+            (> 0, _) => Invariant($"{real} real frames {files}"),
+            _ => Invariant($"{synthetic} synthetic frames {drawn}"),
+        };
+    }
+
+    /// <summary>Writes the note for frames skipped because inputs overlap.</summary>
+    private static Action<int, int> DuplicatesNote(TextWriter error) => (frames, files) => error.WriteLine($"note: {TrainingInputs.DuplicatesNote(frames, files)}");
 
     /// <summary>The card's account of fine-tuning: epochs, schedule, batch and the views.</summary>
     internal static string FineTuningRecord(ClassifierOptions options)

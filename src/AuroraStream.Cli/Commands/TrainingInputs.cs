@@ -21,11 +21,20 @@ internal sealed record PreparedOath(OathDataset Dataset, float[]?[] Frames, Auro
 /// <summary>Loads and preprocesses the trainer's inputs through the foundation readers and the Core preprocessing.</summary>
 internal static class TrainingInputs
 {
-    /// <summary>Reads every frame of the inputs (files or folders); failures are collected, frames before a corruption kept.</summary>
-    public static List<PreparedFrame> LoadFrames(IEnumerable<string> inputs, FramePreprocessor preprocessor, ICollection<string> failures, int maxFrames = int.MaxValue, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Reads every frame of the inputs (files or folders); failures are collected, frames before a
+    /// corruption kept. A file reached through more than one input (a folder and a file in it, a
+    /// folder and its parent, two spellings of one path) is read once, by its full normalised path,
+    /// so each frame (file and index) comes once; <paramref name="onDuplicates"/> gets the number of
+    /// frames skipped that way and the number of files, when any were.
+    /// </summary>
+    public static List<PreparedFrame> LoadFrames(IEnumerable<string> inputs, FramePreprocessor preprocessor, ICollection<string> failures, int maxFrames = int.MaxValue, CancellationToken cancellationToken = default, Action<int, int>? onDuplicates = null)
     {
         var frames = new List<PreparedFrame>();
         var skies = new SiteSky(StationCatalog.AsiLocations);
+        var framesPerFile = new Dictionary<string, int>(PathComparer);
+        var duplicateFrames = 0;
+        var duplicateFiles = 0;
         foreach (var (path, kind) in AsiFiles.FrameFiles(inputs, (_, e) => failures.Add(e.Message)))
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -34,6 +43,15 @@ internal static class TrainingInputs
                 break;
             }
 
+            var fullPath = Path.GetFullPath(path);
+            if (framesPerFile.TryGetValue(fullPath, out var already))
+            {
+                duplicateFrames += already;
+                duplicateFiles++;
+                continue;
+            }
+
+            var before = frames.Count;
             try
             {
                 var index = 0;
@@ -52,10 +70,27 @@ internal static class TrainingInputs
             {
                 failures.Add(e.Message);
             }
+            finally
+            {
+                framesPerFile[fullPath] = frames.Count - before;
+            }
+        }
+
+        if (duplicateFiles > 0)
+        {
+            onDuplicates?.Invoke(duplicateFrames, duplicateFiles);
         }
 
         return frames;
     }
+
+    /// <summary>The note for the frames <see cref="LoadFrames"/> skipped because inputs overlap.</summary>
+    public static string DuplicatesNote(int frames, int files) => string.Create(
+        CultureInfo.InvariantCulture,
+        $"{frames} duplicate frame(s) skipped: {files} file(s) reached through more than one input (a folder and a file or folder inside it, or the same path spelt twice); each frame is used once");
+
+    /// <summary>How file paths compare here: without case where the file system usually ignores it.</summary>
+    private static StringComparer PathComparer => OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal;
 
     /// <summary>Joins frames with label files (time,site,label...) on site and capture time (to the millisecond).</summary>
     public static List<(PreparedFrame Frame, AuroraClass Class)> Join(IReadOnlyList<PreparedFrame> frames, IReadOnlyList<string> labelFiles, ICollection<string> failures)

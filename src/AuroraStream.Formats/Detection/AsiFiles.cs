@@ -121,9 +121,10 @@ public static class AsiFiles
     /// <summary>
     /// The frame files (stream0 PGM, CDF) among files and folders, with their kind. A missing path, an
     /// unreadable file, an empty file or a named file that holds no frames is reported through
-    /// <paramref name="onError"/> and skipped; other files found in folders are skipped silently.
+    /// <paramref name="onError"/> and skipped; other files found in folders are skipped, each passed
+    /// to <paramref name="onSkipped"/> with its kind when one is given.
     /// </summary>
-    public static IEnumerable<(string Path, AsiFileKind Kind)> FrameFiles(IEnumerable<string> inputs, Action<string, Exception> onError)
+    public static IEnumerable<(string Path, AsiFileKind Kind)> FrameFiles(IEnumerable<string> inputs, Action<string, Exception> onError, Action<string, AsiFileKind>? onSkipped = null)
     {
         ArgumentNullException.ThrowIfNull(onError);
         foreach (var (path, fromFolder) in Expand(inputs))
@@ -156,6 +157,10 @@ public static class AsiFiles
             else if (!fromFolder)
             {
                 onError(path, new InvalidDataException($"{path}: not a THEMIS ASI frame file ({kind})"));
+            }
+            else
+            {
+                onSkipped?.Invoke(path, kind);
             }
         }
     }

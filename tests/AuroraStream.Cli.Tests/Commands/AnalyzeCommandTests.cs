@@ -59,7 +59,10 @@ public sealed class AnalyzeCommandTests
 
         var report = File.ReadAllText(Path.Combine(outDir, "occurrence.md"));
         Assert.Contains("![Occurrence vs IMF Bz GSM (nT)](occurrence_bz.png)", report, StringComparison.Ordinal);
-        Assert.Contains("Frames read: 28,800 at 1 site(s): gill 28,800", report, StringComparison.Ordinal);
+        Assert.Contains("- Frames read: 28,800\n", report, StringComparison.Ordinal);
+        Assert.Contains("- Kept after the dark-sky exclusion: 28,800 (none left out: --include-twilight)\n", report, StringComparison.Ordinal);
+        Assert.Contains("- Analysed, after leaving out 0 labelled uncertain: 28,800 at 1 site(s): gill 28,800\n", report, StringComparison.Ordinal);
+        Assert.DoesNotContain("note:", error, StringComparison.Ordinal);
         Assert.Contains("- Sites: gill", report, StringComparison.Ordinal);
     }
 
@@ -85,7 +88,11 @@ public sealed class AnalyzeCommandTests
         Assert.Contains(rows, r => r.StartsWith("diffuse,dbdt,719,", StringComparison.Ordinal));
         Assert.Contains(rows, r => r.StartsWith("clear,delta_h,720,", StringComparison.Ordinal));
         Assert.Equal(PngSignature, File.ReadAllBytes(Path.Combine(outDir, "geoeffect_dbdt.png"))[..4]);
-        Assert.Contains("![|dB/dt| of H (nT/min) by label](geoeffect_dbdt.png)", File.ReadAllText(Path.Combine(outDir, "geoeffect.md")), StringComparison.Ordinal);
+        var report = File.ReadAllText(Path.Combine(outDir, "geoeffect.md"));
+        Assert.Contains("![|dB/dt| of H (nT/min) by label](geoeffect_dbdt.png)", report, StringComparison.Ordinal);
+        Assert.Contains("- Labelled frames read: 1,440\n", report, StringComparison.Ordinal);
+        Assert.Contains("- Kept after the dark-sky exclusion: 1,440 (none left out: --include-twilight)\n", report, StringComparison.Ordinal);
+        Assert.Contains("- Analysed, after leaving out 0 labelled uncertain: 1,440\n", report, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -120,12 +127,38 @@ public sealed class AnalyzeCommandTests
         var report = File.ReadAllText(Path.Combine(outDir, "occurrence.md"));
         Assert.Contains("Excluded, sky not dark: 16 frames (9 twilight, 5 daylight, 2 unknown: site not in the catalog); --include-twilight keeps them", report, StringComparison.Ordinal);
         Assert.Contains("Excluded, labelled uncertain (out of the model's training distribution): 7 frames", report, StringComparison.Ordinal);
-        Assert.Contains("Frames read: 44 at 1 site(s): gill 44", report, StringComparison.Ordinal);
+        Assert.Contains("- Frames read: 67\n", report, StringComparison.Ordinal);
+        Assert.Contains("- Kept after the dark-sky exclusion: 51 (16 left out: 9 twilight, 5 daylight, 2 unknown)\n", report, StringComparison.Ordinal);
+        Assert.Contains("- Analysed, after leaving out 7 labelled uncertain: 44 at 1 site(s): gill 44\n", report, StringComparison.Ordinal);
 
         (code, output, error) = await RunAsync("analyze", "occurrence", "--labels", labels, "--omni", RepoPaths.Data("omni", "OMNI_HIGH_RES_1min_202001.csv"), "--out", outDir, "--min-count", "1", "--include-twilight");
 
         Assert.True(code == 0, error);
         Assert.Contains("occurrence: 60 labelled frames; excluded 7 uncertain", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Occurrence_LabelsOutsideTheOmniSpan_NoteNamesBothTimeSpans()
+    {
+        // Labels of November 2014 against OMNI of January 2020: every frame would be counted as
+        // missing its solar-wind inputs without a word.
+        using var temp = new TempFolder();
+        var csv = new StringBuilder("time,site,label\n");
+        for (var m = 0; m < 60; m++)
+        {
+            csv.Append(CultureInfo.InvariantCulture, $"2014-11-01T06:{m:D2}:30Z,gill,{(m < 30 ? "arc" : "clear")}\n");
+        }
+
+        var labels = temp.Write("labels.csv", Encoding.ASCII.GetBytes(csv.ToString()));
+        var omni = RepoPaths.Data("omni", "OMNI_HIGH_RES_1min_202001.csv");
+
+        var (code, _, error) = await RunAsync("analyze", "occurrence", "--labels", labels, "--omni", omni, "--out", temp.File("out"), "--min-count", "1", "--include-twilight");
+
+        Assert.True(code == 0, error);
+        var note = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => l.StartsWith("note: ", StringComparison.Ordinal));
+        Assert.StartsWith("note: none of the 60 labelled frames analysed fall within the time span of the OMNI data", note, StringComparison.Ordinal);
+        Assert.Contains("labels 2014-11-01T06:00:30Z to 2014-11-01T06:59:30Z", note, StringComparison.Ordinal);
+        Assert.Contains($"OMNI ({omni}) 2020-01-01T00:00:00Z to 2020-02-01T00:00:00Z", note, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -45,4 +45,25 @@ public sealed class ClassifyCommandTests
         Assert.Contains("sun_elevation", extra.Keys);
         Assert.Contains("moon_illumination", extra.Keys);
     }
+
+    [Fact]
+    public async Task Classify_FolderWithFilesThatHoldNoFrames_NotesEachOnStderr_ExitCodeUnchanged()
+    {
+        using var temp = new TempFolder();
+        var folder = temp.File("night");
+        temp.Write(Path.Combine("night", Path.GetFileName(RepoPaths.Stream0Gz)), File.ReadAllBytes(RepoPaths.Stream0Gz));
+        var log = temp.Write(Path.Combine("night", "observer-log.txt"), "clear to the north at 06 UT\n"u8.ToArray());
+        var skymap = temp.Write(Path.Combine("night", "skymap.sav"), File.ReadAllBytes(RepoPaths.Data("themis-asi", "skymap", "themis_skymap_atha_20230115-+_v02.sav")));
+
+        var (code, output, error) = await RunAsync("classify", folder, "--model", Model);
+
+        Assert.True(code == 0, error);
+        Assert.Equal(20, output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        var notes = error.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => l.StartsWith("note: ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, notes.Count);
+        Assert.StartsWith($"note: {log}: unrecognised file", notes[0], StringComparison.Ordinal);
+        Assert.StartsWith($"note: {skymap}: skymap for atha", notes[1], StringComparison.Ordinal);
+        Assert.DoesNotContain("error:", error, StringComparison.Ordinal);
+        Assert.Contains("classify: 20 frames", error, StringComparison.Ordinal);
+    }
 }

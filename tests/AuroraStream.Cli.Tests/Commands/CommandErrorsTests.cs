@@ -69,6 +69,11 @@ public sealed class CommandErrorsTests
         { ["synth", "--out", "x"], "'aurorastream synth' needs --frames" },
         { ["export", "--out", "m.onnx"], "'aurorastream export' needs --checkpoint" },
         { ["publish", "samples", "--bootstrap"], "--bootstrap needs a value" },
+        { ["evaluate", "frames", "--model", "m.onnx"], "'aurorastream evaluate frames' needs frames to score: frame files or folders with --labels, or --synthetic N" },
+        { ["evaluate", "frames", "--model", "m.onnx", "samples"], "frame files and folders need --labels: the label CSV (time,site,label...) of their frames" },
+        { ["evaluate", "frames", "--model", "m.onnx", "samples", "--synthetic", "5"], "frame files and folders need --labels" },
+        { ["evaluate", "frames", "--model", "m.onnx", "--labels", "l.csv"], "--labels needs the frame files or folders it labels" },
+        { ["evaluate", "frames", "--model", "m.onnx", "--labels", "l.csv", "--synthetic", "5"], "--labels needs the frame files or folders it labels" },
     };
 
     [Theory]

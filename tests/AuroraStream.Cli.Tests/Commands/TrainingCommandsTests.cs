@@ -11,6 +11,30 @@ public sealed class TrainingCommandsTests
     private static readonly string[] Labels = ["arc", "diffuse", "discrete", "cloudy", "moon", "clear"];
 
     [Fact]
+    public async Task TrainSimClr_FramesFromOneSourceOnly_PretrainingNamesThatSourceWithoutAnEmptyOther()
+    {
+        using var temp = new TempFolder();
+
+        var (code, _, error) = await RunAsync("train", "simclr", "--synthetic", "8", "--synthetic-seed", "3", "--generator", "projected", "--size", "32", "--steps", "1", "--batch", "4", "--warmup", "0", "--out", temp.File("synthetic"), "--threads", "1");
+        Assert.True(code == 0, error);
+        var description = Pretraining(temp.File("synthetic"));
+        Assert.Contains(" on 8 synthetic frames (projected generator, seed 3);", description, StringComparison.Ordinal);
+        Assert.DoesNotContain("real", description, StringComparison.Ordinal);
+
+        (code, _, error) = await RunAsync("train", "simclr", RepoPaths.Stream0Gz, "--size", "32", "--steps", "1", "--batch", "4", "--warmup", "0", "--out", temp.File("real"), "--threads", "1");
+        Assert.True(code == 0, error);
+        description = Pretraining(temp.File("real"));
+        Assert.Contains($" on 20 real frames ({Path.GetFileName(RepoPaths.Stream0Gz)});", description, StringComparison.Ordinal);
+        Assert.DoesNotContain("synthetic", description, StringComparison.Ordinal);
+
+        static string Pretraining(string folder)
+        {
+            using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "pretraining.json")));
+            return json.RootElement.GetProperty("Description").GetString()!;
+        }
+    }
+
+    [Fact]
     public async Task TrainEvaluateExportClassify_SmallRun_ProducesAModelTheCliServes()
     {
         using var temp = new TempFolder();

@@ -1,0 +1,49 @@
+using AuroraStream.TestUtilities;
+using static AuroraStream.Cli.Tests.Commands.CliRunner;
+
+namespace AuroraStream.Cli.Tests.Commands;
+
+/// <summary><c>evaluate frames</c> as a user runs it: which frames it scores, and what it says about them.</summary>
+public sealed class EvaluateFramesCommandTests
+{
+    private static readonly string Model = Path.Combine(RepoPaths.Root, "onnx-models", "aurorastream-compact.onnx");
+    private static readonly string Labels = RepoPaths.Data("real-skies", "real-skies-labels.csv");
+
+    [Fact]
+    public async Task Frames_OverlappingInputs_ScoresEveryFrameOnce_AndNotesTheDuplicatesSkipped()
+    {
+        // The folder, a file inside it (20 frames), and the folder again by another spelling of its path
+        // (120 frames): 120 frames to score, 140 reached a second time.
+        var again = Path.Combine(RepoPaths.Stream0Folder, "..", "stream0-pgm") + Path.DirectorySeparatorChar;
+
+        var (code, output, error) = await RunAsync("evaluate", "frames", "--model", Model, "--labels", Labels, RepoPaths.Stream0Folder, RepoPaths.Stream0Gz, again);
+
+        Assert.True(code == 0, error);
+        Assert.Contains(" on 120 frames", output, StringComparison.Ordinal);
+        Assert.Contains("support ", output, StringComparison.Ordinal);
+        var note = Assert.Single(Lines(error), l => l.Contains("duplicate", StringComparison.Ordinal));
+        Assert.StartsWith("note: 140 duplicate frame(s) skipped", note, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Frames_DistinctInputs_NoDuplicateNote()
+    {
+        var (code, output, error) = await RunAsync("evaluate", "frames", "--model", Model, "--labels", Labels, RepoPaths.Stream0Gz, RepoPaths.L1AsfCdf);
+
+        Assert.True(code == 0, error);
+        Assert.Contains(" on 43 frames", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("duplicate", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Frames_Synthetic_SummaryNamesTheGeneratorAndSeed()
+    {
+        var (code, output, error) = await RunAsync("evaluate", "frames", "--model", Model, "--synthetic", "12", "--synthetic-seed", "5", "--generator", "legacy");
+
+        Assert.True(code == 0, error);
+        var summary = Assert.Single(Lines(output), l => l.StartsWith("evaluate: ", StringComparison.Ordinal));
+        Assert.Contains("on 12 frames (12 synthetic: legacy generator, seed 5)", summary, StringComparison.Ordinal);
+    }
+
+    private static List<string> Lines(string text) => [.. text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r'))];
+}
