@@ -1,3 +1,5 @@
+using AuroraStream.Core.Preprocessing;
+
 namespace AuroraStream.Core;
 
 /// <summary>A classifier's output for one frame.</summary>
@@ -5,8 +7,9 @@ namespace AuroraStream.Core;
 /// A frame whose out-of-distribution score exceeds the model's threshold is <see cref="IsUncertain"/>:
 /// its representation lies further from everything the model was trained on than the held-out data
 /// did, so its label is not to be trusted. So is a frame whose most probable class the sky ruled out
-/// (<see cref="RuledOutBySky"/>, set by <see cref="Sky.SkyConsistency"/>). The six probabilities are
-/// kept either way.
+/// (<see cref="RuledOutBySky"/>, set by <see cref="Sky.SkyConsistency"/>), and a frame whose input shows
+/// no sky, only pixel noise (<see cref="LacksStructure"/>, from <see cref="Preprocessing.SkyStructure"/>).
+/// The six probabilities are kept either way.
 /// </remarks>
 public sealed class FramePrediction
 {
@@ -20,9 +23,10 @@ public sealed class FramePrediction
     /// <param name="oodScore">Out-of-distribution score of the frame (larger is further from the training data), when the model gives one.</param>
     /// <param name="oodThreshold">Score above which the frame is uncertain; null when the model has none.</param>
     /// <param name="ruledOutBySky">Whether the class the model found most probable was impossible under the sky (see <see cref="RuledOutBySky"/>).</param>
+    /// <param name="structure">Lag-1 spatial autocorrelation of the model input (<see cref="SkyStructure.Autocorrelation"/>), when measured.</param>
     /// <exception cref="ArgumentException">Not six probabilities.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">A score or threshold that is NaN.</exception>
-    public FramePrediction(ReadOnlySpan<float> probabilities, double? oodScore = null, double? oodThreshold = null, bool ruledOutBySky = false)
+    /// <exception cref="ArgumentOutOfRangeException">A score, threshold or structure that is NaN.</exception>
+    public FramePrediction(ReadOnlySpan<float> probabilities, double? oodScore = null, double? oodThreshold = null, bool ruledOutBySky = false, double? structure = null)
     {
         if (probabilities.Length != AuroraClasses.All.Count)
         {
@@ -39,6 +43,11 @@ public sealed class FramePrediction
             throw new ArgumentOutOfRangeException(nameof(oodThreshold), t, "The out-of-distribution threshold must be a number.");
         }
 
+        if (structure is { } a && double.IsNaN(a))
+        {
+            throw new ArgumentOutOfRangeException(nameof(structure), a, "The structure of the input must be a number.");
+        }
+
         _probabilities = probabilities.ToArray();
         var best = 0;
         for (var i = 1; i < _probabilities.Length; i++)
@@ -53,6 +62,7 @@ public sealed class FramePrediction
         OodScore = oodScore;
         OodThreshold = oodThreshold;
         RuledOutBySky = ruledOutBySky;
+        Structure = structure;
     }
 
     /// <summary>The most probable class (also for an uncertain frame; see <see cref="LabelName"/>).</summary>
@@ -79,8 +89,20 @@ public sealed class FramePrediction
     /// </summary>
     public bool RuledOutBySky { get; }
 
-    /// <summary>Whether the frame is unlike anything the model was trained on (score above threshold), or <see cref="RuledOutBySky"/>.</summary>
-    public bool IsUncertain => RuledOutBySky || (OodScore is { } s && OodThreshold is { } t && s > t);
+    /// <summary>Lag-1 spatial autocorrelation of the model input (1 smooth, about 0 pixel noise), or null when not measured.</summary>
+    public double? Structure { get; }
+
+    /// <summary>
+    /// Whether the input is pixel noise rather than a sky: <see cref="Structure"/> below
+    /// <see cref="SkyStructure.MinimumAutocorrelation"/>. The model's label for such a frame means nothing.
+    /// </summary>
+    public bool LacksStructure => Structure is { } a && a < SkyStructure.MinimumAutocorrelation;
+
+    /// <summary>
+    /// Whether the label is not to be trusted: the frame is unlike anything the model was trained on
+    /// (score above threshold), <see cref="RuledOutBySky"/>, or <see cref="LacksStructure"/>.
+    /// </summary>
+    public bool IsUncertain => RuledOutBySky || LacksStructure || (OodScore is { } s && OodThreshold is { } t && s > t);
 
     /// <summary>The label written to outputs: <c>uncertain</c> when <see cref="IsUncertain"/>, else the class label.</summary>
     public string LabelName => IsUncertain ? UncertainLabel : Label.ToLabel();

@@ -1,6 +1,7 @@
 using System.Buffers;
 using AuroraStream.Core;
 using AuroraStream.Core.Models;
+using AuroraStream.Core.Preprocessing;
 using Microsoft.ML.OnnxRuntime;
 
 namespace AuroraStream.Inference;
@@ -12,6 +13,8 @@ namespace AuroraStream.Inference;
 /// the out-of-distribution score) fetched. Thread-safe: ONNX Runtime sessions may run concurrently.
 /// </summary>
 /// <remarks>
+/// Each frame's input is also measured for structure (<see cref="SkyStructure"/>): a frame of pixel
+/// noise is labelled <c>uncertain</c> whatever the model says.
 /// A model whose input has a fixed batch size B (some converters and runtimes make one) is run in
 /// chunks of B frames, the last padded with zero frames whose outputs are discarded.
 /// </remarks>
@@ -101,6 +104,12 @@ public sealed class OnnxAuroraClassifier : IAuroraClassifier
         }
 
         var result = new FramePrediction[count];
+        var structures = new double[count];
+        for (var i = 0; i < count; i++)
+        {
+            structures[i] = SkyStructure.Autocorrelation(frames.Slice(i * _pixels, _pixels), Card.Preprocessing.OutputSize, Card.Preprocessing.MaskRadiusFraction);
+        }
+
         var chunk = FixedBatchSize ?? count;
         var buffer = ArrayPool<float>.Shared.Rent(chunk * _pixels);
         try
@@ -112,7 +121,7 @@ public sealed class OnnxAuroraClassifier : IAuroraClassifier
 
                 // Padding for a fixed batch size: zero frames (the pool's arrays hold earlier data).
                 buffer.AsSpan(n * _pixels, (chunk - n) * _pixels).Clear();
-                Run(buffer.AsMemory(0, chunk * _pixels), chunk, result.AsSpan(start, n));
+                Run(buffer.AsMemory(0, chunk * _pixels), chunk, result.AsSpan(start, n), structures.AsSpan(start, n));
             }
 
             return result;
@@ -130,8 +139,8 @@ public sealed class OnnxAuroraClassifier : IAuroraClassifier
         _runOptions.Dispose();
     }
 
-    /// <summary>Runs one batch of <paramref name="batch"/> frames and fills <paramref name="result"/> from its first outputs.</summary>
-    private void Run(Memory<float> frames, int batch, Span<FramePrediction> result)
+    /// <summary>Runs one batch of <paramref name="batch"/> frames and fills <paramref name="result"/> from its first outputs, with each frame's measured structure.</summary>
+    private void Run(Memory<float> frames, int batch, Span<FramePrediction> result, ReadOnlySpan<double> structures)
     {
         var side = Card.Preprocessing.OutputSize;
         using var input = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, frames, [batch, 1, side, side]);
@@ -147,8 +156,8 @@ public sealed class OnnxAuroraClassifier : IAuroraClassifier
         for (var i = 0; i < result.Length; i++)
         {
             result[i] = outputs.Count > 1
-                ? new FramePrediction(probabilities.Slice(i * classes, classes), scores[i], _oodThreshold)
-                : new FramePrediction(probabilities.Slice(i * classes, classes));
+                ? new FramePrediction(probabilities.Slice(i * classes, classes), scores[i], _oodThreshold, structure: structures[i])
+                : new FramePrediction(probabilities.Slice(i * classes, classes), structure: structures[i]);
         }
     }
 

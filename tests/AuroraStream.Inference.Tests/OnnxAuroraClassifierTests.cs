@@ -32,6 +32,37 @@ public sealed class OnnxAuroraClassifierTests
     }
 
     [Fact]
+    public void DefaultModel_NoiseFrames_AreUncertain_SkiesAreNot()
+    {
+        // Uniform noise at sky-like counts came out arc, p = 0.86, under the OOD threshold.
+        using var classifier = new OnnxAuroraClassifier(new OnnxClassifierOptions { ModelPath = DefaultModel });
+        var preprocessor = new FramePreprocessor(classifier.Card.Preprocessing);
+        var random = new Random(11);
+        var noise = new float[4 * preprocessor.OutputLength];
+        (int Low, int High)[] ranges = [(3000, 3600), (0, 65535), (3000, 3010), (3000, 3600)];
+        for (var k = 0; k < ranges.Length; k++)
+        {
+            var pixels = new ushort[256 * 256];
+            for (var i = 0; i < pixels.Length; i++)
+            {
+                pixels[i] = (ushort)random.Next(ranges[k].Low, ranges[k].High + 1);
+            }
+
+            preprocessor.Process(pixels, 256, 256, noise.AsSpan(k * preprocessor.OutputLength, preprocessor.OutputLength));
+        }
+
+        var (skies, classes) = Synthetic(classifier.Card.Preprocessing, seed: 31, count: 48);
+
+        Assert.All(classifier.Classify(noise, ranges.Length), p =>
+        {
+            Assert.True(p.LacksStructure, $"structure {p.Structure}");
+            Assert.Equal("uncertain", p.LabelName);
+            Assert.Equal(1.0, p.Probabilities.Sum(), 4);
+        });
+        Assert.All(classifier.Classify(skies, classes.Count), p => Assert.True(p.Structure >= 0.5, $"structure {p.Structure}"));
+    }
+
+    [Fact]
     public void Classify_BatchOrOneByOne_GivesTheSameProbabilities()
     {
         using var classifier = new OnnxAuroraClassifier(new OnnxClassifierOptions { ModelPath = DefaultModel, IntraOpThreads = 1 });

@@ -134,7 +134,8 @@ internal static class ClassifyCommand
     /// Tab-separated: file, index, site, time, label (<c>uncertain</c> when out of distribution), the six
     /// probabilities as <c>name=p</c>, then <c>sky=dark|twilight|daylight|unknown</c> and, when known,
     /// <c>sun_elevation=</c>, <c>moon_elevation=</c> (apparent, degrees) and <c>moon_illumination=</c>, and
-    /// <c>ood_score=</c> when the model gives one, all space-separated <c>key=value</c> in the last column.
+    /// <c>ood_score=</c> when the model gives one, and <c>structure=</c> (the input's lag-1 autocorrelation,
+    /// <see cref="Core.Preprocessing.SkyStructure"/>), all space-separated <c>key=value</c> in the last column.
     /// </summary>
     private static string Text(string path, int index, AllSkyFrame frame, FramePrediction prediction, SkyConditions? sky)
     {
@@ -149,6 +150,11 @@ internal static class ClassifyCommand
         if (prediction.OodScore is { } ood)
         {
             extra.Add(Invariant($"ood_score={ood:0.####}"));
+        }
+
+        if (prediction.Structure is { } structure)
+        {
+            extra.Add(Invariant($"structure={structure:0.###}"));
         }
 
         return Invariant($"{path}\t{index}\t{frame.Site}\t{frame.CaptureTime:yyyy-MM-dd'T'HH:mm:ss.fff'Z'}\t{prediction.LabelName}\t") +
@@ -178,6 +184,11 @@ internal static class ClassifyCommand
             if (prediction.OodScore is { } ood)
             {
                 writer.WriteNumber("ood_score", Math.Round(ood, 6));
+            }
+
+            if (prediction.Structure is { } structure)
+            {
+                writer.WriteNumber("structure", Math.Round(structure, 4));
             }
 
             writer.WriteStartObject("probabilities");

@@ -15,7 +15,7 @@ namespace AuroraStream.Core.Sky;
 /// <see cref="FramePrediction.RuledOutBySky"/> and so labelled <c>uncertain</c>: dividing a small
 /// remainder by its sum would report, say, cloudy 0.85 from a model that gave cloudy 0.035, a
 /// confidence the calibration never measured.</para>
-/// <para>The out-of-distribution score and threshold are kept, so an uncertain frame stays uncertain.
+/// <para>The out-of-distribution score and threshold and the input's structure are kept, so an uncertain frame stays uncertain.
 /// Without known sky conditions nothing changes.</para>
 /// </remarks>
 public static class SkyConsistency
@@ -57,6 +57,6 @@ public static class SkyConsistency
             }
         }
 
-        return new FramePrediction(p, prediction.OodScore, prediction.OodThreshold, ruledOutBySky: moon >= RuledOutUncertainFrom);
+        return new FramePrediction(p, prediction.OodScore, prediction.OodThreshold, ruledOutBySky: moon >= RuledOutUncertainFrom, structure: prediction.Structure);
     }
 }

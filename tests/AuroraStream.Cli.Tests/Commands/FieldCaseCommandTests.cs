@@ -118,6 +118,44 @@ public sealed class FieldCaseCommandTests
     }
 
     [Fact]
+    public async Task Classify_NoiseFrames_AreUncertainWithTheirStructure_TheRealFramesBesideThemAreNot()
+    {
+        // A camera reading out noise at sky-like counts: the model called it arc, p = 0.86.
+        using var temp = new TempFolder();
+        var random = new Random(2);
+        var frames = Enumerable.Range(0, 3).Select(k =>
+        {
+            var pixels = new ushort[256 * 256];
+            for (var i = 0; i < pixels.Length; i++)
+            {
+                pixels[i] = (ushort)random.Next(3000, 3601);
+            }
+
+            return new AllSkyFrame("gill", "themis19", new DateTime(2016, 10, 29, 4, 0, 3 * k, DateTimeKind.Utc), 256, 256, pixels, 1000, default);
+        }).ToList();
+        var noise = Path.Combine(temp.Path, "20161029_0400_gill_themis19_full.pgm.gz");
+        Stream0PgmWriter.WriteFile(noise, frames);
+
+        var (code, output, error) = await RunAsync("classify", "--model", Model, "--json", noise, RepoPaths.Data("themis-asi", "stream0-from-npz"));
+
+        Assert.True(code == 0, error);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal(23, lines.Count);
+        var fromNoise = lines.Where(l => l.GetProperty("file").GetString() == noise).ToList();
+        Assert.Equal(3, fromNoise.Count);
+        Assert.All(fromNoise, l =>
+        {
+            Assert.Equal("uncertain", l.GetProperty("label").GetString());
+            Assert.InRange(l.GetProperty("structure").GetDouble(), -0.1, 0.1);
+        });
+        Assert.All(lines.Except(fromNoise), l =>
+        {
+            Assert.NotEqual("uncertain", l.GetProperty("label").GetString());
+            Assert.True(l.GetProperty("structure").GetDouble() >= 0.8);
+        });
+    }
+
+    [Fact]
     public async Task Demo_TruncatedFieldCasesAndATimeBeyond2262_CountsEachInputFailureAndPublishesTheCompleteFrames()
     {
         using var temp = new TempFolder();

@@ -77,6 +77,17 @@ public sealed class SkyConsistencyTests
     }
 
     [Fact]
+    public void Apply_NoiseFrame_KeepsItsStructureAndStaysUncertain()
+    {
+        var p = SkyConsistency.Apply(new FramePrediction([0.1f, 0.1f, 0.1f, 0.1f, 0.45f, 0.15f], structure: 0.01), new SkyConditions(-30, 0, -40, 90, 0.5));
+
+        Assert.Equal(0.01, p.Structure);
+        Assert.True(p.LacksStructure);
+        Assert.False(p.RuledOutBySky);
+        Assert.Equal("uncertain", p.LabelName);
+    }
+
+    [Fact]
     public void Apply_AllMassOnMoon_SpreadsItEvenlyOverTheOtherFive()
     {
         var p = SkyConsistency.Apply(new FramePrediction([0f, 0f, 0f, 0f, 1f, 0f]), new SkyConditions(-30, 0, -40, 90, 0.5));
