@@ -23,7 +23,7 @@ public sealed class FramePrediction
     /// <param name="oodScore">Out-of-distribution score of the frame (larger is further from the training data), when the model gives one.</param>
     /// <param name="oodThreshold">Score above which the frame is uncertain; null when the model has none.</param>
     /// <param name="ruledOutBySky">Whether the class the model found most probable was impossible under the sky (see <see cref="RuledOutBySky"/>).</param>
-    /// <param name="structure">Lag-1 spatial autocorrelation of the model input (<see cref="SkyStructure.Autocorrelation"/>), when measured.</param>
+    /// <param name="structure">Lag-1 spatial autocorrelation of the model input (<see cref="SkyStructure.Autocorrelation(ReadOnlySpan{float}, int, double)"/>), when measured.</param>
     /// <exception cref="ArgumentException">Not six probabilities.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A score, threshold or structure that is NaN.</exception>
     public FramePrediction(ReadOnlySpan<float> probabilities, double? oodScore = null, double? oodThreshold = null, bool ruledOutBySky = false, double? structure = null)

@@ -341,9 +341,16 @@ internal static class TrainCommand
                 {
                     var synthetic = RealSkyRecipe.Synthetic(g, realismFrames, result.GetValue(syntheticSeed) + 7_777, preprocessor);
                     var (_, syntheticRepresentations) = ClassifierTrainer.Infer(trained, [.. synthetic.Select(x => x.Frame.Pixels)], side);
+                    var name = g.ToString().ToLowerInvariant();
                     var auc = RealismAuc.Compute(realRepresentations, [.. real.Select(r => r.Scene!)], syntheticRepresentations, options.Seed);
-                    evaluations.Add(new ModelEvaluation($"realism-auc:{g.ToString().ToLowerInvariant()}", real.Count + realismFrames, auc, null, auc, Invariant($"ROC AUC of a logistic regression separating {real.Count} real frames (held out by scene) from {realismFrames} {g.ToString().ToLowerInvariant()} synthetic frames on this model's representations; 0.5 = indistinguishable (the accuracy fields hold the AUC)")));
-                    output.WriteLine(Invariant($"classifier: realism AUC, {g.ToString().ToLowerInvariant()} generator: {auc:0.000} ({real.Count} real, {realismFrames} synthetic)"));
+                    evaluations.Add(new ModelEvaluation($"realism-auc:{name}", real.Count + realismFrames, auc, null, auc, Invariant($"ROC AUC of a logistic regression separating {real.Count} real frames (held out by scene) from {realismFrames} {name} synthetic frames on this model's representations; 0.5 = indistinguishable (the accuracy fields hold the AUC)")));
+                    var imageAuc = RealismAuc.Compute(
+                        [.. real.Select(r => SkyImageStatistics.Compute(r.Pixels, side, preprocessing.MaskRadiusFraction))],
+                        [.. real.Select(r => r.Scene!)],
+                        [.. synthetic.Select(x => SkyImageStatistics.Compute(x.Frame.Pixels, side, preprocessing.MaskRadiusFraction))],
+                        options.Seed);
+                    evaluations.Add(new ModelEvaluation($"realism-auc-image:{name}", real.Count + realismFrames, imageAuc, null, imageAuc, Invariant($"ROC AUC of a logistic regression separating {real.Count} real frames (held out by scene) from {realismFrames} {name} synthetic frames on {SkyImageStatistics.Names.Count} image statistics of the model input (SkyImageStatistics: radial profile, azimuthal asymmetry, percentiles, autocorrelation, roughness), independent of the model; 0.5 = indistinguishable (the accuracy fields hold the AUC)")));
+                    output.WriteLine(Invariant($"classifier: realism AUC, {name} generator: {auc:0.000} on the model's representations, {imageAuc:0.000} on image statistics ({real.Count} real, {realismFrames} synthetic)"));
                 }
             }
 

@@ -41,9 +41,25 @@ public static class SkyStructure
     /// <returns>The autocorrelation, at most 1; 0 for a frame that is constant over the disc (no structure at all).</returns>
     /// <exception cref="ArgumentException"><paramref name="input"/> is not <paramref name="side"/> squared values.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="side"/> is below 2, or the fraction is outside [0, 1].</exception>
-    public static double Autocorrelation(ReadOnlySpan<float> input, int side, double maskRadiusFraction)
+    public static double Autocorrelation(ReadOnlySpan<float> input, int side, double maskRadiusFraction) => Autocorrelation(input, side, maskRadiusFraction, lag: 1);
+
+    /// <summary>
+    /// Spatial autocorrelation (Moran's I) of one preprocessed frame over the centred disc of its field
+    /// of view between pixels <paramref name="lag"/> apart along a row or a column: how far structure
+    /// extends (<see cref="SkyImageStatistics"/> uses lags 1, 2 and 4).
+    /// </summary>
+    /// <param name="input">One model input, <paramref name="side"/> x <paramref name="side"/> values, row-major.</param>
+    /// <param name="side">Side of the input in pixels.</param>
+    /// <param name="maskRadiusFraction">The preprocessing's mask radius as a fraction of half the side; 0 (no mask) uses the inscribed disc.</param>
+    /// <param name="lag">Distance between the paired pixels, in pixels, at least 1 and below <paramref name="side"/>.</param>
+    /// <returns>The autocorrelation, at most 1; 0 for a frame that is constant over the disc.</returns>
+    /// <exception cref="ArgumentException"><paramref name="input"/> is not <paramref name="side"/> squared values.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="side"/> is below 2, the fraction is outside [0, 1], or the lag is outside [1, side).</exception>
+    public static double Autocorrelation(ReadOnlySpan<float> input, int side, double maskRadiusFraction, int lag)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(side, 2);
+        ArgumentOutOfRangeException.ThrowIfLessThan(lag, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(lag, side);
         if (!(maskRadiusFraction is >= 0 and <= 1))
         {
             throw new ArgumentOutOfRangeException(nameof(maskRadiusFraction), maskRadiusFraction, "The mask radius is a fraction of half the side, 0 to 1.");
@@ -54,29 +70,21 @@ public static class SkyStructure
             throw new ArgumentException($"A {side} x {side} input has {side * side} values, not {input.Length}.", nameof(input));
         }
 
-        // The disc's edge pixels are part zero (masked) in the input: a pixel counts when its centre
-        // lies inside 98% of the mask radius, so the mask's own step is never taken for structure.
-        var centre = (side - 1) / 2.0;
-        var radius = 0.98 * (maskRadiusFraction > 0 ? maskRadiusFraction : 1) * side / 2.0;
-        var inside = new bool[side * side];
-        var (sum, count) = (0.0, 0);
-        for (var y = 0; y < side; y++)
-        {
-            for (var x = 0; x < side; x++)
-            {
-                var (dx, dy) = (x - centre, y - centre);
-                if ((dx * dx) + (dy * dy) <= radius * radius)
-                {
-                    inside[(y * side) + x] = true;
-                    sum += input[(y * side) + x];
-                    count++;
-                }
-            }
-        }
-
-        if (count < 2)
+        var disc = Disc.For(side, maskRadiusFraction);
+        if (disc.Count < 2)
         {
             return 0;
+        }
+
+        var inside = disc.Inside;
+        var count = disc.Count;
+        var sum = 0.0;
+        for (var i = 0; i < inside.Length; i++)
+        {
+            if (inside[i])
+            {
+                sum += input[i];
+            }
         }
 
         var mean = sum / count;
@@ -93,20 +101,69 @@ public static class SkyStructure
 
                 var d = input[i] - mean;
                 variance += d * d;
-                if (x + 1 < side && inside[i + 1])
+                if (x + lag < side && inside[i + lag])
                 {
-                    covariance += d * (input[i + 1] - mean);
+                    covariance += d * (input[i + lag] - mean);
                     pairs++;
                 }
 
-                if (y + 1 < side && inside[i + side])
+                if (y + lag < side && inside[i + (lag * side)])
                 {
-                    covariance += d * (input[i + side] - mean);
+                    covariance += d * (input[i + (lag * side)] - mean);
                     pairs++;
                 }
             }
         }
 
         return variance <= 0 || pairs == 0 ? 0 : Math.Min(1, covariance / pairs / (variance / count));
+    }
+
+    /// <summary>The pixels a frame's structure is measured over; the last one built is kept, as every frame of a model has the same.</summary>
+    private sealed class Disc
+    {
+        private static Disc? _last;
+
+        private Disc(int side, double fraction)
+        {
+            (Side, Fraction) = (side, fraction);
+
+            // The disc's edge pixels are part zero (masked) in the input: a pixel counts when its centre
+            // lies inside 98% of the mask radius, so the mask's own step is never taken for structure.
+            var centre = (side - 1) / 2.0;
+            var radius = 0.98 * (fraction > 0 ? fraction : 1) * side / 2.0;
+            Inside = new bool[side * side];
+            for (var y = 0; y < side; y++)
+            {
+                for (var x = 0; x < side; x++)
+                {
+                    var (dx, dy) = (x - centre, y - centre);
+                    if ((dx * dx) + (dy * dy) <= radius * radius)
+                    {
+                        Inside[(y * side) + x] = true;
+                        Count++;
+                    }
+                }
+            }
+        }
+
+        public int Side { get; }
+
+        public double Fraction { get; }
+
+        public bool[] Inside { get; }
+
+        public int Count { get; }
+
+        public static Disc For(int side, double fraction)
+        {
+            var last = Volatile.Read(ref _last);
+            if (last is null || last.Side != side || last.Fraction != fraction)
+            {
+                last = new Disc(side, fraction);
+                Volatile.Write(ref _last, last);
+            }
+
+            return last;
+        }
     }
 }

@@ -35,6 +35,38 @@ public sealed class TrainingCommandsTests
     }
 
     [Fact]
+    public async Task TrainClassifier_RealSkiesRecipe_RecordsScenesConfidenceAndBothRealismMeasures()
+    {
+        // The make-model recipe in small: labelled real frames of three site-nights, leave-one-scene-out,
+        // the confidence model and realism, which the unit tests cover only in parts.
+        using var temp = new TempFolder();
+        var classifier = temp.File("classifier");
+
+        var (code, output, error) = await RunAsync(
+            "train", "classifier", RepoPaths.Stream0Folder, RepoPaths.L1AsfCdf, RepoPaths.Data("themis-asi", "stream0-from-npz"),
+            "--labels", RepoPaths.Data("real-skies", "real-skies-labels.csv"), "--size", "32", "--mask-radius", "1.0", "--generator", "projected",
+            "--synthetic", "36", "--head", "linear", "--head-epochs", "3", "--holdout-synthetic", "24", "--leave-one-scene-out", "--confidence",
+            "--realism", "60", "--seed", "3", "--threads", "1", "--out", classifier);
+
+        Assert.True(code == 0, error);
+        using var info = JsonDocument.Parse(File.ReadAllText(Path.Combine(classifier, "classifier.json")));
+        var evaluations = info.RootElement.GetProperty("evaluations").EnumerateArray()
+            .ToDictionary(e => e.GetProperty("name").GetString()!, e => e.GetProperty("accuracy").GetDouble());
+        Assert.Equal(["gako-2011-01-06", "gill-2014-03-10", "gill-2016-10-29"], evaluations.Keys.Where(k => k.StartsWith("leave-one-scene-out:", StringComparison.Ordinal)).Select(k => k["leave-one-scene-out:".Length..]).Order());
+        Assert.True(info.RootElement.GetProperty("confidence").GetProperty("oodThreshold").GetDouble() > 0);
+
+        // The image-statistics measure does not depend on the model: the legacy generator (a sky that
+        // darkens toward the edge, image-plane shapes) is told from real frames far better than the
+        // projected one, whatever the model learnt.
+        var legacy = evaluations["realism-auc-image:legacy"];
+        var projected = evaluations["realism-auc-image:projected"];
+        Assert.InRange(evaluations["realism-auc:legacy"], 0, 1);
+        Assert.InRange(evaluations["realism-auc:projected"], 0, 1);
+        Assert.True(legacy > 0.8 && projected < legacy - 0.2, $"image-statistics realism AUC: legacy {legacy:0.000}, projected {projected:0.000}");
+        Assert.Contains(FormattableString.Invariant($"realism AUC, legacy generator: {evaluations["realism-auc:legacy"]:0.000} on the model's representations, {legacy:0.000} on image statistics (163 real, 60 synthetic)"), output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task TrainEvaluateExportClassify_SmallRun_ProducesAModelTheCliServes()
     {
         using var temp = new TempFolder();
