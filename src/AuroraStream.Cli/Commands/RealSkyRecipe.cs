@@ -108,8 +108,8 @@ internal static class RealSkyRecipe
 
     /// <summary>
     /// The temperature fitted on held-out logits: the real frames of each held-out scene and the
-    /// held-out synthetic frames, both scored by the fold models that did not see them, each part
-    /// weighing half of the likelihood whatever its number of frames. The calibration error is given for the whole set and for each part, before and after: one
+    /// held-out synthetic frames, both scored by the fold models that did not see them. The
+    /// calibration error is given for the whole set and for each part, before and after: one
     /// temperature serves both, and the parts pull it opposite ways (frames of an unseen night are
     /// often wrong and confident; synthetic frames of the training generator are mostly right).
     /// </summary>
@@ -118,13 +118,7 @@ internal static class RealSkyRecipe
         (List<float[]> Logits, List<AuroraClass> Classes) real = ([.. folds.SelectMany(f => f.Logits)], [.. folds.SelectMany(f => f.Classes)]);
         (List<float[]> Logits, List<AuroraClass> Classes) synthetic = ([.. folds.SelectMany(f => f.SyntheticLogits)], [.. folds.SelectMany(_ => syntheticClasses)]);
         (List<float[]> Logits, List<AuroraClass> Classes) all = ([.. real.Logits, .. synthetic.Logits], [.. real.Classes, .. synthetic.Classes]);
-        // Each kind of frame counts half: the held-out synthetic frames (4 folds x N) would otherwise
-        // outweigh the real frames of the unseen scenes, the frames the confidence is for, by 10-40 to
-        // one, and the temperature would follow how many synthetic frames were held out.
-        IReadOnlyList<double>? weights = real.Logits.Count > 0 && synthetic.Logits.Count > 0
-            ? [.. real.Logits.Select(_ => 0.5 / real.Logits.Count), .. synthetic.Logits.Select(_ => 0.5 / synthetic.Logits.Count)]
-            : null;
-        var temperature = TemperatureScaling.Fit(all.Logits, all.Classes, weights);
+        var temperature = TemperatureScaling.Fit(all.Logits, all.Classes);
         var parts = new List<CalibrationError>();
         foreach (var (name, (logits, classes)) in new[] { ("all held-out", all), ("real frames of held-out scenes", real), ("held-out synthetic", synthetic) })
         {

@@ -298,7 +298,7 @@ internal static class TrainCommand
                 if (folds.Count > 0)
                 {
                     calibration = RealSkyRecipe.Calibrate(folds, [.. heldOut.Select(x => x.Class)]);
-                    calibrationSet = Invariant($"the real frames of each held-out scene and the {heldOut.Count} held-out synthetic frames, scored by the {folds.Count} leave-one-scene-out models; real and synthetic frames weigh half each");
+                    calibrationSet = Invariant($"the real frames of each held-out scene and the {heldOut.Count} held-out synthetic frames, scored by the {folds.Count} leave-one-scene-out models");
                 }
                 else
                 {

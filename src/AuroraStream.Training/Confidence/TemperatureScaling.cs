@@ -22,30 +22,13 @@ public static class TemperatureScaling
     /// <param name="labels">The true class of each frame.</param>
     /// <returns>T within [<see cref="MinTemperature"/>, <see cref="MaxTemperature"/>].</returns>
     /// <exception cref="ArgumentException">No frames, or counts or widths that do not match.</exception>
-    public static double Fit(IReadOnlyList<float[]> logits, IReadOnlyList<AuroraClass> labels) => Fit(logits, labels, weights: null);
-
-    /// <summary>
-    /// The temperature minimising the weighted mean negative log-likelihood: as <see cref="Fit(IReadOnlyList{float[]}, IReadOnlyList{AuroraClass})"/>,
-    /// each frame counting by its weight (so that kinds of frame held out in very different numbers
-    /// can count alike).
-    /// </summary>
-    /// <param name="logits">[frames][6] logits.</param>
-    /// <param name="labels">The true class of each frame.</param>
-    /// <param name="weights">A weight per frame, finite and at least 0, not all 0; null weighs every frame 1.</param>
-    /// <returns>T within [<see cref="MinTemperature"/>, <see cref="MaxTemperature"/>].</returns>
-    /// <exception cref="ArgumentException">No frames, counts or widths that do not match, or weights that are negative, not finite or all 0.</exception>
-    public static double Fit(IReadOnlyList<float[]> logits, IReadOnlyList<AuroraClass> labels, IReadOnlyList<double>? weights)
+    public static double Fit(IReadOnlyList<float[]> logits, IReadOnlyList<AuroraClass> labels)
     {
         Check(logits, labels);
-        if (weights is not null && (weights.Count != logits.Count || weights.Any(w => !double.IsFinite(w) || w < 0) || weights.Sum() <= 0))
-        {
-            throw new ArgumentException($"Need {logits.Count} finite weights of at least 0, not all 0.", nameof(weights));
-        }
-
         double lo = Math.Log(MinTemperature), hi = Math.Log(MaxTemperature);
         var phi = (Math.Sqrt(5) - 1) / 2;
         double a = hi - (phi * (hi - lo)), b = lo + (phi * (hi - lo));
-        double fa = NegativeLogLikelihood(logits, labels, Math.Exp(a), weights), fb = NegativeLogLikelihood(logits, labels, Math.Exp(b), weights);
+        double fa = NegativeLogLikelihood(logits, labels, Math.Exp(a)), fb = NegativeLogLikelihood(logits, labels, Math.Exp(b));
         while (hi - lo > 1e-4)
         {
             if (fa <= fb)
@@ -53,25 +36,25 @@ public static class TemperatureScaling
                 hi = b;
                 (b, fb) = (a, fa);
                 a = hi - (phi * (hi - lo));
-                fa = NegativeLogLikelihood(logits, labels, Math.Exp(a), weights);
+                fa = NegativeLogLikelihood(logits, labels, Math.Exp(a));
             }
             else
             {
                 lo = a;
                 (a, fa) = (b, fb);
                 b = lo + (phi * (hi - lo));
-                fb = NegativeLogLikelihood(logits, labels, Math.Exp(b), weights);
+                fb = NegativeLogLikelihood(logits, labels, Math.Exp(b));
             }
         }
 
         return Math.Exp((lo + hi) / 2);
     }
 
-    /// <summary>Mean negative log-likelihood (nats per frame) of the labels under softmax(logits / T), weighted by <paramref name="weights"/> when given.</summary>
-    public static double NegativeLogLikelihood(IReadOnlyList<float[]> logits, IReadOnlyList<AuroraClass> labels, double temperature, IReadOnlyList<double>? weights = null)
+    /// <summary>Mean negative log-likelihood (nats per frame) of the labels under softmax(logits / T).</summary>
+    public static double NegativeLogLikelihood(IReadOnlyList<float[]> logits, IReadOnlyList<AuroraClass> labels, double temperature)
     {
         Check(logits, labels);
-        var (total, weight) = (0.0, 0.0);
+        var total = 0.0;
         for (var i = 0; i < logits.Count; i++)
         {
             var z = logits[i];
@@ -87,12 +70,10 @@ public static class TemperatureScaling
                 sum += Math.Exp((v / temperature) - max);
             }
 
-            var w = weights?[i] ?? 1;
-            total -= w * ((z[(int)labels[i]] / temperature) - max - Math.Log(sum));
-            weight += w;
+            total -= (z[(int)labels[i]] / temperature) - max - Math.Log(sum);
         }
 
-        return total / weight;
+        return total / logits.Count;
     }
 
     /// <summary>softmax(logits / T) of one frame.</summary>

@@ -36,27 +36,6 @@ public sealed class RealSkyRecipeTests
     }
 
     [Fact]
-    public void Calibrate_TemperatureDoesNotFollowHowManySyntheticFramesWereHeldOut()
-    {
-        // Real and synthetic frames weigh half each: holding out three times the synthetic frames
-        // (the same mix of right and wrong) must not pull the temperature toward the synthetic ones.
-        float[] Confident(AuroraClass c) => [.. AuroraClasses.All.Select(k => k == c ? 6f : 0f)];
-        var real = Enumerable.Repeat(AuroraClass.Moon, 40).ToList();
-        var realLogits = real.Select(_ => Confident(AuroraClass.Diffuse)).ToList();
-        double TemperatureWith(int synthetic)
-        {
-            var classes = Enumerable.Range(0, synthetic).Select(i => (AuroraClass)(i % 6)).ToList();
-            var logits = classes.Select((c, i) => Confident(i % 10 == 0 ? (AuroraClass)((i + 1) % 6) : c)).ToList();
-            return RealSkyRecipe.Calibrate([new SceneFold("gill-2014-03-10", real, realLogits, [.. real.Select(_ => 1.0)], 10, logits)], classes).Temperature;
-        }
-
-        var (few, many) = (TemperatureWith(200), TemperatureWith(600));
-
-        Assert.Equal(few, many, 3);
-        Assert.True(few > 2, $"T = {few}: the unseen night, confidently wrong, counts as much as the synthetic frames");
-    }
-
-    [Fact]
     public void SceneEvaluations_ScoreTheLabelAsTheStreamWritesIt_UnderTheSkyRules()
     {
         // A fold model that says moon (0.40, clear 0.35, cloudy 0.25) on a twilight night with the

@@ -36,22 +36,6 @@ public sealed class TemperatureScalingTests
     }
 
     [Fact]
-    public void Fit_Weighted_EqualsTheUnweightedFitOfFramesRepeatedByTheirWeight()
-    {
-        float[][] right = [[4, 0, 0, 0, 0, 0], [0, 3, 0, 0, 0, 0]];
-        float[][] wrong = [[0, 0, 5, 0, 0, 0]];
-        AuroraClass[] rightLabels = [AuroraClass.Arc, AuroraClass.Diffuse];
-        var weighted = TemperatureScaling.Fit([.. right, .. wrong], [.. rightLabels, AuroraClass.Moon], [1, 1, 3]);
-        var repeated = TemperatureScaling.Fit([.. right, .. wrong, .. wrong, .. wrong], [.. rightLabels, AuroraClass.Moon, AuroraClass.Moon, AuroraClass.Moon]);
-
-        Assert.Equal(repeated, weighted, 3);
-        Assert.True(weighted > TemperatureScaling.Fit([.. right, .. wrong], [.. rightLabels, AuroraClass.Moon]), "weighing the wrong frame more raises T");
-        Assert.Throws<ArgumentException>(() => TemperatureScaling.Fit(right, rightLabels, [1, -1]));
-        Assert.Throws<ArgumentException>(() => TemperatureScaling.Fit(right, rightLabels, [0, 0]));
-        Assert.Throws<ArgumentException>(() => TemperatureScaling.Fit(right, rightLabels, [1]));
-    }
-
-    [Fact]
     public void ExpectedCalibrationError_HandComputedExample()
     {
         // Two frames in the 0.9-1.0 bin (one right: accuracy 0.5, mean confidence 0.95) and two in
