@@ -15,6 +15,15 @@ public sealed class AuroraEventOptions
     /// <value>Default 3.</value>
     public int ConfirmFrames { get; init; } = 3;
 
+    /// <summary>
+    /// Longest gap between a site's consecutive frames over which its state is kept. After a longer gap
+    /// (the imager stopped for the day, a data outage, an archive replay jumping to another night) the
+    /// site starts afresh, as at the start of the stream: what the sky did before the gap says nothing
+    /// about now, so no event compares the two.
+    /// </summary>
+    /// <value>Default 5 minutes (100 frames at the THEMIS cadence of 3 s).</value>
+    public TimeSpan MaxGap { get; init; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Checks the settings.</summary>
     public void Validate()
     {
@@ -27,6 +36,11 @@ public sealed class AuroraEventOptions
         {
             throw new ArgumentOutOfRangeException(nameof(ConfirmFrames), ConfirmFrames, "AuroraEventOptions.ConfirmFrames must be within 1..1000.");
         }
+
+        if (MaxGap <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxGap), MaxGap, "AuroraEventOptions.MaxGap must be positive.");
+        }
     }
 }
 
@@ -37,7 +51,8 @@ public sealed class AuroraEventOptions
 /// (between the two nothing changes); a label change when a new label is the top class of as many
 /// consecutive frames. Frames must arrive per site in capture order; a frame not later than the
 /// site's last one (a redelivery, or late) is ignored, so replays emit the same events at the same
-/// timestamps. The first frames of a site set its state without an event. Not thread-safe.
+/// timestamps. The first frames of a site set its state without an event, and so do the first frames
+/// after a gap longer than <see cref="AuroraEventOptions.MaxGap"/>. Not thread-safe.
 /// </summary>
 /// <remarks>
 /// <para>Onsets come only from frames whose sky is known to be dark (<see cref="ClassifiedFrame.IsDark"/>)
@@ -77,6 +92,11 @@ public sealed class AuroraEventDetector
         if (frame.CaptureTimeUnixNanoseconds <= state.LastTime)
         {
             return [];
+        }
+
+        if (state.LastTime != long.MinValue && frame.CaptureTimeUnixNanoseconds - state.LastTime > _options.MaxGap.Ticks * 100)
+        {
+            state.Forget();
         }
 
         state.LastTime = frame.CaptureTimeUnixNanoseconds;
@@ -146,6 +166,15 @@ public sealed class AuroraEventDetector
         public Run<bool> Presence { get; } = new();
 
         public Run<AuroraClass> LabelRun { get; } = new();
+
+        /// <summary>Back to the state of a site never seen (but for <see cref="LastTime"/>).</summary>
+        public void Forget()
+        {
+            Aurora = null;
+            Label = null;
+            Presence.Reset();
+            LabelRun.Reset();
+        }
     }
 
     /// <summary>Consecutive frames voting for one candidate state, with the sums of two values over them.</summary>

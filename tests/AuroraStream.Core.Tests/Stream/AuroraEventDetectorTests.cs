@@ -33,6 +33,35 @@ public sealed class AuroraEventDetectorTests
     }
 
     [Fact]
+    public void Observe_AfterAGapLongerThanMaxGap_StartsAfresh_NoEventComparesTheTwoSides()
+    {
+        var detector = new AuroraEventDetector(new AuroraEventOptions());
+        const long night = 86_400_000_000_000L;
+
+        // Night 1 ends in aurora (no end: the imager stops); night 2 starts clear, then aurora comes.
+        var first = Enumerable.Range(1, 3).SelectMany(t => detector.Observe(Frame(t, Clear)))
+            .Concat(Enumerable.Range(4, 3).SelectMany(t => detector.Observe(Frame(t, Arc)))).ToList();
+        Assert.Contains(first, e => e.Kind == AuroraEventKind.Onset);
+        var second = Enumerable.Range(1, 3).SelectMany(t => detector.Observe(At(night + (t * 3_000_000_000L), Clear))).ToList();
+        Assert.Empty(second);   // a fresh start: no end raised against the night before, no label change from arc
+        var later = Enumerable.Range(4, 3).SelectMany(t => detector.Observe(At(night + (t * 3_000_000_000L), Arc))).ToList();
+        var onset = Assert.Single(later, e => e.Kind == AuroraEventKind.Onset);
+        Assert.Equal(night + (6 * 3_000_000_000L), onset.TimeUnixNanoseconds);
+        Assert.Equal(AuroraClass.Clear, onset.From);   // from this night's label, not last night's
+
+        // A run of votes does not carry over a gap either: two arc frames, a gap, one arc frame is no onset.
+        var gapped = new AuroraEventDetector(new AuroraEventOptions { MaxGap = TimeSpan.FromSeconds(30) });
+        Assert.All(Enumerable.Range(1, 3), t => Assert.Empty(gapped.Observe(Frame(t, Clear))));
+        Assert.Empty(gapped.Observe(Frame(4, Arc)));
+        Assert.Empty(gapped.Observe(Frame(5, Arc)));
+        Assert.Empty(gapped.Observe(Frame(30, Arc)));   // 75 s later
+    }
+
+    [Fact]
+    public void Options_NonPositiveMaxGap_IsRefused() =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => new AuroraEventDetector(new AuroraEventOptions { MaxGap = TimeSpan.Zero }));
+
+    [Fact]
     public void Options_ThresholdsOutOfOrder_AreRefused() =>
         Assert.Throws<ArgumentOutOfRangeException>(() => new AuroraEventDetector(new AuroraEventOptions { OnsetProbability = 0.3, EndProbability = 0.4 }));
 
@@ -111,6 +140,9 @@ public sealed class AuroraEventDetectorTests
     private static ClassifiedFrame Frame(int step, float[] p, SkyConditions? sky) => Make(step, new FramePrediction(p), sky);
 
     private static ClassifiedFrame Frame(int step, FramePrediction p) => Make(step, p, DarkSky);
+
+    private static ClassifiedFrame At(long timeUnixNanoseconds, float[] p) =>
+        new("gill", "themis19", timeUnixNanoseconds, "m", new FramePrediction(p), new FrameOrigin("f", 0), DarkSky);
 
     private static ClassifiedFrame Make(int step, FramePrediction p, SkyConditions? sky) =>
         new("gill", "themis19", step * 3_000_000_000L, "m", p, new FrameOrigin("f", step), sky);
