@@ -42,14 +42,17 @@ internal static class ClassifyCommand
             var skies = new SiteSky(StationCatalog.AsiLocations, site => error.WriteLine($"warning: site '{site}' is not in the site catalog and its frames carry no coordinates: sky unknown"));
             var failures = 0;
             var frames = 0;
+            var repeated = 0;
+            var inputs = result.GetValue(paths) ?? [];
             foreach (var (path, kind) in AsiFiles.FrameFiles(
-                result.GetValue(paths) ?? [],
+                inputs,
                 (_, e) =>
                 {
                     error.WriteLine($"error: {e.Message}");
                     failures++;
                 },
-                (path, kind) => error.WriteLine($"note: {SkippedNote(path, kind)}")))
+                (path, kind) => error.WriteLine($"note: {SkippedNote(path, kind)}"),
+                _ => repeated++))
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var refused = new FrameRefusals(path, fullSizeOnly: true);
@@ -105,6 +108,18 @@ internal static class ClassifyCommand
                     error.WriteLine($"error: {message}");
                     failures++;
                 }
+            }
+
+            if (repeated > 0)
+            {
+                error.WriteLine($"note: {AsiFiles.RepeatedNote(repeated)}");
+            }
+
+            if (frames == 0 && failures == 0)
+            {
+                // Nothing to classify is a failed run, not an empty success: a wrong folder must not pass unseen.
+                error.WriteLine($"error: no frames in {string.Join(", ", inputs)}: no stream0 PGM (plain or .gz) or THEMIS L1 CDF file holding frames was found");
+                failures++;
             }
 
             error.WriteLine(Invariant($"classify: {frames} frames with {classifier.Card.Name}, {failures} input(s) failed"));

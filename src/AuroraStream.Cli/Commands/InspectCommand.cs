@@ -46,7 +46,8 @@ internal sealed class InspectRunner(TextWriter output, TextWriter error, bool js
     public int Run(IReadOnlyList<string> inputs, CancellationToken cancellationToken)
     {
         var console = CreateConsole(output);
-        foreach (var (path, fromFolder) in AsiFiles.Expand(inputs))
+        var repeated = 0;
+        foreach (var (path, fromFolder) in AsiFiles.Expand(inputs, _ => repeated++))
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (!File.Exists(path))
@@ -81,6 +82,16 @@ internal sealed class InspectRunner(TextWriter output, TextWriter error, bool js
             {
                 InspectFrames(console, path, kind, cancellationToken);
             }
+        }
+
+        if (repeated > 0)
+        {
+            _notes.Add(AsiFiles.RepeatedNote(repeated));
+        }
+
+        if (_files == 0 && _failures.Count == 0)
+        {
+            _failures.Add($"nothing to inspect in {string.Join(", ", inputs)}: no ASI frame file, skymap or OATH image was found");
         }
 
         WriteSummary();

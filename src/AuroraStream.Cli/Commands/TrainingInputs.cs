@@ -35,7 +35,13 @@ internal static class TrainingInputs
         var framesPerFile = new Dictionary<string, int>(PathComparer);
         var duplicateFrames = 0;
         var duplicateFiles = 0;
-        foreach (var (path, kind) in AsiFiles.FrameFiles(inputs, (_, e) => failures.Add(e.Message)))
+        void Repeated(string path)
+        {
+            duplicateFrames += framesPerFile.GetValueOrDefault(Path.GetFullPath(path));
+            duplicateFiles++;
+        }
+
+        foreach (var (path, kind) in AsiFiles.FrameFiles(inputs, (_, e) => failures.Add(e.Message), onRepeated: Repeated))
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (frames.Count >= maxFrames)
@@ -44,13 +50,6 @@ internal static class TrainingInputs
             }
 
             var fullPath = Path.GetFullPath(path);
-            if (framesPerFile.TryGetValue(fullPath, out var already))
-            {
-                duplicateFrames += already;
-                duplicateFiles++;
-                continue;
-            }
-
             var before = frames.Count;
             try
             {

@@ -122,12 +122,13 @@ public static class AsiFiles
     /// The frame files (stream0 PGM, CDF) among files and folders, with their kind. A missing path, an
     /// unreadable file, an empty file or a named file that holds no frames is reported through
     /// <paramref name="onError"/> and skipped; other files found in folders are skipped, each passed
-    /// to <paramref name="onSkipped"/> with its kind when one is given.
+    /// to <paramref name="onSkipped"/> with its kind when one is given. A file reached through more than
+    /// one input comes once (see <see cref="Expand"/>), its repeats passed to <paramref name="onRepeated"/>.
     /// </summary>
-    public static IEnumerable<(string Path, AsiFileKind Kind)> FrameFiles(IEnumerable<string> inputs, Action<string, Exception> onError, Action<string, AsiFileKind>? onSkipped = null)
+    public static IEnumerable<(string Path, AsiFileKind Kind)> FrameFiles(IEnumerable<string> inputs, Action<string, Exception> onError, Action<string, AsiFileKind>? onSkipped = null, Action<string>? onRepeated = null)
     {
         ArgumentNullException.ThrowIfNull(onError);
-        foreach (var (path, fromFolder) in Expand(inputs))
+        foreach (var (path, fromFolder) in Expand(inputs, onRepeated))
         {
             if (!File.Exists(path))
             {
@@ -167,28 +168,39 @@ public static class AsiFiles
 
     /// <summary>
     /// Expands files and folders (recursively, in ordinal path order) into files. Missing paths are
-    /// returned too, so the caller reports them.
+    /// returned too, so the caller reports them. A file reached through more than one input (a folder
+    /// and a file or folder inside it, the same path spelt twice) comes once, the first time: its
+    /// frames are not read, classified, replayed or counted twice. Files compare by full normalised
+    /// path (without case on Windows and macOS); each repeat is passed to <paramref name="onRepeated"/>.
     /// </summary>
-    public static IEnumerable<(string Path, bool FromFolder)> Expand(IEnumerable<string> inputs)
+    public static IEnumerable<(string Path, bool FromFolder)> Expand(IEnumerable<string> inputs, Action<string>? onRepeated = null)
     {
         ArgumentNullException.ThrowIfNull(inputs);
+        var seen = new HashSet<string>(OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal);
         foreach (var input in inputs)
         {
-            if (Directory.Exists(input))
+            var files = Directory.Exists(input)
+                ? Directory.EnumerateFiles(input, "*", new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = FileAttributes.Hidden })
+                    .Order(StringComparer.Ordinal).Select(f => (f, true))
+                : [(input, false)];
+            foreach (var (path, fromFolder) in files)
             {
-                var files = Directory.EnumerateFiles(input, "*", new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = FileAttributes.Hidden })
-                    .Order(StringComparer.Ordinal);
-                foreach (var f in files)
+                if (seen.Add(Path.GetFullPath(path)))
                 {
-                    yield return (f, true);
+                    yield return (path, fromFolder);
                 }
-            }
-            else
-            {
-                yield return (input, false);
+                else
+                {
+                    onRepeated?.Invoke(path);
+                }
             }
         }
     }
+
+    /// <summary>The note for the files <see cref="Expand"/> passed over because the inputs overlap.</summary>
+    public static string RepeatedNote(int files) => string.Create(
+        System.Globalization.CultureInfo.InvariantCulture,
+        $"{files} file(s) reached through more than one input (a folder and a file or folder inside it, or the same path spelt twice): each read once");
 }
 
 /// <summary>An <see cref="IFrameSource"/> over local files and folders, one file after another.</summary>

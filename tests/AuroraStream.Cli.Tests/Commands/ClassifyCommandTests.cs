@@ -66,4 +66,41 @@ public sealed class ClassifyCommandTests
         Assert.DoesNotContain("error:", error, StringComparison.Ordinal);
         Assert.Contains("classify: 20 frames", error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Classify_OverlappingInputs_ClassifiesEveryFrameOnce_AndNotesTheRepeats()
+    {
+        // The folder (6 files, 120 frames), a file inside it, and the folder again by another spelling:
+        // 7 files reached a second time, each frame classified once.
+        var again = Path.Combine(RepoPaths.Stream0Folder, "..", "stream0-pgm") + Path.DirectorySeparatorChar;
+
+        var (code, output, error) = await RunAsync("classify", RepoPaths.Stream0Folder, RepoPaths.Stream0Gz, again, "--model", Model);
+
+        Assert.True(code == 0, error);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var frames = Directory.EnumerateFiles(RepoPaths.Stream0Folder, "*", SearchOption.AllDirectories).Sum(f => Formats.Detection.AsiFiles.ReadFrames(f).Count());
+        Assert.Equal(frames, lines.Length);
+        Assert.Equal(lines.Length, lines.Select(l => string.Join('\t', l.Split('\t')[2..4])).Distinct().Count());
+        Assert.Contains("note: 7 file(s) reached through more than one input", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(false)]   // an empty folder
+    [InlineData(true)]    // a folder of files that hold no frames
+    public async Task Classify_NoFramesInTheInputs_IsAnError(bool withOtherFiles)
+    {
+        using var temp = new TempFolder();
+        var folder = temp.File("night");
+        Directory.CreateDirectory(folder);
+        if (withOtherFiles)
+        {
+            temp.Write(Path.Combine("night", "observer-log.txt"), "clear to the north at 06 UT\n"u8.ToArray());
+        }
+
+        var (code, output, error) = await RunAsync("classify", folder, "--model", Model);
+
+        Assert.Equal(2, code);
+        Assert.Empty(output);
+        Assert.Contains($"error: no frames in {folder}", error, StringComparison.Ordinal);
+    }
 }

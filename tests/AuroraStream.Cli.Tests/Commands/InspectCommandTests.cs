@@ -99,6 +99,23 @@ public sealed class InspectCommandTests
     }
 
     [Fact]
+    public async Task Inspect_EmptyFolder_IsAnError_AndOverlappingInputsAreReadOnce()
+    {
+        using var temp = new TempFolder();
+        var empty = temp.File("empty");
+        Directory.CreateDirectory(empty);
+
+        var (code, _, error) = await RunAsync("inspect", empty);
+        Assert.Equal(2, code);
+        Assert.Contains($"nothing to inspect in {empty}", error, StringComparison.Ordinal);
+
+        (code, var output, error) = await RunAsync("inspect", "--json", RepoPaths.Stream0Gz, RepoPaths.Stream0Gz);
+        Assert.True(code == 0, error);
+        Assert.Equal(20, output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.Contains("note: 1 file(s) reached through more than one input", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Inspect_WithoutPaths_IsAUsageError()
     {
         var (code, _, error) = await RunAsync("inspect");
