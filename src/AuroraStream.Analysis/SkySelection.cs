@@ -9,20 +9,45 @@ namespace AuroraStream.Analysis;
 /// degrees, apparent), and never frames labelled <c>uncertain</c>. Each frame's sky is the one stored
 /// with its label (the stream's <c>sky</c> column or tag), else computed from its site's coordinates and
 /// its time (label files of other models have no sky column); a frame whose site is not in the catalog
-/// has an unknown sky. Every frame left out is counted under one reason: its sky first, then uncertainty.
-/// Not thread-safe.
+/// has an unknown sky. A frame read again (the same site and capture time, to the tick: overlapping
+/// label files, one night classified twice) is counted once, the first label read kept, and repeats
+/// whose label differs are counted as conflicts. Every frame left out is counted under one reason: a
+/// repeat first, then its sky, then uncertainty. Not thread-safe.
 /// </summary>
+/// <remarks>
+/// The repeat check keeps every frame's time and label (about 40 bytes a frame) for the first
+/// <see cref="RepeatCheckLimit"/> frames; beyond that frames are no longer checked, and
+/// <see cref="Describe"/> says so.
+/// </remarks>
 /// <param name="sites">Site coordinates, for frames without a stored sky; null to use stored skies only.</param>
 /// <param name="includeNonDark">Keep twilight, daylight and unknown-sky frames too (<c>--include-twilight</c>).</param>
 public sealed class SkySelection(SiteSky? sites, bool includeNonDark = false)
 {
+    /// <summary>Frames whose time and label the repeat check keeps (about 400 MB at 40 bytes a frame).</summary>
+    public const int RepeatCheckLimit = 10_000_000;
+
     private readonly long[] _byState = new long[3];
+    private readonly Dictionary<string, Dictionary<long, int>> _seen = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _labels = new(StringComparer.OrdinalIgnoreCase);
+    private long _remembered;
 
     /// <summary>Frames offered.</summary>
     public long Offered { get; private set; }
 
     /// <summary>Frames kept.</summary>
     public long Kept { get; private set; }
+
+    /// <summary>Rows that repeat a frame already read (same site and capture time): left out, the first kept.</summary>
+    public long Repeats { get; private set; }
+
+    /// <summary>Of <see cref="Repeats"/>, those whose label differs from the first one read for the frame.</summary>
+    public long ConflictingRepeats { get; private set; }
+
+    /// <summary>Whether more frames were read than the repeat check keeps (<see cref="RepeatCheckLimit"/>): later ones were not checked.</summary>
+    public bool RepeatCheckStopped { get; private set; }
+
+    /// <summary>Frames read once each: <see cref="Offered"/> less <see cref="Repeats"/>.</summary>
+    public long Distinct => Offered - Repeats;
 
     /// <summary>Frames excluded because their sky was twilight.</summary>
     public long ExcludedTwilight { get; private set; }
@@ -49,6 +74,11 @@ public sealed class SkySelection(SiteSky? sites, bool includeNonDark = false)
     public bool Accept(LabelledFrame frame)
     {
         Offered++;
+        if (IsRepeat(frame))
+        {
+            return false;
+        }
+
         var sky = SkyOf(frame);
         if (sky is { } known)
         {
@@ -77,6 +107,41 @@ public sealed class SkySelection(SiteSky? sites, bool includeNonDark = false)
         return true;
     }
 
+    /// <summary>Whether the frame (site, capture time) was read before; counts repeats and conflicting labels.</summary>
+    private bool IsRepeat(LabelledFrame frame)
+    {
+        if (!_labels.TryGetValue(frame.Label, out var label))
+        {
+            label = _labels.Count;
+            _labels.Add(frame.Label, label);
+        }
+
+        if (!_seen.TryGetValue(frame.Site, out var times))
+        {
+            times = [];
+            _seen.Add(frame.Site, times);
+        }
+
+        if (times.TryGetValue(frame.Time.Ticks, out var first))
+        {
+            Repeats++;
+            ConflictingRepeats += first == label ? 0 : 1;
+            return true;
+        }
+
+        if (_remembered < RepeatCheckLimit)
+        {
+            times.Add(frame.Time.Ticks, label);
+            _remembered++;
+        }
+        else
+        {
+            RepeatCheckStopped = true;
+        }
+
+        return false;
+    }
+
     /// <summary>Wraps an analysis' <c>Add</c> so that it sees only the frames kept.</summary>
     public Action<LabelledFrame> Before(Action<LabelledFrame> add)
     {
@@ -95,7 +160,8 @@ public sealed class SkySelection(SiteSky? sites, bool includeNonDark = false)
     {
         var lines = new List<string>
         {
-            Invariant($"Sky of the {Offered:N0} frames read: {_byState[(int)SkyState.Dark]:N0} dark, {_byState[(int)SkyState.Twilight]:N0} twilight, {_byState[(int)SkyState.Daylight]:N0} daylight, {Offered - _byState.Sum():N0} unknown (sun elevation apparent; dark below -12 deg)"),
+            RepeatNote,
+            Invariant($"Sky of the {Distinct:N0} frames read: {_byState[(int)SkyState.Dark]:N0} dark, {_byState[(int)SkyState.Twilight]:N0} twilight, {_byState[(int)SkyState.Daylight]:N0} daylight, {Distinct - _byState.Sum():N0} unknown (sun elevation apparent; dark below -12 deg)"),
             includeNonDark
                 ? "Sky filter: none (--include-twilight): twilight, daylight and unknown-sky frames are kept"
                 : Invariant($"Excluded, sky not dark: {ExcludedSky:N0} frames ({ExcludedTwilight:N0} twilight, {ExcludedDaylight:N0} daylight, {ExcludedUnknown:N0} unknown: site not in the catalog); --include-twilight keeps them"),
@@ -104,6 +170,13 @@ public sealed class SkySelection(SiteSky? sites, bool includeNonDark = false)
         };
         return lines;
     }
+
+    /// <summary>What the repeat check found, in one line.</summary>
+    public string RepeatNote =>
+        (Repeats == 0
+            ? "Repeats (same site and capture time read more than once): none"
+            : Invariant($"Repeats (same site and capture time read more than once): {Repeats:N0} rows left out, each frame counted once with the first label read; {ConflictingRepeats:N0} of them gave the frame a different label")) +
+        (RepeatCheckStopped ? Invariant($" (checked over the first {RepeatCheckLimit:N0} frames only: memory)") : string.Empty);
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

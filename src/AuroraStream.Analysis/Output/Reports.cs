@@ -134,8 +134,10 @@ public static class Reports
             return;
         }
 
-        var kept = selection.Offered - selection.ExcludedSky;
-        md.AppendLine(Invariant($"- {read}: {selection.Offered:N0}"));
+        var kept = selection.Distinct - selection.ExcludedSky;
+        md.AppendLine(selection.Repeats == 0
+            ? Invariant($"- {read}: {selection.Offered:N0}")
+            : Invariant($"- {read}: {selection.Distinct:N0} ({selection.Offered:N0} rows, {selection.Repeats:N0} of them repeating a frame already read, {selection.ConflictingRepeats:N0} with a different label: the first label read is kept)"));
         md.AppendLine(selection.IncludeNonDark
             ? Invariant($"- Kept after the dark-sky exclusion: {kept:N0} (none left out: --include-twilight)")
             : Invariant($"- Kept after the dark-sky exclusion: {kept:N0} ({selection.ExcludedSky:N0} left out: {selection.ExcludedTwilight:N0} twilight, {selection.ExcludedDaylight:N0} daylight, {selection.ExcludedUnknown:N0} unknown)"));

@@ -58,6 +58,7 @@ internal static class AnalyzeCommand
                 coverage.Add(frame.Time);
                 analyzer.Add(frame);
             }), error, cancellationToken).ConfigureAwait(false);
+            WarnOfRepeats(selection, error);
             if (coverage.Note(result.GetValue(omni)!) is { } note)
             {
                 error.WriteLine($"note: {note}");
@@ -85,6 +86,7 @@ internal static class AnalyzeCommand
             var analyzer = new GeoEffectAnalyzer(magnetometers);
             var selection = common.Selection(result, common.Stations(result));
             await ReadLabelsAsync(common.Source(result), common.Query(result), selection.Before(analyzer.Add), error, cancellationToken).ConfigureAwait(false);
+            WarnOfRepeats(selection, error);
             var provenance = common.Provenance(result, "analyze geoeffect", [("Magnetometers", string.Join(" ", result.GetValue(mag)!))], selection.Describe());
             var analysis = analyzer.Result();
             var files = Reports.WriteGeoEffect(common.Out(result), analysis, provenance, selection);
@@ -152,6 +154,15 @@ internal static class AnalyzeCommand
     }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>Says on stderr when label rows repeated frames already read (each frame is counted once).</summary>
+    private static void WarnOfRepeats(SkySelection selection, TextWriter error)
+    {
+        if (selection.Repeats > 0 || selection.RepeatCheckStopped)
+        {
+            error.WriteLine($"{(selection.ConflictingRepeats > 0 ? "warning" : "note")}: {selection.RepeatNote}");
+        }
+    }
 
     private static string Excluded(SkySelection selection) => selection.IncludeNonDark
         ? Invariant($"excluded {selection.ExcludedUncertain:N0} uncertain")

@@ -20,11 +20,15 @@ public sealed class LabelCsvSource(IReadOnlyList<string> paths) : ILabelSource
     /// <inheritdoc />
     public string Description => string.Join(", ", paths);
 
-    /// <summary>The label files found under the paths, in ordinal order.</summary>
+    /// <summary>
+    /// The label files found under the paths, in ordinal order within a folder; a file reached through
+    /// more than one path (a folder and a file inside it, one path spelt twice) comes once.
+    /// </summary>
     public IEnumerable<string> Files() =>
         paths.SelectMany(p => Directory.Exists(p)
             ? Directory.EnumerateFiles(p, "*", SearchOption.AllDirectories).Where(f => f.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".txt", StringComparison.OrdinalIgnoreCase)).Order(StringComparer.Ordinal)
-            : (IEnumerable<string>)[p]);
+            : (IEnumerable<string>)[p])
+            .DistinctBy(Path.GetFullPath, OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal);
 
     /// <inheritdoc />
     public async IAsyncEnumerable<LabelledFrame> ReadLabelsAsync(LabelQuery query, [EnumeratorCancellation] CancellationToken cancellationToken = default)

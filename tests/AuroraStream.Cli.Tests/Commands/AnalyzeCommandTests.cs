@@ -138,6 +138,36 @@ public sealed class AnalyzeCommandTests
     }
 
     [Fact]
+    public async Task Occurrence_OverlappingLabelInputs_CountEachFrameOnce_AndConflictingLabelsAreReported()
+    {
+        using var temp = new TempFolder();
+        using var outputs = new TempFolder();
+        var labels = WriteLabels(temp);
+        var omni = RepoPaths.Data("omni", "OMNI_HIGH_RES_1min_202001.csv");
+        var once = outputs.File("once");
+        var (code, output, error) = await RunAsync("analyze", "occurrence", "--labels", labels, "--omni", omni, "--out", once, "--min-count", "1", "--include-twilight");
+        Assert.True(code == 0, error);
+        Assert.DoesNotContain("Repeats", error, StringComparison.Ordinal);
+        var expected = File.ReadAllText(Path.Combine(once, "occurrence.csv"));
+
+        // The same file twice and the folder that holds it: every frame still counted once, the rates unchanged.
+        var twice = outputs.File("twice");
+        (code, output, error) = await RunAsync("analyze", "occurrence", "--labels", labels, labels, temp.Path, "--omni", omni, "--out", twice, "--min-count", "1", "--include-twilight");
+        Assert.True(code == 0, error);
+        Assert.Equal(expected, File.ReadAllText(Path.Combine(twice, "occurrence.csv")));
+
+        // A second file labelling three of those frames again, one differently: counted once, the conflict reported.
+        var first = File.ReadLines(labels).Skip(1).Take(3).ToList();
+        var again = temp.Write(Path.Combine("more", "again.csv"), Encoding.ASCII.GetBytes("time,site,label,confidence\n" + first[0] + "\n" + first[1] + "\n" + first[2].Replace(",arc,", ",discrete,", StringComparison.Ordinal).Replace(",clear,", ",moon,", StringComparison.Ordinal) + "\n"));
+        var conflict = outputs.File("conflict");
+        (code, output, error) = await RunAsync("analyze", "occurrence", "--labels", labels, again, "--omni", omni, "--out", conflict, "--min-count", "1", "--include-twilight");
+        Assert.True(code == 0, error);
+        Assert.Equal(expected, File.ReadAllText(Path.Combine(conflict, "occurrence.csv")));
+        Assert.Contains("warning: Repeats (same site and capture time read more than once): 3 rows left out, each frame counted once with the first label read; 1 of them gave the frame a different label", error, StringComparison.Ordinal);
+        Assert.Contains("(57,603 rows, 3 of them repeating a frame already read, 1 with a different label: the first label read is kept)", File.ReadAllText(Path.Combine(conflict, "occurrence.md")), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Occurrence_LabelsOutsideTheOmniSpan_NoteNamesBothTimeSpans()
     {
         // Labels of November 2014 against OMNI of January 2020: every frame would be counted as
