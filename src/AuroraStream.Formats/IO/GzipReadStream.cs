@@ -9,7 +9,10 @@ namespace AuroraStream.Formats.IO;
 /// <param name="What">What is wrong (no file name).</param>
 /// <param name="CompressedOffset">Byte offset in the compressed file where it shows.</param>
 /// <param name="Inflated">Bytes inflated and delivered before it.</param>
-internal sealed record GzipFault(string What, long CompressedOffset, long Inflated);
+/// <param name="Verified">Inflated bytes of the members whose trailer (CRC-32 and size) matched: data known to be intact.</param>
+/// <param name="Truncated">Whether the file only stops early (a cut transfer): what was inflated decoded cleanly, unverified
+/// but not known to be damaged. Otherwise the data fails a check and may be damaged anywhere after <paramref name="Verified"/>.</param>
+internal sealed record GzipFault(string What, long CompressedOffset, long Inflated, long Verified, bool Truncated);
 
 /// <summary>
 /// Inflates a gzip file (RFC 1952: one or more members, each a header, deflate data and an 8-byte
@@ -38,6 +41,7 @@ internal sealed class GzipReadStream : ForwardReadStream
     private long _memberStart;
     private long _memberLength;
     private long _inflated;
+    private long _verified;
     private int _members;
     private bool _done;
 
@@ -272,13 +276,15 @@ internal sealed class GzipReadStream : ForwardReadStream
             throw Fail($"truncated gzip: the member at byte {_memberStart} ends at byte {end} without its 8-byte trailer (CRC-32 and size), so its data cannot be verified ({inflatedHere})", end);
         }
 
+        _verified = _inflated;
+
         // Whatever follows the trailer is the next member (or padding).
         _tap.Unread(region.AsSpan(found + 8, chunk.Length + extra - found - 8));
     }
 
     private InvalidDataException Fail(string what, long offset)
     {
-        Fault = new GzipFault(what, offset, _inflated);
+        Fault = new GzipFault(what, offset, _inflated, _verified, what.StartsWith("truncated", StringComparison.Ordinal));
         return Error(Fault);
     }
 

@@ -24,8 +24,14 @@ namespace AuroraStream.Formats.Stream0;
 /// <para>Complete frames before a corruption are yielded; the corruption then surfaces as an
 /// <see cref="InvalidDataException"/> naming the file, the frame and the byte offset (offsets of
 /// gzip files are positions in the inflated stream; a gzip fault names its compressed byte too).
-/// Gzip files are checked to their end: a file cut inside its deflate data, missing its trailer or
-/// failing the trailer's CRC-32 or size is refused after its complete frames (RFC 1952).</para>
+/// Gzip files are checked to their end (RFC 1952): a file cut inside its deflate data or missing its
+/// trailer is refused after its complete frames (a cut transfer: what came decoded cleanly). A file
+/// whose data fails a check (the trailer's CRC-32 or size, invalid deflate data) may be damaged
+/// anywhere in the member, so when the stream can seek its data is checked before any frame is
+/// yielded, and only frames inside members that passed their check are: for the usual one-member
+/// file, none. A file that stops early is unverifiable: its complete frames are held until the parse
+/// reaches the cut, and used only if their structure held to there (a damaged byte can make the
+/// inflater run off the end, which looks like a cut).</para>
 /// </remarks>
 public static class Stream0PgmReader
 {
@@ -66,6 +72,67 @@ public static class Stream0PgmReader
 
     private static IEnumerable<AllSkyFrame> ReadIterator(Stream stream, string source, Stream0ReaderOptions options)
     {
+        if (!stream.CanSeek)
+        {
+            return Parse(stream, source, options, null, null);
+        }
+
+        var origin = stream.Position;
+        Span<byte> head = stackalloc byte[2];
+        var isGzip = StreamExtensions.IsGzip(head[..stream.ReadUpTo(head)]);
+        var fault = isGzip ? FaultOf(stream, origin, source, options) : null;
+        stream.Position = origin;
+        return fault switch
+        {
+            null => Parse(stream, source, options, null, null),
+            { Truncated: true } => HeldUntilTheCut(stream, source, options),
+            _ => Parse(stream, source, options, fault, null),
+        };
+    }
+
+    /// <summary>
+    /// A gzip file that stops early, unverified: its frames are held until the parse reaches the cut. If
+    /// the frames' structure breaks before it, the data is damaged, not cut, and no frame is used (the
+    /// damage may lie in a frame already parsed); otherwise its complete frames are yielded, then the cut.
+    /// </summary>
+    private static IEnumerable<AllSkyFrame> HeldUntilTheCut(Stream stream, string source, Stream0ReaderOptions options)
+    {
+        var frames = new List<AllSkyFrame>();
+        var cut = new CutSeen();
+        InvalidDataException? error = null;
+        try
+        {
+            frames.AddRange(Parse(stream, source, options, null, cut));
+        }
+        catch (InvalidDataException e)
+        {
+            error = e;
+        }
+
+        if (error is not null && !cut.Reached)
+        {
+            throw FormatError.At(source, string.Empty, $"the gzip data stops early, unverified (no CRC-32 trailer reached), and the frames' structure breaks before that ({error.Message}): the data is damaged, not cut, so no frame of the file is used", 0, error);
+        }
+
+        foreach (var frame in frames)
+        {
+            yield return frame;
+        }
+
+        if (error is not null)
+        {
+            throw error;
+        }
+    }
+
+    /// <summary>Set when a parse reached the point where a gzip file's data stops.</summary>
+    private sealed class CutSeen
+    {
+        public bool Reached { get; set; }
+    }
+
+    private static IEnumerable<AllSkyFrame> Parse(Stream stream, string source, Stream0ReaderOptions options, GzipFault? damage, CutSeen? cutSeen)
+    {
         Span<byte> head = stackalloc byte[2];
         var headLength = stream.ReadUpTo(head);
         Stream content;
@@ -89,6 +156,11 @@ public static class Stream0PgmReader
             string? site = null, imager = null;
             for (var index = 0; ; index++)
             {
+                if (damage is not null && reader.Position >= damage.Verified && reader.Position < damage.Inflated)
+                {
+                    throw Damaged(source, damage, index);
+                }
+
                 var headerStart = reader.Position;
                 FrameHeader? header;
                 try
@@ -97,6 +169,7 @@ public static class Stream0PgmReader
                 }
                 catch (InvalidDataException e) when (gzip?.Fault is { } cut)
                 {
+                    cutSeen?.Reached = true;
                     throw reader.Position == headerStart && index > 0
                         ? FormatError.At(source, $"after frame {index - 1}", $"{cut.What}; frames 0-{index - 1} are complete", cut.Inflated, e)
                         : FormatError.At(source, $"frame {index}", $"{cut.What}; the data stops inside the frame's header", cut.Inflated, e);
@@ -145,8 +218,14 @@ public static class Stream0PgmReader
                 }
                 catch (InvalidDataException e) when (gzip?.Fault is { } cut)
                 {
+                    cutSeen?.Reached = true;
                     var expected = (long)h.Width * h.Height * h.BytesPerSample;
                     throw FormatError.At(source, $"frame {index}", $"{cut.What}; the frame has {cut.Inflated - pixelStart} of its {expected} pixel bytes", cut.Inflated, e);
+                }
+
+                if (damage is not null && reader.Position > damage.Verified)
+                {
+                    throw Damaged(source, damage, index);
                 }
 
                 var (latitude, longitude) = ParseLocation(h.Keys, fileKeys);
@@ -158,6 +237,45 @@ public static class Stream0PgmReader
             }
         }
     }
+
+    /// <summary>
+    /// Inflates the whole gzip file once, without parsing, and returns its fault: a cut
+    /// (<see cref="GzipFault.Truncated"/>) or data that fails a check beyond the verified members; null
+    /// when every member checks (or the data is over the limit, which the parse reports). Leaves
+    /// <paramref name="stream"/> anywhere.
+    /// </summary>
+    private static GzipFault? FaultOf(Stream stream, long origin, string source, Stream0ReaderOptions options)
+    {
+        stream.Position = origin;
+        using var check = new GzipReadStream(new PrefixedStream([], stream), source);
+        var buffer = new byte[1 << 16];
+        try
+        {
+            while (check.Read(buffer) > 0)
+            {
+                if (check.Position > options.MaxDecompressedBytes)
+                {
+                    // Too large to use anyway: the parse pass reports the limit.
+                    return null;
+                }
+            }
+        }
+        catch (InvalidDataException) when (check.Fault is not null)
+        {
+        }
+
+        return check.Fault is { } fault && (fault.Truncated || fault.Verified < fault.Inflated) ? fault : null;
+    }
+
+    /// <summary>The error for a frame that lies (in part) in gzip data that failed its check.</summary>
+    private static InvalidDataException Damaged(string source, GzipFault damage, int index) =>
+        FormatError.At(
+            source,
+            $"frame {index}",
+            index == 0
+                ? $"{damage.What}; the damage can be anywhere in the data, so no frame of the file is used"
+                : $"{damage.What}; the damage can be anywhere after the last verified gzip member, so only frames 0-{index - 1} (verified) are used",
+            damage.Inflated);
 
     private static string? FirstNonEmpty(Dictionary<string, string> keys, string key) =>
         keys.TryGetValue(key, out var v) && !string.IsNullOrWhiteSpace(v) ? v.Trim() : null;

@@ -183,22 +183,80 @@ public sealed class Stream0PgmReaderTests
     }
 
     [Fact]
-    public void Read_GzipWithWrongCrc_IsRefusedAfterItsFrames()
+    public void Read_GzipWithWrongCrc_NoFrameIsUsed_TheDamageCannotBePlaced()
     {
         var gz = Gzip(FirstFrames(3));
         gz[^8] ^= 0x01;
-        var count = 0;
 
+        var (count, e) = Count(new MemoryStream(gz), "crc.pgm.gz");
+
+        Assert.Equal(0, count);
+        Assert.StartsWith("crc.pgm.gz: frame 0: corrupt gzip: CRC-32", e.Message, StringComparison.Ordinal);
+        Assert.Contains("no frame of the file is used", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Read_GzipWithACorruptCompressedByteMidFile_NoFrameIsLabelledFromDamagedData()
+    {
+        // A byte of the deflate data changed a third of the way in: inflation may well run to the end
+        // and only the CRC-32 then shows the damage; no frame may have been yielded before that.
+        var gz = Gzip(FirstFrames(3));
+        for (var at = gz.Length / 3; at < (gz.Length / 3) + 64; at += 8)
+        {
+            var corrupt = (byte[])gz.Clone();
+            corrupt[at] ^= 0x10;
+
+            var (count, e) = Count(new MemoryStream(corrupt), "mid.pgm.gz");
+
+            Assert.True(count == 0, $"byte {at}: {count} frame(s), then {e.Message}");
+            Assert.Contains("no frame of the file is used", e.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Read_GzipOfTwoMembers_SecondDamaged_YieldsOnlyTheVerifiedMembersFrames()
+    {
+        var three = FirstFrames(3);
+        var two = FirstFrames(2);
+        var second = Gzip(three[two.Length..]);
+        second[^8] ^= 0x01;
+
+        var (count, e) = Count(new MemoryStream([.. Gzip(two), .. second]), "two.pgm.gz");
+
+        Assert.Equal(2, count);
+        Assert.StartsWith("two.pgm.gz: frame 2: corrupt gzip: CRC-32", e.Message, StringComparison.Ordinal);
+        Assert.Contains("only frames 0-1 (verified) are used", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Read_GzipWithWrongCrc_FromAStreamThatCannotSeek_IsRefusedAfterItsFrames()
+    {
+        var gz = Gzip(FirstFrames(3));
+        gz[^8] ^= 0x01;
+
+        var (count, e) = Count(new BufferedStream(new ForwardOnly(gz)), "crc.pgm.gz");
+
+        Assert.Equal(3, count);
+        Assert.Contains("crc.pgm.gz: after frame 2: corrupt gzip: CRC-32", e.Message, StringComparison.Ordinal);
+    }
+
+    private static (int Count, InvalidDataException Error) Count(Stream stream, string name)
+    {
+        var count = 0;
         var e = Assert.Throws<InvalidDataException>(() =>
         {
-            foreach (var _ in Stream0PgmReader.Read(new MemoryStream(gz), "crc.pgm.gz"))
+            foreach (var _ in Stream0PgmReader.Read(stream, name))
             {
                 count++;
             }
         });
+        return (count, e);
+    }
 
-        Assert.Equal(3, count);
-        Assert.Contains("crc.pgm.gz: after frame 2: corrupt gzip: CRC-32", e.Message, StringComparison.Ordinal);
+    /// <summary>A stream that reads forward only, like a socket or a pipe.</summary>
+    private sealed class ForwardOnly(byte[] data) : MemoryStream(data)
+    {
+        public override bool CanSeek => false;
     }
 
     [Fact]
