@@ -8,13 +8,26 @@ namespace AuroraStream.Core;
 /// its representation lies further from everything the model was trained on than the held-out data
 /// did, so its label is not to be trusted. So is a frame whose most probable class the sky ruled out
 /// (<see cref="RuledOutBySky"/>, set by <see cref="Sky.SkyConsistency"/>), and a frame whose input shows
-/// no sky, only pixel noise (<see cref="LacksStructure"/>, from <see cref="Preprocessing.SkyStructure"/>).
-/// The six probabilities are kept either way.
+/// no sky, only pixel noise (<see cref="LacksStructure"/>, from <see cref="Preprocessing.SkyStructure"/>),
+/// and a frame taken with the Sun above the horizon (<see cref="InDaylight"/>). <see cref="UncertainReasons"/>
+/// says which. The six probabilities are kept either way.
 /// </remarks>
 public sealed class FramePrediction
 {
     /// <summary>The label written for an uncertain frame (<see cref="LabelName"/>).</summary>
     public const string UncertainLabel = "uncertain";
+
+    /// <summary>Reason: the out-of-distribution score is above the model's threshold.</summary>
+    public const string OutOfDistributionReason = "out-of-distribution";
+
+    /// <summary>Reason: the most probable class was the Moon, below the horizon (<see cref="RuledOutBySky"/>).</summary>
+    public const string MoonDownReason = "moon-below-horizon";
+
+    /// <summary>Reason: the input is pixel noise (<see cref="LacksStructure"/>).</summary>
+    public const string NoStructureReason = "no-structure";
+
+    /// <summary>Reason: the Sun is above the horizon (<see cref="InDaylight"/>).</summary>
+    public const string DaylightReason = "daylight";
 
     private readonly float[] _probabilities;
 
@@ -24,9 +37,10 @@ public sealed class FramePrediction
     /// <param name="oodThreshold">Score above which the frame is uncertain; null when the model has none.</param>
     /// <param name="ruledOutBySky">Whether the class the model found most probable was impossible under the sky (see <see cref="RuledOutBySky"/>).</param>
     /// <param name="structure">Lag-1 spatial autocorrelation of the model input (<see cref="SkyStructure.Autocorrelation(ReadOnlySpan{float}, int, double)"/>), when measured.</param>
+    /// <param name="inDaylight">Whether the Sun was above the horizon (see <see cref="InDaylight"/>).</param>
     /// <exception cref="ArgumentException">Not six probabilities.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A score, threshold or structure that is NaN.</exception>
-    public FramePrediction(ReadOnlySpan<float> probabilities, double? oodScore = null, double? oodThreshold = null, bool ruledOutBySky = false, double? structure = null)
+    public FramePrediction(ReadOnlySpan<float> probabilities, double? oodScore = null, double? oodThreshold = null, bool ruledOutBySky = false, double? structure = null, bool inDaylight = false)
     {
         if (probabilities.Length != AuroraClasses.All.Count)
         {
@@ -63,6 +77,7 @@ public sealed class FramePrediction
         OodThreshold = oodThreshold;
         RuledOutBySky = ruledOutBySky;
         Structure = structure;
+        InDaylight = inDaylight;
     }
 
     /// <summary>The most probable class (also for an uncertain frame; see <see cref="LabelName"/>).</summary>
@@ -99,10 +114,35 @@ public sealed class FramePrediction
     public bool LacksStructure => Structure is { } a && a < SkyStructure.MinimumAutocorrelation;
 
     /// <summary>
-    /// Whether the label is not to be trusted: the frame is unlike anything the model was trained on
-    /// (score above threshold), <see cref="RuledOutBySky"/>, or <see cref="LacksStructure"/>.
+    /// Whether the Sun was above the horizon (set by <see cref="Sky.SkyConsistency"/>): aurora cannot be
+    /// seen against the day sky, THEMIS imagers do not observe then, and no model here was trained on
+    /// such frames, so no label of a daylight frame is trusted.
     /// </summary>
-    public bool IsUncertain => RuledOutBySky || LacksStructure || (OodScore is { } s && OodThreshold is { } t && s > t);
+    public bool InDaylight { get; }
+
+    /// <summary>Whether the out-of-distribution score is above the model's threshold.</summary>
+    public bool IsOutOfDistribution => OodScore is { } s && OodThreshold is { } t && s > t;
+
+    /// <summary>
+    /// Whether the label is not to be trusted: the frame is unlike anything the model was trained on
+    /// (score above threshold), <see cref="RuledOutBySky"/>, <see cref="LacksStructure"/> or <see cref="InDaylight"/>.
+    /// </summary>
+    public bool IsUncertain => RuledOutBySky || LacksStructure || InDaylight || IsOutOfDistribution;
+
+    /// <summary>
+    /// Why the frame is uncertain, in a fixed order (<see cref="DaylightReason"/>, <see cref="NoStructureReason"/>,
+    /// <see cref="MoonDownReason"/>, <see cref="OutOfDistributionReason"/>); empty when it is not.
+    /// </summary>
+    public IReadOnlyList<string> UncertainReasons =>
+    [
+        .. InDaylight ? [DaylightReason] : Array.Empty<string>(),
+        .. LacksStructure ? [NoStructureReason] : Array.Empty<string>(),
+        .. RuledOutBySky ? [MoonDownReason] : Array.Empty<string>(),
+        .. IsOutOfDistribution ? [OutOfDistributionReason] : Array.Empty<string>(),
+    ];
+
+    /// <summary>The reasons of <see cref="UncertainReasons"/> joined by <c>+</c> (e.g. <c>daylight+out-of-distribution</c>), or null when certain.</summary>
+    public string? UncertainReason => IsUncertain ? string.Join('+', UncertainReasons) : null;
 
     /// <summary>The label written to outputs: <c>uncertain</c> when <see cref="IsUncertain"/>, else the class label.</summary>
     public string LabelName => IsUncertain ? UncertainLabel : Label.ToLabel();

@@ -6,7 +6,7 @@ namespace AuroraStream.Influx;
 /// <summary>
 /// The stream's points as line protocol: <c>aurora_frame</c> (tags site, imager, label, model,
 /// ut_hour, sky; fields p_arc..p_clear, p_aurora, confidence, class, aurora, sun_elevation,
-/// moon_elevation, moon_illumination, ood_score, structure; time = capture time in ns)
+/// moon_elevation, moon_illumination, ood_score, structure, uncertain_reason; time = capture time in ns)
 /// and <c>aurora_event</c> (tags site, imager, model, kind; fields from, to, p_aurora, confidence).
 /// A point is identified by measurement, tags and time, so writing a frame twice leaves one point.
 /// </summary>
@@ -18,8 +18,9 @@ namespace AuroraStream.Influx;
 /// <c>mean("aurora")</c> is the aurora fraction).
 /// <para>The label (tag <c>label</c> and field <c>class</c>) is <see cref="FramePrediction.LabelName"/>:
 /// <c>uncertain</c> for a frame the model's out-of-distribution score rejects, whose most probable class
-/// the sky rules out, or whose input is pixel noise (its six probabilities are still written, with
-/// <c>ood_score</c> and <c>structure</c>, the input's lag-1 autocorrelation, below 0.2 for noise). An uncertain frame has no <c>aurora</c> field, so the aurora
+/// the sky rules out, whose input is pixel noise, or taken in daylight (its six probabilities are still
+/// written, with <c>ood_score</c>, <c>structure</c>, the input's lag-1 autocorrelation, below 0.1 for
+/// noise, and <c>uncertain_reason</c>, <see cref="FramePrediction.UncertainReason"/>). An uncertain frame has no <c>aurora</c> field, so the aurora
 /// fraction is taken over the frames the model is sure of. The tag <c>sky</c> is <c>dark</c>,
 /// <c>twilight</c>, <c>daylight</c> or <c>unknown</c> (site not in the catalog, and then no
 /// sun/moon fields); <c>sun_elevation</c> and <c>moon_elevation</c> are apparent (refracted) elevations in
@@ -72,6 +73,11 @@ public static class AuroraPoints
         if (p.Structure is { } structure && double.IsFinite(structure))
         {
             lines.Field("structure", Math.Round(structure, 4));
+        }
+
+        if (p.UncertainReason is { } reason)
+        {
+            lines.Field("uncertain_reason", reason);
         }
 
         lines.Timestamp(frame.CaptureTimeUnixNanoseconds);

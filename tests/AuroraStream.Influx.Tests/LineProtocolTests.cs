@@ -111,7 +111,7 @@ public sealed class LineProtocolTests
         }
 
         using var query = new InfluxQueryClient(connection);
-        var series = await query.QueryAsync("SELECT \"label\", \"sky\", \"class\", \"aurora\", \"sun_elevation\", \"moon_elevation\", \"moon_illumination\", \"ood_score\", \"p_arc\" FROM \"aurora_frame\"").ToListAsync();
+        var series = await query.QueryAsync("SELECT \"label\", \"sky\", \"class\", \"aurora\", \"sun_elevation\", \"moon_elevation\", \"moon_illumination\", \"ood_score\", \"uncertain_reason\", \"p_arc\" FROM \"aurora_frame\"").ToListAsync();
         var s = Assert.Single(series);
         var rows = s.Values.Select(r => s.Columns.Select((c, i) => (c, r[i])).ToDictionary(x => x.c, x => x.Item2)).ToList();
         Assert.Equal(4, rows.Count);
@@ -127,6 +127,8 @@ public sealed class LineProtocolTests
         Assert.Equal(System.Text.Json.JsonValueKind.Null, rows[1]["aurora"].ValueKind);
         Assert.Equal(0.7, rows[1]["p_arc"].GetDouble(), 6);
         Assert.Equal(9.25, rows[1]["ood_score"].GetDouble());
+        Assert.Equal("out-of-distribution", rows[1]["uncertain_reason"].GetString());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, rows[0]["uncertain_reason"].ValueKind);
 
         // The Gakona example, apparent elevations: sun -11.1, moon -16.3, 5% lit.
         Assert.Equal("twilight", rows[2]["sky"].GetString());

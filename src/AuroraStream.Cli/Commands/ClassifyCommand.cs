@@ -149,8 +149,9 @@ internal static class ClassifyCommand
     /// Tab-separated: file, index, site, time, label (<c>uncertain</c> when out of distribution), the six
     /// probabilities as <c>name=p</c>, then <c>sky=dark|twilight|daylight|unknown</c> and, when known,
     /// <c>sun_elevation=</c>, <c>moon_elevation=</c> (apparent, degrees) and <c>moon_illumination=</c>, and
-    /// <c>ood_score=</c> when the model gives one, and <c>structure=</c> (the input's lag-1 autocorrelation,
-    /// <see cref="Core.Preprocessing.SkyStructure"/>), all space-separated <c>key=value</c> in the last column.
+    /// <c>ood_score=</c> when the model gives one, <c>structure=</c> (the input's lag-1 autocorrelation,
+    /// <see cref="Core.Preprocessing.SkyStructure"/>) and, for an uncertain frame, <c>uncertain_reason=</c>
+    /// (<see cref="FramePrediction.UncertainReason"/>), all space-separated <c>key=value</c> in the last column.
     /// </summary>
     private static string Text(string path, int index, AllSkyFrame frame, FramePrediction prediction, SkyConditions? sky)
     {
@@ -170,6 +171,11 @@ internal static class ClassifyCommand
         if (prediction.Structure is { } structure)
         {
             extra.Add(Invariant($"structure={structure:0.###}"));
+        }
+
+        if (prediction.UncertainReason is { } reason)
+        {
+            extra.Add($"uncertain_reason={reason}");
         }
 
         return Invariant($"{path}\t{index}\t{frame.Site}\t{frame.CaptureTime:yyyy-MM-dd'T'HH:mm:ss.fff'Z'}\t{prediction.LabelName}\t") +
@@ -204,6 +210,11 @@ internal static class ClassifyCommand
             if (prediction.Structure is { } structure)
             {
                 writer.WriteNumber("structure", Math.Round(structure, 4));
+            }
+
+            if (prediction.UncertainReason is { } reason)
+            {
+                writer.WriteString("uncertain_reason", reason);
             }
 
             writer.WriteStartObject("probabilities");

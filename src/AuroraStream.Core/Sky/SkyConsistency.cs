@@ -15,6 +15,10 @@ namespace AuroraStream.Core.Sky;
 /// <see cref="FramePrediction.RuledOutBySky"/> and so labelled <c>uncertain</c>: dividing a small
 /// remainder by its sum would report, say, cloudy 0.85 from a model that gave cloudy 0.035, a
 /// confidence the calibration never measured.</para>
+/// <para>A frame taken with the Sun above the horizon (<see cref="SkyState.Daylight"/>) is marked
+/// <see cref="FramePrediction.InDaylight"/> and so labelled <c>uncertain</c>, its probabilities kept: aurora
+/// cannot be seen against the day sky and the model never learnt such frames (a daylight frame was
+/// measured as arc, p = 0.93, with the model of 2026-11-30).</para>
 /// <para>The out-of-distribution score and threshold and the input's structure are kept, so an uncertain frame stays uncertain.
 /// Without known sky conditions nothing changes.</para>
 /// </remarks>
@@ -36,9 +40,12 @@ public static class SkyConsistency
     {
         ArgumentNullException.ThrowIfNull(prediction);
         var moon = prediction[AuroraClass.Moon];
+        var daylight = sky?.Sky == SkyState.Daylight;
         if (MoonPossible(sky) || moon <= 0f)
         {
-            return prediction;
+            return daylight && !prediction.InDaylight
+                ? new FramePrediction(prediction.Probabilities.ToArray(), prediction.OodScore, prediction.OodThreshold, prediction.RuledOutBySky, prediction.Structure, inDaylight: true)
+                : prediction;
         }
 
         Span<float> p = stackalloc float[AuroraClasses.All.Count];
@@ -57,6 +64,6 @@ public static class SkyConsistency
             }
         }
 
-        return new FramePrediction(p, prediction.OodScore, prediction.OodThreshold, ruledOutBySky: moon >= RuledOutUncertainFrom, structure: prediction.Structure);
+        return new FramePrediction(p, prediction.OodScore, prediction.OodThreshold, ruledOutBySky: moon >= RuledOutUncertainFrom, structure: prediction.Structure, inDaylight: daylight || prediction.InDaylight);
     }
 }

@@ -147,11 +147,13 @@ public sealed class FieldCaseCommandTests
         {
             Assert.Equal("uncertain", l.GetProperty("label").GetString());
             Assert.InRange(l.GetProperty("structure").GetDouble(), -0.1, 0.1);
+            Assert.StartsWith("no-structure", l.GetProperty("uncertain_reason").GetString(), StringComparison.Ordinal);
         });
         Assert.All(lines.Except(fromNoise), l =>
         {
             Assert.NotEqual("uncertain", l.GetProperty("label").GetString());
             Assert.True(l.GetProperty("structure").GetDouble() >= 0.8);
+            Assert.False(l.TryGetProperty("uncertain_reason", out _));
         });
     }
 

@@ -24,6 +24,36 @@ public sealed class SkyConsistencyTests
     }
 
     [Theory]
+    [InlineData(0.5, true)]      // the Sun just up
+    [InlineData(25.0, true)]
+    [InlineData(-1.5, false)]    // twilight (apparent elevation, refracted, about -1.2): labelled as usual
+    [InlineData(-30.0, false)]
+    public void Apply_SunAboveTheHorizon_IsUncertainForDaylight_ProbabilitiesKept(double sunElevationDeg, bool daylight)
+    {
+        float[] arc = [0.93f, 0.02f, 0.02f, 0.01f, 0.01f, 0.01f];
+
+        var p = SkyConsistency.Apply(new FramePrediction(arc, oodScore: 5, oodThreshold: 100, structure: 0.9), new SkyConditions(sunElevationDeg, 180, 20, 90, 0.5));
+
+        Assert.Equal(daylight, p.InDaylight);
+        Assert.Equal(daylight ? "uncertain" : "arc", p.LabelName);
+        Assert.Equal(daylight ? "daylight" : null, p.UncertainReason);
+        Assert.Equal(arc, p.Probabilities);
+        Assert.Equal((5.0, 100.0, 0.9), (p.OodScore, p.OodThreshold, p.Structure));
+    }
+
+    [Fact]
+    public void UncertainReason_NamesEveryReason_InAFixedOrder()
+    {
+        float[] moon = [0.01f, 0.01f, 0.01f, 0.01f, 0.95f, 0.01f];
+        var sky = new SkyConditions(3, 180, -20, 90, 0.5);   // daylight, Moon down
+
+        var p = SkyConsistency.Apply(new FramePrediction(moon, oodScore: 500, oodThreshold: 100, structure: 0.02), sky);
+
+        Assert.Equal("daylight+no-structure+moon-below-horizon+out-of-distribution", p.UncertainReason);
+        Assert.Null(new FramePrediction(moon, oodScore: 5, oodThreshold: 100, structure: 0.9).UncertainReason);
+    }
+
+    [Theory]
     [InlineData(0.49f, false)]
     [InlineData(0.5f, true)]
     [InlineData(0.96f, true)]
