@@ -9,7 +9,7 @@ namespace AuroraStream.Core.Preprocessing;
 /// </summary>
 /// <remarks>
 /// <para>All statistics are over the centred disc of the field of view (the pixels whose centre lies
-/// inside 98% of the mask radius, as in <see cref="SkyStructure"/>), on the preprocessed input
+/// inside 98% of the mask radius, the disc <see cref="SkyStructure"/> uses too), on the preprocessed input
 /// (percentile-stretched, so a frame's gain and offset do not count). In order
 /// (<see cref="Names"/>):</para>
 /// <list type="number">
@@ -62,8 +62,8 @@ public static class SkyImageStatistics
             throw new ArgumentException($"A {side} x {side} input has {side * side} values, not {input.Length}.", nameof(input));
         }
 
-        var centre = (side - 1) / 2.0;
-        var radius = 0.98 * (maskRadiusFraction > 0 ? maskRadiusFraction : 1) * side / 2.0;
+        var disc = FieldOfViewDisc.For(side, maskRadiusFraction);
+        var (centre, radius) = (disc.Centre, disc.Radius);
         var (ringSum, ringCount) = (new double[Annuli], new int[Annuli]);
         var (sectorSum, sectorCount) = (new double[Sectors], new int[Sectors]);
         var values = new List<float>(side * side);
@@ -72,12 +72,13 @@ public static class SkyImageStatistics
         {
             for (var x = 0; x < side; x++)
             {
-                var (dx, dy) = (x - centre, y - centre);
-                var r = Math.Sqrt((dx * dx) + (dy * dy));
-                if (r > radius)
+                if (!disc.Inside[(y * side) + x])
                 {
                     continue;
                 }
+
+                var (dx, dy) = (x - centre, y - centre);
+                var r = Math.Sqrt((dx * dx) + (dy * dy));
 
                 var v = input[(y * side) + x];
                 values.Add(v);
@@ -87,13 +88,13 @@ public static class SkyImageStatistics
                 var sector = Math.Min(Sectors - 1, (int)((Math.Atan2(dy, dx) + Math.PI) / (2 * Math.PI) * Sectors));
                 sectorSum[sector] += v;
                 sectorCount[sector]++;
-                if (Inside(x + 1, y))
+                if (disc.Contains(x + 1, y))
                 {
                     roughness += Math.Abs(input[(y * side) + x + 1] - v);
                     differences++;
                 }
 
-                if (Inside(x, y + 1))
+                if (disc.Contains(x, y + 1))
                 {
                     roughness += Math.Abs(input[((y + 1) * side) + x] - v);
                     differences++;
@@ -118,11 +119,5 @@ public static class SkyImageStatistics
         var sd = Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / values.Count);
         result.Add(sd > 0 && differences > 0 ? (float)(roughness / differences / sd) : 0f);
         return [.. result];
-
-        bool Inside(int x, int y)
-        {
-            var (dx, dy) = (x - centre, y - centre);
-            return x < side && y < side && (dx * dx) + (dy * dy) <= radius * radius;
-        }
     }
 }

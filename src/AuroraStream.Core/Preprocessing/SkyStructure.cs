@@ -70,7 +70,7 @@ public static class SkyStructure
             throw new ArgumentException($"A {side} x {side} input has {side * side} values, not {input.Length}.", nameof(input));
         }
 
-        var disc = Disc.For(side, maskRadiusFraction);
+        var disc = FieldOfViewDisc.For(side, maskRadiusFraction);
         if (disc.Count < 2)
         {
             return 0;
@@ -116,54 +116,5 @@ public static class SkyStructure
         }
 
         return variance <= 0 || pairs == 0 ? 0 : Math.Min(1, covariance / pairs / (variance / count));
-    }
-
-    /// <summary>The pixels a frame's structure is measured over; the last one built is kept, as every frame of a model has the same.</summary>
-    private sealed class Disc
-    {
-        private static Disc? _last;
-
-        private Disc(int side, double fraction)
-        {
-            (Side, Fraction) = (side, fraction);
-
-            // The disc's edge pixels are part zero (masked) in the input: a pixel counts when its centre
-            // lies inside 98% of the mask radius, so the mask's own step is never taken for structure.
-            var centre = (side - 1) / 2.0;
-            var radius = 0.98 * (fraction > 0 ? fraction : 1) * side / 2.0;
-            Inside = new bool[side * side];
-            for (var y = 0; y < side; y++)
-            {
-                for (var x = 0; x < side; x++)
-                {
-                    var (dx, dy) = (x - centre, y - centre);
-                    if ((dx * dx) + (dy * dy) <= radius * radius)
-                    {
-                        Inside[(y * side) + x] = true;
-                        Count++;
-                    }
-                }
-            }
-        }
-
-        public int Side { get; }
-
-        public double Fraction { get; }
-
-        public bool[] Inside { get; }
-
-        public int Count { get; }
-
-        public static Disc For(int side, double fraction)
-        {
-            var last = Volatile.Read(ref _last);
-            if (last is null || last.Side != side || last.Fraction != fraction)
-            {
-                last = new Disc(side, fraction);
-                Volatile.Write(ref _last, last);
-            }
-
-            return last;
-        }
     }
 }
