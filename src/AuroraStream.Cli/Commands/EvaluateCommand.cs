@@ -180,7 +180,7 @@ internal static class EvaluateCommand
 
             var scored = syntheticCount == 0
                 ? string.Empty
-                : Invariant($" ({(real > 0 ? $"{real} real, " : string.Empty)}{syntheticCount} synthetic: {result.GetValue(generator).ToString().ToLowerInvariant()} generator, {RealSkyRecipe.SeedNote(result.GetValue(generator), syntheticCount, result.GetValue(syntheticSeed))})");
+                : Invariant($" ({(real > 0 ? $"{real} real, " : string.Empty)}{syntheticCount} synthetic: {result.GetValue(generator).ToString().ToLowerInvariant()} generator, seed {result.GetValue(syntheticSeed)})");
 
             var matrix = new ConfusionMatrix();
             var uncertain = 0;

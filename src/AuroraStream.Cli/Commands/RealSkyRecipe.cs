@@ -33,25 +33,7 @@ internal static class RealSkyRecipe
     /// <summary>The scene (site-night, by UT date) of a frame.</summary>
     public static string SceneOf(string site, DateTime time) => string.Create(CultureInfo.InvariantCulture, $"{site}-{time:yyyy-MM-dd}");
 
-    /// <summary>Frames of a projected set drawn from one sky (one seed) before the next block's seed (<see cref="Synthetic"/>).</summary>
-    public const int ProjectedBlock = 250;
-
-    /// <summary>The seeds of a <see cref="Synthetic"/> set, in words: <c>seed 21</c>, or <c>seed 21 and 5 derived from it, 250 frames each</c>.</summary>
-    public static string SeedNote(SkyGenerator generator, int count, int seed) =>
-        generator == SkyGenerator.Legacy || count <= ProjectedBlock
-            ? Invariant($"seed {seed}")
-            : Invariant($"seed {seed} and {((count + ProjectedBlock - 1) / ProjectedBlock) - 1} derived from it, {ProjectedBlock} frames each");
-
-    /// <summary>
-    /// Seeded synthetic frames of either generator, preprocessed. A projected sky fixes, per seed, its 16
-    /// jittered lenses and its star catalogue (<see cref="ProjectedSky"/>), so a set from one seed sees
-    /// one draw of them: the model of 2026-11-30 scored 0.927 to 0.968 on 600 held-out frames of each of
-    /// nine seeds, a spread set by the seed more than by the frames. So a projected set is drawn in blocks
-    /// of <see cref="ProjectedBlock"/> frames, block k from its own seed (block 0 from
-    /// <paramref name="seed"/> itself, block k &gt; 0 from <c>Seeds.Combine(seed, k, 0x5EED)</c>): a set of 250 frames
-    /// or fewer is what it was, a larger one spans many lens and star draws. Measured (same recipe, same
-    /// encoder): per-seed accuracy 0.947-0.967 instead of 0.927-0.968, the same 0.956 over all 5,400 frames.
-    /// </summary>
+    /// <summary>Seeded synthetic frames of either generator, preprocessed.</summary>
     public static List<(PreparedFrame Frame, AuroraClass Class)> Synthetic(SkyGenerator generator, int count, int seed, FramePreprocessor preprocessor)
     {
         if (generator == SkyGenerator.Legacy)
@@ -59,13 +41,8 @@ internal static class RealSkyRecipe
             return TrainingInputs.Synthetic(count, seed, preprocessor);
         }
 
-        var skies = new ProjectedSky[(count + ProjectedBlock - 1) / ProjectedBlock];
-        for (var k = 0; k < skies.Length; k++)
-        {
-            skies[k] = new ProjectedSky(new SyntheticSkyOptions { Seed = k == 0 ? seed : Seeds.Combine(seed, k, 0x5EED) });
-        }
-
-        return TrainingInputs.Prepare(count, preprocessor, i => skies[i / ProjectedBlock].Draw(i % ProjectedBlock), $"projected(seed {seed})");
+        var sky = new ProjectedSky(new SyntheticSkyOptions { Seed = seed });
+        return TrainingInputs.Prepare(count, preprocessor, sky.Draw, $"projected(seed {seed})");
     }
 
     /// <summary>

@@ -199,7 +199,7 @@ internal static class TrainCommand
             {
                 var drawn = RealSkyRecipe.Synthetic(sky, n, result.GetValue(syntheticSeed), preprocessor);
                 items.AddRange(drawn.Select(d => new TrainingItem(d.Frame.Pixels, d.Class, "synthetic", null)));
-                sources.Add(Invariant($"{n} synthetic frames, {sky.ToString().ToLowerInvariant()} generator ({RealSkyRecipe.SeedNote(sky, n, result.GetValue(syntheticSeed))})"));
+                sources.Add(Invariant($"{n} synthetic frames, {sky.ToString().ToLowerInvariant()} generator (seed {result.GetValue(syntheticSeed)})"));
             }
 
             if (result.GetValue(oath) is { } oathRoot)
@@ -263,7 +263,7 @@ internal static class TrainCommand
             {
                 heldOut.AddRange(RealSkyRecipe.Synthetic(sky, h, result.GetValue(syntheticSeed) + 104_729, preprocessor).Select(x => new TrainingItem(x.Frame.Pixels, x.Class, "synthetic", null)));
                 var matrix = Score(trained, [.. heldOut.Select(x => x.Pixels)], [.. heldOut.Select(x => x.Class)], side);
-                evaluations.Add(new ModelEvaluation("synthetic-held-out", matrix.Total, matrix.Accuracy, null, matrix.TwoClassAccuracy, Invariant($"{h} synthetic frames ({sky.ToString().ToLowerInvariant()} generator) from seeds not used in training ({RealSkyRecipe.SeedNote(sky, h, result.GetValue(syntheticSeed) + 104_729)}); measures learning on the generator's classes, not on real skies")));
+                evaluations.Add(new ModelEvaluation("synthetic-held-out", matrix.Total, matrix.Accuracy, null, matrix.TwoClassAccuracy, Invariant($"{h} synthetic frames ({sky.ToString().ToLowerInvariant()} generator) from a seed not used in training (seed {result.GetValue(syntheticSeed) + 104_729}); measures learning on the generator's classes, not on real skies")));
                 output.WriteLine(Invariant($"classifier: held-out synthetic 6-class accuracy {matrix.Accuracy:0.000}, 2-class {matrix.TwoClassAccuracy:0.000} ({matrix.Total} frames)"));
                 output.WriteLine("classifier: held-out synthetic confusion (rows true, columns predicted; arc diffuse discrete cloudy moon clear): " + string.Join(" | ", matrix.Rows.Select(r => string.Join(" ", r))));
             }
@@ -409,7 +409,7 @@ internal static class TrainCommand
     internal static string PretrainingFrames(int real, IReadOnlyList<string?> inputs, int synthetic, SkyGenerator generator, int seed)
     {
         var files = Invariant($"({string.Join(", ", inputs)})");
-        var drawn = Invariant($"({generator.ToString().ToLowerInvariant()} generator, {RealSkyRecipe.SeedNote(generator, synthetic, seed)})");
+        var drawn = Invariant($"({generator.ToString().ToLowerInvariant()} generator, seed {seed})");
         return (real, synthetic) switch
         {
             (> 0, > 0) => Invariant($"{real + synthetic} frames: {real} real {files}, {synthetic} synthetic {drawn}"),
