@@ -20,6 +20,18 @@ public sealed class StatisticsTests
         Assert.Equal(high, h, 5);
     }
 
+    [Theory]
+    [InlineData(0L, 7L)]
+    [InlineData(0L, 1234567L)]
+    [InlineData(7L, 7L)]
+    [InlineData(99991L, 99991L)]
+    public void Wilson_AllOrNone_EndsExactlyAtZeroOrOne(long k, long n)
+    {
+        var (low, high) = WilsonInterval.Compute(k, n);
+
+        Assert.True(k == 0 ? low == 0.0 : high == 1.0, $"({low:R}, {high:R})");
+    }
+
     [Fact]
     public void Wilson_NoTrials_IsUndefined() => Assert.True(double.IsNaN(WilsonInterval.Compute(0, 0).Low));
 

@@ -26,7 +26,8 @@ public static class WilsonInterval
         var centre = (p + (z2 / (2 * n))) / denominator;
         var half = z * Math.Sqrt((p * (1 - p) / n) + (z2 / (4 * n * n))) / denominator;
 
-        // Clamp the rounding of the exact ends (p = 0 or 1) into [0, 1].
-        return (Math.Max(0, centre - half), Math.Min(1, centre + half));
+        // At p = 0 the lower end is exactly 0 and at p = 1 the upper end exactly 1 (centre and half
+        // are then equal); rounding would leave them a few 1e-19 off, printed as such in the tidy CSV.
+        return (successes == 0 ? 0 : Math.Max(0, centre - half), successes == trials ? 1 : Math.Min(1, centre + half));
     }
 }
