@@ -59,13 +59,15 @@ internal static class AnalyzeCommand
                 analyzer.Add(frame);
             }), error, cancellationToken).ConfigureAwait(false);
             WarnOfRepeats(selection, error);
-            if (coverage.Note(result.GetValue(omni)!) is { } note)
+            var occurrence = analyzer.Result();
+            var note = coverage.Note(result.GetValue(omni)!, occurrence.Coverage.FirstOrDefault(c => c.Parameter == "bz"));
+            if (note is not null)
             {
                 error.WriteLine($"note: {note}");
             }
 
-            var provenance = common.Provenance(result, "analyze occurrence", [("OMNI", string.Join(" ", result.GetValue(omni)!)), ("Kp", result.GetValue(kp) ?? "OMNI column"), ("AE/SYM-H", result.GetValue(indices) is { Length: > 0 } i ? string.Join(" ", i) : "OMNI columns")], [Invariant($"Extra OMNI lag: {result.GetValue(lag)} min"), .. selection.Describe()]);
-            var files = Reports.WriteOccurrence(common.Out(result), analyzer.Result(), provenance, selection);
+            var provenance = common.Provenance(result, "analyze occurrence", [("OMNI", string.Join(" ", result.GetValue(omni)!)), ("Kp", result.GetValue(kp) ?? "OMNI column"), ("AE/SYM-H", result.GetValue(indices) is { Length: > 0 } i ? string.Join(" ", i) : "OMNI columns")], [Invariant($"Extra OMNI lag: {result.GetValue(lag)} min"), .. selection.Describe(), .. note is null ? Array.Empty<string>() : [$"Note: {note}"]]);
+            var files = Reports.WriteOccurrence(common.Out(result), occurrence, provenance, selection);
             output.WriteLine(Invariant($"occurrence: {analyzer.Frames:N0} labelled frames; {Excluded(selection)}; wrote {files.Count} files to {common.Out(result)} (report: {files[^1]})"));
         }).ConfigureAwait(false));
         return command;
@@ -196,12 +198,24 @@ internal static class AnalyzeCommand
             }
         }
 
-        /// <summary>The note, or null when enough frames fall within the OMNI span (or there are none).</summary>
-        public string? Note(IEnumerable<string> paths)
+        /// <summary>
+        /// The note, or null when enough frames fall within the OMNI span and have a Bz value (or there are no
+        /// frames). <paramref name="bz"/>, the analysis' coverage of Bz, finds frames inside the span that fall
+        /// in a gap of the OMNI data (yearly files with years missing between them, data gaps).
+        /// </summary>
+        public string? Note(IEnumerable<string> paths, ParameterCoverage? bz)
         {
-            if (_frames == 0 || _inside >= AlmostNone * _frames)
+            if (_frames == 0)
             {
                 return null;
+            }
+
+            if (_inside >= AlmostNone * _frames)
+            {
+                var withBz = bz?.Used ?? _frames;
+                return withBz >= AlmostNone * _frames
+                    ? null
+                    : Invariant($"{_frames - withBz:N0} of the {_frames:N0} labelled frames analysed ({100.0 * (_frames - withBz) / _frames:0.0}%) have no OMNI Bz, though {_inside:N0} fall within the time span of the OMNI data ({Text(_span!.Value.Start)} to {Text(_span.Value.End)}): they fall in its gaps (missing files or fill values), so they count as missing their solar-wind and IMF inputs; OMNI: {string.Join(", ", paths)}");
             }
 
             var share = _inside == 0

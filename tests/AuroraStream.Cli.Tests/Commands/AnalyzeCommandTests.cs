@@ -192,6 +192,28 @@ public sealed class AnalyzeCommandTests
     }
 
     [Fact]
+    public async Task Occurrence_LabelsInAGapBetweenOmniFiles_NoteSaysSo_OnStderrAndInTheReport()
+    {
+        // OMNI of 2010 (hourly) and of January 2020: labels of 2014 lie inside the span, in the gap.
+        using var temp = new TempFolder();
+        var csv = new StringBuilder("time,site,label\n");
+        for (var m = 0; m < 60; m++)
+        {
+            csv.Append(CultureInfo.InvariantCulture, $"2014-11-01T06:{m:D2}:30Z,gill,{(m < 30 ? "arc" : "clear")}\n");
+        }
+
+        var labels = temp.Write("labels.csv", Encoding.ASCII.GetBytes(csv.ToString()));
+        var outDir = temp.File("out");
+
+        var (code, _, error) = await RunAsync("analyze", "occurrence", "--labels", labels, "--omni", RepoPaths.Data("omni", "omni2_hourly_2010.lst"), RepoPaths.Data("omni", "OMNI_HIGH_RES_1min_202001.csv"), "--out", outDir, "--min-count", "1", "--include-twilight");
+
+        Assert.True(code == 0, error);
+        var note = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => l.StartsWith("note: ", StringComparison.Ordinal));
+        Assert.StartsWith("note: 60 of the 60 labelled frames analysed (100.0%) have no OMNI Bz, though 60 fall within the time span of the OMNI data (2010-01-01T00:00:00Z to 2020-02-01T00:00:00Z): they fall in its gaps", note, StringComparison.Ordinal);
+        Assert.Contains("Note: 60 of the 60 labelled frames analysed", File.ReadAllText(Path.Combine(outDir, "occurrence.md")), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Occurrence_MissingOmni_FailsWithAOneLineErrorAndExit2()
     {
         using var temp = new TempFolder();
