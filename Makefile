@@ -51,12 +51,13 @@ run:
 	$(CLI) demo
 
 # A framework-dependent publish carries libtorch, ONNX Runtime and SkiaSharp for every platform;
-# only $(RID)'s are kept. The default model goes beside the CLI, where DefaultModel finds it.
+# only $(RID)'s are kept. The default model and the sample archive (for demo) go beside the CLI, where DefaultModel finds them.
 install: deps
 	$(DOTNET) publish src/AuroraStream.Cli -c $(CONFIG) -o "$(LIBDIR)" -nologo -v quiet
 	@for d in "$(LIBDIR)"/runtimes/*; do case "$${d##*/}" in $(RID)|linux|unix) ;; *) rm -rf "$$d" ;; esac; done
 	mkdir -p "$(LIBDIR)/onnx-models" "$(BINDIR)"
 	cp onnx-models/*.onnx onnx-models/*.card.json onnx-models/*.md "$(LIBDIR)/onnx-models/"
+	rm -rf "$(LIBDIR)/samples" && cp -r samples "$(LIBDIR)/samples"
 	printf '#!/bin/sh\n# aurorastream, installed by make install from %s\nexec "%s" "%s/aurorastream.dll" "$$@"\n' "$(CURDIR)" "$(DOTNET_HOST)" "$(LIBDIR)" > "$(BINDIR)/aurorastream"
 	chmod 755 "$(BINDIR)/aurorastream"
 	@echo "installed $(BINDIR)/aurorastream ($$(du -sh "$(LIBDIR)" | cut -f1) in $(LIBDIR))"

@@ -109,7 +109,7 @@ internal static class StreamCommands
 
     public static Command Demo(TextWriter output, TextWriter error)
     {
-        var input = new Option<string>("--input") { Description = "Folder or file to replay (default: the bundled sample archive, samples/).", DefaultValueFactory = _ => "samples" };
+        var input = new Option<string?>("--input") { Description = "Folder or file to replay (default: the bundled sample archive, samples/ here or beside the installed program)." };
         var influxUrl = new Option<string?>("--influx-url") { Description = "Write to this InfluxDB instead of the file store." }.HttpUrl();
         var influxDb = new Option<string?>("--influx-db") { Description = "InfluxDB database." };
         var outDir = new Option<string>("--out") { Description = "File store folder.", DefaultValueFactory = _ => "out" };
@@ -121,7 +121,9 @@ internal static class StreamCommands
         command.SetAction(async (result, cancellationToken) => await CommandRunner.RunAsync(error, async () =>
         {
             // A missing input fails before a broker and a stream are started for nothing.
-            if (result.GetValue(input) is { } inputPath && !File.Exists(inputPath) && !Directory.Exists(inputPath))
+            var inputPath = result.GetValue(input) ?? DefaultModel.Samples()
+                ?? throw new FileNotFoundException($"no sample archive: samples/ is neither under {Environment.CurrentDirectory} nor beside {AppContext.BaseDirectory}; pass --input FOLDER", "samples");
+            if (!File.Exists(inputPath) && !Directory.Exists(inputPath))
             {
                 throw new FileNotFoundException($"{inputPath}: no such file or directory", inputPath);
             }
@@ -146,7 +148,7 @@ internal static class StreamCommands
             {
                 await using var publisher = new FramePublisher(settings.Kafka, KafkaLine(error));
                 var queued = 0;
-                foreach (var frame in ArchiveReplay.ReadMerged([result.GetValue(input)!], new ReplayFilter(), (p, e) => failures.Add(e.Message)))
+                foreach (var frame in ArchiveReplay.ReadMerged([inputPath], new ReplayFilter(), (p, e) => failures.Add(e.Message)))
                 {
                     while (queued - m.Written - m.DeadLettered >= 24)
                     {
@@ -165,7 +167,7 @@ internal static class StreamCommands
                 }
 
                 await publisher.FlushAsync(token).ConfigureAwait(false);
-                output.WriteLine(Invariant($"demo: published {publisher.Delivered} frames from {result.GetValue(input)}"));
+                output.WriteLine(Invariant($"demo: published {publisher.Delivered} frames from {inputPath}"));
                 return publisher.Delivered;
             }, stop: cancellationToken, onDeadLetter: letter => error.WriteLine($"error: dead-lettered ({letter.Stage}): {letter.Reason}")).ConfigureAwait(false);
             CommandRunner.ReportFailures(error, failures);
