@@ -208,7 +208,7 @@ public static class Stream0PgmReader
                     throw FormatError.At(source, $"frame {index}", $"{h.Width}x{h.Height} ({8 * h.BytesPerSample}-bit) differs from frame 0's {first.Width}x{first.Height} ({8 * first.BytesPerSample}-bit)", h.Offset);
                 }
 
-                var time = ParseRequestStart(h.Keys, fileKeys, source, index, h.Offset);
+                var time = ParseRequestStart(h.Keys, source, index, h.Offset);
                 var exposure = ParseExposureMs(h.Keys);
                 var pixelStart = reader.Position;
                 ushort[] pixels;
@@ -298,11 +298,16 @@ public static class Stream0PgmReader
         return parts.Length >= 4 ? parts[3] : null;
     }
 
-    private static DateTime ParseRequestStart(Dictionary<string, string> frameKeys, Dictionary<string, string> fileKeys, string source, int index, long offset)
+    /// <summary>
+    /// The frame's own capture time. It is a per-frame key: a frame whose header lacks it is refused,
+    /// never given frame 0's time (it would then collide with frame 0, and a stream that writes each
+    /// frame once by site and time would drop one of them without a word).
+    /// </summary>
+    private static DateTime ParseRequestStart(Dictionary<string, string> frameKeys, string source, int index, long offset)
     {
-        if (!frameKeys.TryGetValue(ImageRequestStartKey, out var text) && !fileKeys.TryGetValue(ImageRequestStartKey, out text))
+        if (!frameKeys.TryGetValue(ImageRequestStartKey, out var text))
         {
-            throw FormatError.At(source, $"frame {index}", $"header has no \"{ImageRequestStartKey}\" time", offset);
+            throw FormatError.At(source, $"frame {index}", $"header has no \"{ImageRequestStartKey}\" time (each frame carries its own)", offset);
         }
 
         return TryParseUcalgaryTime(text, out var time)

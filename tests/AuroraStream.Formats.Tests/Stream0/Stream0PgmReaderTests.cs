@@ -372,6 +372,24 @@ public sealed class Stream0PgmReaderTests
         Assert.Contains("no \"Image request start\" time", e.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Read_LaterFrameWithoutItsOwnTime_IsRefused_NotGivenFrameZerosTime()
+    {
+        // Real frames, frame 1's "Image request start" line removed: before, it took frame 0's time.
+        var bytes = FirstFrames(3);
+        var starts = FindFrameStarts(bytes);
+        var header = Encoding.ASCII.GetString(bytes, starts[1], 4096);
+        var line = header.IndexOf("#\"Image request start\"", StringComparison.Ordinal);
+        var end = header.IndexOf('\n', line) + 1;
+        byte[] edited = [.. bytes[..(starts[1] + line)], .. bytes[(starts[1] + end)..]];
+        var frames = new List<AllSkyFrame>();
+
+        var e = Assert.Throws<InvalidDataException>(() => frames.AddRange(Stream0PgmReader.Read(new MemoryStream(edited), "notime.pgm")));
+
+        Assert.Single(frames);
+        Assert.Contains("notime.pgm: frame 1: header has no \"Image request start\" time", e.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("2014-03-10 06:00:00.063119 UTC", "2014-03-10T06:00:00.0631190")]
     [InlineData("2022-03-07 06:00:00.000000 UTC ", "2022-03-07T06:00:00.0000000")]
