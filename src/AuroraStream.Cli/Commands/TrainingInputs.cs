@@ -91,10 +91,15 @@ internal static class TrainingInputs
     /// <summary>How file paths compare here: without case where the file system usually ignores it.</summary>
     private static StringComparer PathComparer => OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal;
 
-    /// <summary>Joins frames with label files (time,site,label...) on site and capture time (to the millisecond).</summary>
+    /// <summary>
+    /// Joins frames with label files (time,site,label...) on site and capture time (to the millisecond).
+    /// A frame labelled twice alike is joined once; a frame given two different labels is left out, each
+    /// conflict added to <paramref name="failures"/> naming both files.
+    /// </summary>
     public static List<(PreparedFrame Frame, AuroraClass Class)> Join(IReadOnlyList<PreparedFrame> frames, IReadOnlyList<string> labelFiles, ICollection<string> failures)
     {
-        var labels = new Dictionary<(string, long), AuroraClass>();
+        var labels = new Dictionary<(string, long), (AuroraClass Class, string File)>();
+        var conflicting = new HashSet<(string, long)>();
         foreach (var file in labelFiles)
         {
             foreach (var row in LabelCsvSource.ReadFile(file))
@@ -105,16 +110,27 @@ internal static class TrainingInputs
                     continue;
                 }
 
-                labels[(row.Site, Millis(row.Time))] = c;
+                var key = (row.Site, Millis(row.Time));
+                if (labels.TryGetValue(key, out var first) && first.Class != c)
+                {
+                    // Two labels for one frame: neither is the truth to train or score against.
+                    failures.Add($"{file}: {row.Site} {row.Time:O} is labelled {c.ToLabel()} here and {first.Class.ToLabel()} in {first.File}: the frame is left out");
+                    conflicting.Add(key);
+                }
+                else if (first.File is null)
+                {
+                    labels[key] = (c, file);
+                }
             }
         }
 
         var joined = new List<(PreparedFrame, AuroraClass)>();
         foreach (var frame in frames)
         {
-            if (labels.TryGetValue((frame.Site, Millis(frame.Time)), out var c))
+            var key = (frame.Site, Millis(frame.Time));
+            if (!conflicting.Contains(key) && labels.TryGetValue(key, out var labelled))
             {
-                joined.Add((frame, c));
+                joined.Add((frame, labelled.Class));
             }
         }
 

@@ -1,11 +1,32 @@
 using AuroraStream.Cli.Commands;
 using AuroraStream.Core.Preprocessing;
+using AuroraStream.Core;
 using AuroraStream.Synthetic;
+using AuroraStream.TestUtilities;
 
 namespace AuroraStream.Cli.Tests.Commands;
 
 public sealed class TrainingInputsTests
 {
+    [Fact]
+    public void Join_AFrameLabelledTwoWays_IsLeftOut_AndTheConflictNamesBothFiles_ALabelRepeatedAlikeJoinsOnce()
+    {
+        using var temp = new TempFolder();
+        var t0 = new DateTime(2014, 3, 10, 6, 0, 0, 63, DateTimeKind.Utc);
+        var t1 = t0.AddSeconds(3);
+        var first = temp.Write("a.csv", System.Text.Encoding.ASCII.GetBytes($"time,site,label\n{t0:O},gill,moon\n{t1:O},gill,moon\n"));
+        var second = temp.Write("b.csv", System.Text.Encoding.ASCII.GetBytes($"time,site,label\n{t0:O},gill,arc\n{t1:O},gill,moon\n"));
+        PreparedFrame[] frames = [new("gill", t0, "f", 0, []), new("gill", t1, "f", 1, [])];
+        var failures = new List<string>();
+
+        var joined = TrainingInputs.Join(frames, [first, second], failures);
+
+        var only = Assert.Single(joined);
+        Assert.Equal((t1, AuroraClass.Moon), (only.Frame.Time, only.Class));
+        var failure = Assert.Single(failures);
+        Assert.Contains($"{second}: gill 2014-03-10T06:00:00.0630000Z is labelled arc here and moon in {first}: the frame is left out", failure, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Synthetic_PreparedInParallel_EachFrameIsItsOwnPreprocessedDraw()
     {
