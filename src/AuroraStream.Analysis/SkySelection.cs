@@ -165,7 +165,7 @@ public sealed class SkySelection(SiteSky? sites, bool includeNonDark = false)
             includeNonDark
                 ? "Sky filter: none (--include-twilight): twilight, daylight and unknown-sky frames are kept"
                 : Invariant($"Excluded, sky not dark: {ExcludedSky:N0} frames ({ExcludedTwilight:N0} twilight, {ExcludedDaylight:N0} daylight, {ExcludedUnknown:N0} unknown: site not in the catalog); --include-twilight keeps them"),
-            Invariant($"Excluded, labelled uncertain (out of the model's training distribution): {ExcludedUncertain:N0} frames"),
+            Invariant($"Excluded, labelled uncertain (out of the model's training distribution, pixel noise, daylight, or the Moon down for a moon label): {ExcludedUncertain:N0} frames"),
             Invariant($"Frames analysed: {Kept:N0}"),
         };
         return lines;

@@ -58,7 +58,7 @@ internal static class AnalyzeCommand
                 coverage.Add(frame.Time);
                 analyzer.Add(frame);
             }), error, cancellationToken).ConfigureAwait(false);
-            WarnOfRepeats(selection, error);
+            CheckRead(selection, common.Source(result), error);
             var occurrence = analyzer.Result();
             var note = coverage.Note(result.GetValue(omni)!, occurrence.Coverage.FirstOrDefault(c => c.Parameter == "bz"));
             if (note is not null)
@@ -88,7 +88,7 @@ internal static class AnalyzeCommand
             var analyzer = new GeoEffectAnalyzer(magnetometers);
             var selection = common.Selection(result, common.Stations(result));
             await ReadLabelsAsync(common.Source(result), common.Query(result), selection.Before(analyzer.Add), error, cancellationToken).ConfigureAwait(false);
-            WarnOfRepeats(selection, error);
+            CheckRead(selection, common.Source(result), error);
             var provenance = common.Provenance(result, "analyze geoeffect", [("Magnetometers", string.Join(" ", result.GetValue(mag)!))], selection.Describe());
             var analysis = analyzer.Result();
             var files = Reports.WriteGeoEffect(common.Out(result), analysis, provenance, selection);
@@ -157,9 +157,18 @@ internal static class AnalyzeCommand
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>Says on stderr when label rows repeated frames already read (each frame is counted once).</summary>
-    private static void WarnOfRepeats(SkySelection selection, TextWriter error)
+    /// <summary>
+    /// Refuses a run that read no labelled frame (an empty file or folder, a header alone, filters that
+    /// leave nothing): an empty report would pass for a result. Then says on stderr when label rows
+    /// repeated frames already read (each frame is counted once).
+    /// </summary>
+    private static void CheckRead(SkySelection selection, ILabelSource source, TextWriter error)
     {
+        if (selection.Offered == 0)
+        {
+            throw new InvalidDataException($"no labelled frames read from {source.Description} (within --from, --to and --sites when given): nothing to analyse");
+        }
+
         if (selection.Repeats > 0 || selection.RepeatCheckStopped)
         {
             error.WriteLine($"{(selection.ConflictingRepeats > 0 ? "warning" : "note")}: {selection.RepeatNote}");
@@ -247,7 +256,7 @@ internal static class AnalyzeCommand
         private readonly Option<DateTime?> _from = UtcTimeOption.Create("--from", "Only frames at or after this UTC time (e.g. 2020-01-01).");
         private readonly Option<DateTime?> _to = UtcTimeOption.Create("--to", "Only frames before this UTC time.");
         private readonly Option<string?> _sites = new("--sites") { Description = "Only these sites, comma-separated (e.g. gill,rank)." };
-        private readonly Option<bool> _includeTwilight = new("--include-twilight") { Description = "Keep frames not under a dark sky (twilight, daylight, unknown site); by default only frames with the sun below -12 deg are analysed." };
+        private readonly Option<bool> _includeTwilight = new("--include-twilight") { Description = "Keep frames not under a dark sky (twilight, daylight, unknown site); by default only frames with the sun below -12 deg (apparent elevation, refracted as the sky tag is) are analysed." };
 
         public void AddTo(Command command)
         {

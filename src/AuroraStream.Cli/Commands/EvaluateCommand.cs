@@ -123,7 +123,7 @@ internal static class EvaluateCommand
         var synthetic = new Option<int>("--synthetic") { Description = "Evaluate on this many synthetic frames." }.AtLeast(0);
         var syntheticSeed = new Option<int>("--synthetic-seed") { Description = "Their seed.", DefaultValueFactory = _ => 99 };
         var generator = new Option<SkyGenerator>("--generator") { Description = "Synthetic sky: Projected (the default model's) or Legacy.", DefaultValueFactory = _ => SkyGenerator.Projected };
-        var command = new Command("frames", "Evaluate an exported model in ONNX Runtime on labelled frames (files with label CSVs, or synthetic); real frames are scored as the stream labels them, under the sky rules (no moon with the Moon down).")
+        var command = new Command("frames", "Evaluate an exported model in ONNX Runtime on labelled frames (files with label CSVs, or synthetic); real frames are scored on their most probable class after the sky rules (no moon with the Moon down); how many the stream would label uncertain, and why, is counted apart.")
         {
             model, inputs, labels, synthetic, syntheticSeed, generator,
         };
@@ -183,7 +183,7 @@ internal static class EvaluateCommand
                 : Invariant($" ({(real > 0 ? $"{real} real, " : string.Empty)}{syntheticCount} synthetic: {result.GetValue(generator).ToString().ToLowerInvariant()} generator, seed {result.GetValue(syntheticSeed)})");
 
             var matrix = new ConfusionMatrix();
-            var uncertain = 0;
+            var uncertain = new Dictionary<string, int>(StringComparer.Ordinal);
             var pixels = preprocessor.OutputLength;
             const int Batch = 32;
             for (var start = 0; start < labelled.Count; start += Batch)
@@ -201,11 +201,14 @@ internal static class EvaluateCommand
                     // Synthetic frames carry no sky: their moon is drawn whatever the real Moon does.
                     var prediction = SkyConsistency.Apply(predictions[i], labelled[start + i].Sky);
                     matrix.Add(labelled[start + i].Class, prediction.Label);
-                    uncertain += prediction.IsUncertain ? 1 : 0;
+                    if (prediction.UncertainReason is { } reason)
+                    {
+                        uncertain[reason] = uncertain.GetValueOrDefault(reason) + 1;
+                    }
                 }
             }
 
-            output.WriteLine(Invariant($"evaluate: {classifier.Card.Name} on {matrix.Total} frames{scored}: 6-class accuracy {matrix.Accuracy:0.000}, 2-class {matrix.TwoClassAccuracy:0.000} (most probable class); {uncertain} labelled uncertain (out of distribution)"));
+            output.WriteLine(Invariant($"evaluate: {classifier.Card.Name} on {matrix.Total} frames{scored}: 6-class accuracy {matrix.Accuracy:0.000}, 2-class {matrix.TwoClassAccuracy:0.000} (most probable class); {uncertain.Values.Sum()} the stream would label uncertain{(uncertain.Count == 0 ? string.Empty : $" ({string.Join(", ", uncertain.OrderBy(u => u.Key, StringComparer.Ordinal).Select(u => Invariant($"{u.Key} {u.Value}")))})")}"));
             foreach (var c in matrix.PerClass())
             {
                 output.WriteLine(Invariant($"  {c.Label,-9} support {c.Support,5}  precision {Show(c.Precision)}  recall {Show(c.Recall)}  F1 {Show(c.F1)}"));

@@ -126,7 +126,7 @@ public sealed class AnalyzeCommandTests
         Assert.Contains("occurrence: 44 labelled frames; excluded 16 not under a dark sky (9 twilight, 5 daylight, 2 unknown) and 7 uncertain", output, StringComparison.Ordinal);
         var report = File.ReadAllText(Path.Combine(outDir, "occurrence.md"));
         Assert.Contains("Excluded, sky not dark: 16 frames (9 twilight, 5 daylight, 2 unknown: site not in the catalog); --include-twilight keeps them", report, StringComparison.Ordinal);
-        Assert.Contains("Excluded, labelled uncertain (out of the model's training distribution): 7 frames", report, StringComparison.Ordinal);
+        Assert.Contains("Excluded, labelled uncertain (out of the model's training distribution, pixel noise, daylight, or the Moon down for a moon label): 7 frames", report, StringComparison.Ordinal);
         Assert.Contains("- Frames read: 67\n", report, StringComparison.Ordinal);
         Assert.Contains("- Kept after the dark-sky exclusion: 51 (16 left out: 9 twilight, 5 daylight, 2 unknown)\n", report, StringComparison.Ordinal);
         Assert.Contains("- Analysed, after leaving out 7 labelled uncertain: 44 at 1 site(s): gill 44\n", report, StringComparison.Ordinal);
@@ -211,6 +211,22 @@ public sealed class AnalyzeCommandTests
         var note = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => l.StartsWith("note: ", StringComparison.Ordinal));
         Assert.StartsWith("note: 60 of the 60 labelled frames analysed (100.0%) have no OMNI Bz, though 60 fall within the time span of the OMNI data (2010-01-01T00:00:00Z to 2020-02-01T00:00:00Z): they fall in its gaps", note, StringComparison.Ordinal);
         Assert.Contains("Note: 60 of the 60 labelled frames analysed", File.ReadAllText(Path.Combine(outDir, "occurrence.md")), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("")]                         // an empty file
+    [InlineData("time,site,label\n")]        // a header alone
+    public async Task Occurrence_NoLabelledFrames_IsAnError_NotAnEmptyReport(string content)
+    {
+        using var temp = new TempFolder();
+        var labels = temp.Write("labels.csv", Encoding.ASCII.GetBytes(content));
+        var outDir = temp.File("out");
+
+        var (code, _, error) = await RunAsync("analyze", "occurrence", "--labels", labels, "--omni", RepoPaths.Data("omni", "OMNI_HIGH_RES_1min_202001.csv"), "--out", outDir);
+
+        Assert.Equal(2, code);
+        Assert.Contains($"error: no labelled frames read from {labels}", error, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(outDir, "occurrence.md")));
     }
 
     [Fact]
