@@ -203,7 +203,7 @@ internal static class StreamCommands
         await using var source = new KafkaMessageSource(settings.Kafka, KafkaLine(error));
         using var metrics = new PipelineMetrics(source.Lag);
         using var server = settings.Output.MetricsPort > 0 ? new Prometheus.MetricServer(settings.Output.MetricsHost, settings.Output.MetricsPort).Start() : null;
-        var sky = new SiteSky(StationCatalog.AsiLocations, site => error.WriteLine($"warning: site '{site}' is not in the site catalog and its frames carry no coordinates: its frames are written with sky=unknown and raise no onset"));
+        var sky = new SiteSky(StationCatalog.AsiLocations, site => error.WriteLine($"warning: site '{site}' is not in the site catalog and its frames carry no coordinates: its frames are written with sky=unknown and raise no onset"), (_, message) => error.WriteLine($"warning: {message}"));
         var pipeline = new StreamPipeline(source, new FrameMessageCodec(), classifier, sink, deadLetters, settings.Pipeline, metrics, sky: sky);
         await using var exporter = settings.Influx is { } metricsTarget && settings.Output.InfluxMetricsInterval > TimeSpan.Zero
             ? new InfluxMetricsExporter(

@@ -21,4 +21,13 @@ internal static class Angles
 
     /// <summary>Cosine of an angle in degrees, reduced first.</summary>
     public static double CosDeg(double degrees) => Math.Cos(Normalise360(degrees) * DegToRad);
+
+    /// <summary>Great-circle angle, degrees, between two points given by latitude and longitude in degrees (haversine formula, exact on a sphere at every distance).</summary>
+    public static double GreatCircleDeg(double lat1, double lon1, double lat2, double lon2)
+    {
+        var dLat = (lat2 - lat1) * DegToRad / 2;
+        var dLon = (lon2 - lon1) * DegToRad / 2;
+        var h = (Math.Sin(dLat) * Math.Sin(dLat)) + (Math.Cos(lat1 * DegToRad) * Math.Cos(lat2 * DegToRad) * Math.Sin(dLon) * Math.Sin(dLon));
+        return 2 * Math.Asin(Math.Min(1, Math.Sqrt(h))) * RadToDeg;
+    }
 }

@@ -16,13 +16,19 @@ public interface ISiteLocator
 /// </summary>
 /// <param name="sites">The site catalog.</param>
 /// <param name="onUnknownSite">Told once per site code that has no coordinates (e.g. to print a warning).</param>
-public sealed class SiteSky(ISiteLocator sites, Action<string>? onUnknownSite = null)
+/// <param name="onHeaderDisagrees">Told once per site, with a message, when a frame's header coordinates lie more than
+/// <see cref="HeaderDisagreementDeg"/> from the site's catalog coordinates (the header's are still used: they are the frame's own).</param>
+public sealed class SiteSky(ISiteLocator sites, Action<string>? onUnknownSite = null, Action<string, string>? onHeaderDisagrees = null)
 {
+    /// <summary>Great-circle distance, degrees (about 110 km), beyond which header and catalog coordinates are reported as disagreeing.</summary>
+    public const double HeaderDisagreementDeg = 1.0;
+
     /// <summary>The tag written for a frame whose sky is not known.</summary>
     public const string UnknownTag = "unknown";
 
     private readonly ISiteLocator _sites = sites ?? throw new ArgumentNullException(nameof(sites));
     private readonly ConcurrentDictionary<string, bool> _unknown = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, bool> _disagreeing = new(StringComparer.Ordinal);
 
     /// <summary>The tag of a sky: <c>dark</c>, <c>twilight</c>, <c>daylight</c>, or <c>unknown</c> for null.</summary>
     public static string Tag(SkyConditions? sky) => sky is { } s ? s.Sky.ToTag() : UnknownTag;
@@ -31,9 +37,19 @@ public sealed class SiteSky(ISiteLocator sites, Action<string>? onUnknownSite = 
     public SkyConditions? Of(AllSkyFrame frame)
     {
         ArgumentNullException.ThrowIfNull(frame);
-        return frame.GeodeticLatitude is { } lat && frame.GeodeticLongitude is { } lon
-            ? SkyEphemeris.At(lat, lon, frame.CaptureTime)
-            : At(frame.Site, frame.CaptureTime);
+        if (frame.GeodeticLatitude is not { } lat || frame.GeodeticLongitude is not { } lon)
+        {
+            return At(frame.Site, frame.CaptureTime);
+        }
+
+        if (onHeaderDisagrees is not null && !_disagreeing.ContainsKey(frame.Site) && _sites.Locate(frame.Site) is { } known
+            && Angles.GreatCircleDeg(lat, lon, known.GeodeticLatitude, known.GeodeticLongitude) is var apart && apart > HeaderDisagreementDeg
+            && _disagreeing.TryAdd(frame.Site, true))
+        {
+            onHeaderDisagrees(frame.Site, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"the header of {frame.Origin.Source} frame {frame.Origin.Index} puts site '{frame.Site}' at {lat:0.###}, {lon:0.###}, {apart:0.#} deg from the catalog's {known.GeodeticLatitude:0.###}, {known.GeodeticLongitude:0.###}; the header's coordinates are used for its sun and moon"));
+        }
+
+        return SkyEphemeris.At(lat, lon, frame.CaptureTime);
     }
 
     /// <summary>The sky over a catalogued site at an instant (UTC), or null when the site is unknown.</summary>

@@ -141,6 +141,24 @@ public sealed class SkyConsistencyTests
         Assert.Equal("unknown", SiteSky.Tag(null));
     }
 
+    [Fact]
+    public void SiteSky_HeaderCoordinatesFarFromTheCatalog_AreUsedAndReportedOncePerSite_NearOnesAreNot()
+    {
+        var disagreements = new List<(string Site, string Message)>();
+        var sky = new SiteSky(new Catalog(new ImagerSite("gill", "Gillam", 56.376, -94.64)), onHeaderDisagrees: (site, message) => disagreements.Add((site, message)));
+        var time = new DateTime(2014, 3, 10, 6, 0, 0, DateTimeKind.Utc);
+        AllSkyFrame At(double lat, double lon, int index) => new("gill", "themis19", time, 1, 1, new ushort[1], null, new FrameOrigin("f.pgm", index)) { GeodeticLatitude = lat, GeodeticLongitude = lon };
+
+        Assert.Equal(SkyEphemeris.At(56.38, -94.6, time), sky.Of(At(56.38, -94.6, 0)));    // within 1 deg: silent
+        Assert.Empty(disagreements);
+        Assert.Equal(SkyEphemeris.At(-56.35, -94.64, time), sky.Of(At(-56.35, -94.64, 1)));  // a sign lost: still the header's
+        sky.Of(At(-56.35, -94.64, 2));
+
+        var (site, message) = Assert.Single(disagreements);
+        Assert.Equal("gill", site);
+        Assert.StartsWith("the header of f.pgm frame 1 puts site 'gill' at -56.35, -94.64, 112.7 deg from the catalog's 56.376, -94.64", message, StringComparison.Ordinal);
+    }
+
     private sealed class Catalog(params ImagerSite[] sites) : ISiteLocator
     {
         public ImagerSite? Locate(string siteCode) => sites.FirstOrDefault(s => s.Code == siteCode.ToLowerInvariant());
