@@ -43,6 +43,7 @@ internal static class ClassifyCommand
             var failures = 0;
             var frames = 0;
             var repeated = 0;
+            var window = new Pipeline.PipelineOptions();
             var inputs = result.GetValue(paths) ?? [];
             foreach (var (path, kind) in AsiFiles.FrameFiles(
                 inputs,
@@ -55,7 +56,7 @@ internal static class ClassifyCommand
                 _ => repeated++))
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var refused = new FrameRefusals(path, fullSizeOnly: true);
+                var refused = new FrameRefusals(path, fullSizeOnly: true, captureTimeProblem: time => window.CaptureTimeProblem(time, DateTimeOffset.UtcNow));
                 var pending = new List<AllSkyFrame>(Batch);
                 void Flush()
                 {

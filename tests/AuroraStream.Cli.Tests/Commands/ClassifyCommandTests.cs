@@ -103,4 +103,25 @@ public sealed class ClassifyCommandTests
         Assert.Empty(output);
         Assert.Contains($"error: no frames in {folder}", error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Classify_FrameDatedOutsideThePlausibleWindow_IsRefused_TheOthersClassified()
+    {
+        // The first frame's capture time moved to 2099 (the rest stay in 2014): the stream would
+        // dead-letter it, so classify gives it no label and no sky either.
+        using var temp = new TempFolder();
+        var bytes = File.ReadAllBytes(RepoPaths.Stream0Plain);
+        var text = System.Text.Encoding.Latin1.GetString(bytes);
+        var at = text.IndexOf("\"Image request start\" 2014", StringComparison.Ordinal) + "\"Image request start\" ".Length;
+        System.Text.Encoding.ASCII.GetBytes("2099").CopyTo(bytes, at);
+        var file = temp.Write(Path.GetFileName(RepoPaths.Stream0Plain), bytes);
+        var total = Formats.Detection.AsiFiles.ReadFrames(RepoPaths.Stream0Plain).Count();
+
+        var (code, output, error) = await RunAsync("classify", file, "--model", Model);
+
+        Assert.Equal(2, code);
+        Assert.Equal(total - 1, output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.Contains($"error: {file}: frame 0: capture time 2099-03-10T", error, StringComparison.Ordinal);
+        Assert.Contains("is outside the plausible window 2004-01-01T00:00:00Z", error, StringComparison.Ordinal);
+    }
 }
