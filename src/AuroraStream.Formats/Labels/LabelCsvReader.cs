@@ -82,25 +82,63 @@ public sealed class LabelCsvSource(IReadOnlyList<string> paths) : ILabelSource
                 : throw FormatError.At(path, $"line {csv.HeaderLine}", "no site column, and the file name does not follow YYYYMMDD_site_...");
         }
 
+        // A bad row is reported with the next ones (up to MaxRowErrors) before the file is refused, so a
+        // file with several is mended in one go; the rows read before it have been yielded by then.
+        var errors = new List<string>();
+        var bad = 0;
         while (csv.Read())
         {
-            if (csv.FieldCount < csv.Header.Count)
+            LabelledFrame row;
+            try
             {
-                throw csv.Error($"{csv.FieldCount} fields, expected {csv.Header.Count}");
+                row = ParseRow(csv, dateColumn, timeColumn, labelColumn, siteColumn, confidenceColumn, skyColumn, fileSite);
+            }
+            catch (InvalidDataException e)
+            {
+                bad++;
+                if (errors.Count < MaxRowErrors)
+                {
+                    errors.Add(e.Message);
+                }
+
+                continue;
             }
 
-            var time = ParseTime(csv, dateColumn, timeColumn);
-            var site = siteColumn >= 0 ? csv[siteColumn].ToLowerInvariant() : fileSite!;
-            double? confidence = confidenceColumn >= 0 && csv[confidenceColumn].Length > 0 ? csv.Number(confidenceColumn) : null;
-            var label = csv[labelColumn].ToLowerInvariant();
-            if (label.Length == 0)
+            if (bad == 0)
             {
-                throw csv.Error(labelColumn, "empty label");
+                yield return row;
             }
-
-            SkyState? sky = skyColumn >= 0 && SkyConditions.TryParse(csv[skyColumn], out var s) ? s : null;
-            yield return new LabelledFrame(site, time, label, confidence, sky);
         }
+
+        if (bad > 0)
+        {
+            throw new InvalidDataException(bad == 1
+                ? errors[0]
+                : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{bad} bad rows in {path}{(bad > errors.Count ? $", the first {errors.Count}" : string.Empty)}: {string.Join("; ", errors)}"));
+        }
+    }
+
+    /// <summary>Bad rows of one file named in its error before the rest are only counted.</summary>
+    public const int MaxRowErrors = 10;
+
+    private static LabelledFrame ParseRow(CsvTable csv, int dateColumn, int timeColumn, int labelColumn, int siteColumn, int confidenceColumn, int skyColumn, string? fileSite)
+    {
+        if (csv.FieldCount < csv.Header.Count)
+        {
+            throw csv.Error($"{csv.FieldCount} fields, expected {csv.Header.Count}");
+        }
+
+        var time = ParseTime(csv, dateColumn, timeColumn);
+        var site = siteColumn >= 0 ? csv[siteColumn].ToLowerInvariant() : fileSite!;
+        double? confidence = confidenceColumn >= 0 && csv[confidenceColumn].Length > 0 ? csv.Number(confidenceColumn) : null;
+        var label = csv[labelColumn].ToLowerInvariant();
+        if (label.Length == 0)
+        {
+            throw csv.Error(labelColumn, "empty label");
+        }
+
+        SkyState? sky = skyColumn >= 0 && SkyConditions.TryParse(csv[skyColumn], out var s) ? s : null;
+        return new LabelledFrame(site, time, label, confidence, sky);
     }
 
     private static DateTime ParseTime(CsvTable csv, int dateColumn, int timeColumn)

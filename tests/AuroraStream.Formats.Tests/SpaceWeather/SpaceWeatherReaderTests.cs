@@ -235,4 +235,27 @@ public sealed class SpaceWeatherReaderTests
         Assert.Contains("line 2", e.Message, StringComparison.Ordinal);
         Assert.StartsWith(path, e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void LabelCsv_SeveralBadRows_AreNamedTogether_UpToTen_AndNoRowAfterTheFirstBadOneIsYielded()
+    {
+        using var temp = new TempFolder();
+        var rows = new StringBuilder("time,site,label\n2020-01-01T00:00:00Z,gill,arc\n");
+        for (var i = 0; i < 12; i++)
+        {
+            rows.Append(i % 2 == 0 ? "yesterday,gill,arc\n" : "2020-01-01T00:00:03Z,gill,\n");
+        }
+
+        rows.Append("2020-01-01T00:00:06Z,gill,clear\n");
+        var path = temp.Write("labels.csv", Encoding.ASCII.GetBytes(rows.ToString()));
+        var read = new List<Core.LabelledFrame>();
+
+        var e = Assert.Throws<InvalidDataException>(() => read.AddRange(LabelCsvSource.ReadFile(path)));
+
+        Assert.Single(read);
+        Assert.StartsWith($"12 bad rows in {path}, the first 10: {path}: line 3 column time: 'yesterday' is not a time", e.Message, StringComparison.Ordinal);
+        Assert.Contains($"{path}: line 4 column label: empty label", e.Message, StringComparison.Ordinal);
+        Assert.Contains("line 12", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("line 13", e.Message, StringComparison.Ordinal);
+    }
 }
