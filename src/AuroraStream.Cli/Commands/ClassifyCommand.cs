@@ -44,6 +44,24 @@ internal static class ClassifyCommand
             var frames = 0;
             var repeated = 0;
             var window = new Pipeline.PipelineOptions();
+
+            // One label per site and capture time, as the stream keeps one point per frame: a second frame
+            // with the same site and time (a file concatenated with itself, a copy under another name) is skipped.
+            var classified = new Dictionary<(string Site, DateTime Time), FrameOrigin>();
+            var (repeatedFrames, firstRepeat) = (0, (string?)null);
+            bool IsNew(AllSkyFrame frame)
+            {
+                if (classified.TryAdd((frame.Site, frame.CaptureTime), frame.Origin))
+                {
+                    return true;
+                }
+
+                var first = classified[(frame.Site, frame.CaptureTime)];
+                firstRepeat ??= Invariant($"{frame.Origin.Source} frame {frame.Origin.Index} repeats {first.Source} frame {first.Index} ({frame.Site} {frame.CaptureTime:yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'})");
+                repeatedFrames++;
+                return false;
+            }
+
             var inputs = result.GetValue(paths) ?? [];
             foreach (var (path, kind) in AsiFiles.FrameFiles(
                 inputs,
@@ -85,7 +103,7 @@ internal static class ClassifyCommand
 
                 try
                 {
-                    foreach (var frame in AsiFiles.ReadFrames(path, kind).Where(f => !refused.Refuses(f)))
+                    foreach (var frame in AsiFiles.ReadFrames(path, kind).Where(f => !refused.Refuses(f) && IsNew(f)))
                     {
                         pending.Add(frame);
                         if (pending.Count == Batch)
@@ -114,6 +132,11 @@ internal static class ClassifyCommand
             if (repeated > 0)
             {
                 error.WriteLine($"note: {AsiFiles.RepeatedNote(repeated)}");
+            }
+
+            if (repeatedFrames > 0)
+            {
+                error.WriteLine(Invariant($"warning: {repeatedFrames} frame(s) repeat the site and capture time of a frame already classified and were skipped (one label per frame, as the stream keeps); first: {firstRepeat}"));
             }
 
             if (frames == 0 && failures == 0)

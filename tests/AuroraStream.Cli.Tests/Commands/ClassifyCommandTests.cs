@@ -124,4 +124,19 @@ public sealed class ClassifyCommandTests
         Assert.Contains($"error: {file}: frame 0: capture time 2099-03-10T", error, StringComparison.Ordinal);
         Assert.Contains("is outside the plausible window 2004-01-01T00:00:00Z", error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Classify_AFileConcatenatedWithItself_LabelsEachFrameOnce_AndWarns()
+    {
+        // Two gzip members of the same 20 frames: a valid .gz whose frames all come twice.
+        using var temp = new TempFolder();
+        var bytes = File.ReadAllBytes(RepoPaths.Stream0Gz);
+        var file = temp.Write(Path.GetFileName(RepoPaths.Stream0Gz), [.. bytes, .. bytes]);
+
+        var (code, output, error) = await RunAsync("classify", file, "--model", Model);
+
+        Assert.True(code == 0, error);
+        Assert.Equal(20, output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.Contains($"warning: 20 frame(s) repeat the site and capture time of a frame already classified and were skipped (one label per frame, as the stream keeps); first: {file} frame 20 repeats {file} frame 0 (gill 2014-03-10T06:00:00", error, StringComparison.Ordinal);
+    }
 }
