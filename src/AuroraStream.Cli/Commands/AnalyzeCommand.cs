@@ -169,9 +169,14 @@ internal static class AnalyzeCommand
             throw new InvalidDataException($"no labelled frames read from {source.Description} (within --from, --to and --sites when given): nothing to analyse");
         }
 
+        if (selection.Kept == 0)
+        {
+            throw new InvalidDataException(Invariant($"{selection.Offered:N0} labelled frames read from {source.Description}, none left to analyse: {Excluded(selection)}, {selection.Repeats:N0} repeats"));
+        }
+
         if (selection.Repeats > 0 || selection.RepeatCheckStopped)
         {
-            error.WriteLine($"{(selection.ConflictingRepeats > 0 ? "warning" : "note")}: {selection.RepeatNote}");
+            error.WriteLine($"{(selection.ConflictingRepeats > 0 ? "warning" : "note")}: {char.ToLowerInvariant(selection.RepeatNote[0])}{selection.RepeatNote[1..]}");
         }
     }
 

@@ -162,7 +162,7 @@ internal static class EvaluateCommand
                 labelled.AddRange(joined.Select(j => (j.Frame.Pixels, j.Class, j.Frame.Sky)));
                 if (joined.Count < read)
                 {
-                    error.WriteLine(Invariant($"evaluate: {read - joined.Count} of {read} frames have no row in the label files and are left out"));
+                    error.WriteLine(Invariant($"evaluate: {read - joined.Count} of {read} frames are left out: no row in the label files, or labels in conflict (above)"));
                 }
             }
 

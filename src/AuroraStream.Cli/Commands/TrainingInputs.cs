@@ -3,6 +3,7 @@ using AuroraStream.Core;
 using AuroraStream.Core.Preprocessing;
 using AuroraStream.Core.Sky;
 using AuroraStream.Formats.Detection;
+using AuroraStream.Formats.IO;
 using AuroraStream.Formats.Labels;
 using AuroraStream.Formats.Oath;
 using AuroraStream.Formats.SpaceWeather;
@@ -32,12 +33,12 @@ internal static class TrainingInputs
     {
         var frames = new List<PreparedFrame>();
         var skies = new SiteSky(StationCatalog.AsiLocations);
-        var framesPerFile = new Dictionary<string, int>(PathComparer);
+        var framesPerFile = new Dictionary<string, int>(FilePaths.Comparer);
         var duplicateFrames = 0;
         var duplicateFiles = 0;
         void Repeated(string path)
         {
-            duplicateFrames += framesPerFile.GetValueOrDefault(Path.GetFullPath(path));
+            duplicateFrames += framesPerFile.GetValueOrDefault(FilePaths.Canonical(path));
             duplicateFiles++;
         }
 
@@ -49,7 +50,7 @@ internal static class TrainingInputs
                 break;
             }
 
-            var fullPath = Path.GetFullPath(path);
+            var fullPath = FilePaths.Canonical(path);
             var before = frames.Count;
             try
             {
@@ -88,11 +89,8 @@ internal static class TrainingInputs
         CultureInfo.InvariantCulture,
         $"{frames} duplicate frame(s) skipped: {files} file(s) reached through more than one input (a folder and a file or folder inside it, or the same path spelt twice); each frame is used once");
 
-    /// <summary>How file paths compare here: without case where the file system usually ignores it.</summary>
-    private static StringComparer PathComparer => OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal;
-
     /// <summary>
-    /// Joins frames with label files (time,site,label...) on site and capture time (to the millisecond).
+    /// Joins frames with label files or folders of them (time,site,label...) on site and capture time (to the millisecond).
     /// A frame labelled twice alike is joined once; a frame given two different labels is left out, each
     /// conflict added to <paramref name="failures"/> naming both files.
     /// </summary>
@@ -100,7 +98,7 @@ internal static class TrainingInputs
     {
         var labels = new Dictionary<(string, long), (AuroraClass Class, string File)>();
         var conflicting = new HashSet<(string, long)>();
-        foreach (var file in labelFiles)
+        foreach (var file in new LabelCsvSource(labelFiles).Files())
         {
             foreach (var row in LabelCsvSource.ReadFile(file))
             {
@@ -114,7 +112,7 @@ internal static class TrainingInputs
                 if (labels.TryGetValue(key, out var first) && first.Class != c)
                 {
                     // Two labels for one frame: neither is the truth to train or score against.
-                    failures.Add($"{file}: {row.Site} {row.Time:O} is labelled {c.ToLabel()} here and {first.Class.ToLabel()} in {first.File}: the frame is left out");
+                    failures.Add($"{file}: {row.Site} {row.Time:yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'} is labelled {c.ToLabel()} here and {first.Class.ToLabel()} in {first.File}: the frame is left out");
                     conflicting.Add(key);
                 }
                 else if (first.File is null)

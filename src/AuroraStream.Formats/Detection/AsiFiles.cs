@@ -124,11 +124,44 @@ public static class AsiFiles
     /// <paramref name="onError"/> and skipped; other files found in folders are skipped, each passed
     /// to <paramref name="onSkipped"/> with its kind when one is given. A file reached through more than
     /// one input comes once (see <see cref="Expand"/>), its repeats passed to <paramref name="onRepeated"/>.
+    /// A folder input that holds no frame file (and no file already read through another input) is
+    /// reported through <paramref name="onError"/>.
     /// </summary>
     public static IEnumerable<(string Path, AsiFileKind Kind)> FrameFiles(IEnumerable<string> inputs, Action<string, Exception> onError, Action<string, AsiFileKind>? onSkipped = null, Action<string>? onRepeated = null)
     {
         ArgumentNullException.ThrowIfNull(onError);
-        foreach (var (path, fromFolder) in Expand(inputs, onRepeated))
+        ArgumentNullException.ThrowIfNull(inputs);
+        var seen = new HashSet<string>(FilePaths.Comparer);
+        foreach (var input in inputs)
+        {
+            var (frameFiles, repeats, errors) = (0, 0, 0);
+            void Error(string path, Exception e)
+            {
+                errors++;
+                onError(path, e);
+            }
+
+            foreach (var (path, kind) in FrameFilesOf(input, seen, Error, onSkipped, p =>
+            {
+                repeats++;
+                onRepeated?.Invoke(p);
+            }))
+            {
+                frameFiles++;
+                yield return (path, kind);
+            }
+
+            if (frameFiles == 0 && repeats == 0 && errors == 0 && Directory.Exists(input))
+            {
+                // A folder named on the command line that holds no frame is as much an error as a file that holds none.
+                onError(input, new FileNotFoundException($"{input}: no frame files (stream0 PGM, plain or .gz, or THEMIS L1 CDF) in this folder", input));
+            }
+        }
+    }
+
+    private static IEnumerable<(string Path, AsiFileKind Kind)> FrameFilesOf(string input, HashSet<string> seen, Action<string, Exception> onError, Action<string, AsiFileKind>? onSkipped, Action<string> onRepeated)
+    {
+        foreach (var (path, fromFolder) in ExpandOne(input, seen, onRepeated))
         {
             if (!File.Exists(path))
             {
@@ -169,30 +202,39 @@ public static class AsiFiles
     /// <summary>
     /// Expands files and folders (recursively, in ordinal path order) into files. Missing paths are
     /// returned too, so the caller reports them. A file reached through more than one input (a folder
-    /// and a file or folder inside it, the same path spelt twice) comes once, the first time: its
-    /// frames are not read, classified, replayed or counted twice. Files compare by full normalised
-    /// path (without case on Windows and macOS); each repeat is passed to <paramref name="onRepeated"/>.
+    /// and a file or folder inside it, the same path spelt twice, a symbolic link to it) comes once, the
+    /// first time: its frames are not read, classified, replayed or counted twice. Files compare by
+    /// <see cref="FilePaths.Canonical"/>; each repeat is passed to <paramref name="onRepeated"/>.
     /// </summary>
     public static IEnumerable<(string Path, bool FromFolder)> Expand(IEnumerable<string> inputs, Action<string>? onRepeated = null)
     {
         ArgumentNullException.ThrowIfNull(inputs);
-        var seen = new HashSet<string>(OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal);
+        var seen = new HashSet<string>(FilePaths.Comparer);
         foreach (var input in inputs)
         {
-            var files = Directory.Exists(input)
-                ? Directory.EnumerateFiles(input, "*", new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = FileAttributes.Hidden })
-                    .Order(StringComparer.Ordinal).Select(f => (f, true))
-                : [(input, false)];
-            foreach (var (path, fromFolder) in files)
+            foreach (var file in ExpandOne(input, seen, onRepeated))
             {
-                if (seen.Add(Path.GetFullPath(path)))
-                {
-                    yield return (path, fromFolder);
-                }
-                else
-                {
-                    onRepeated?.Invoke(path);
-                }
+                yield return file;
+            }
+        }
+    }
+
+    /// <summary>One input of <see cref="Expand"/>, against the files <paramref name="seen"/> so far.</summary>
+    private static IEnumerable<(string Path, bool FromFolder)> ExpandOne(string input, HashSet<string> seen, Action<string>? onRepeated)
+    {
+        var files = Directory.Exists(input)
+            ? Directory.EnumerateFiles(input, "*", new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = FileAttributes.Hidden })
+                .Order(StringComparer.Ordinal).Select(f => (f, true))
+            : [(input, false)];
+        foreach (var (path, fromFolder) in files)
+        {
+            if (seen.Add(FilePaths.Canonical(path)))
+            {
+                yield return (path, fromFolder);
+            }
+            else
+            {
+                onRepeated?.Invoke(path);
             }
         }
     }

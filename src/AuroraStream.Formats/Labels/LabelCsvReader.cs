@@ -22,13 +22,14 @@ public sealed class LabelCsvSource(IReadOnlyList<string> paths) : ILabelSource
 
     /// <summary>
     /// The label files found under the paths, in ordinal order within a folder; a file reached through
-    /// more than one path (a folder and a file inside it, one path spelt twice) comes once.
+    /// more than one path (a folder and a file inside it, one path spelt twice, a symbolic link) comes once.
     /// </summary>
+    /// <exception cref="FileNotFoundException">A path is neither a file nor a folder.</exception>
     public IEnumerable<string> Files() =>
         paths.SelectMany(p => Directory.Exists(p)
             ? Directory.EnumerateFiles(p, "*", SearchOption.AllDirectories).Where(f => f.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".txt", StringComparison.OrdinalIgnoreCase)).Order(StringComparer.Ordinal)
-            : (IEnumerable<string>)[p])
-            .DistinctBy(Path.GetFullPath, OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal);
+            : File.Exists(p) ? (IEnumerable<string>)[p] : throw new FileNotFoundException($"{p}: no such file or directory", p))
+            .DistinctBy(FilePaths.Canonical, FilePaths.Comparer);
 
     /// <inheritdoc />
     public async IAsyncEnumerable<LabelledFrame> ReadLabelsAsync(LabelQuery query, [EnumeratorCancellation] CancellationToken cancellationToken = default)

@@ -163,7 +163,7 @@ public sealed class AnalyzeCommandTests
         (code, output, error) = await RunAsync("analyze", "occurrence", "--labels", labels, again, "--omni", omni, "--out", conflict, "--min-count", "1", "--include-twilight");
         Assert.True(code == 0, error);
         Assert.Equal(expected, File.ReadAllText(Path.Combine(conflict, "occurrence.csv")));
-        Assert.Contains("warning: Repeats (same site and capture time read more than once): 3 rows left out, each frame counted once with the first label read; 1 of them gave the frame a different label", error, StringComparison.Ordinal);
+        Assert.Contains("warning: repeats (same site and capture time read more than once): 3 rows left out, each frame counted once with the first label read; 1 of them gave the frame a different label", error, StringComparison.Ordinal);
         Assert.Contains("(57,603 rows, 3 of them repeating a frame already read, 1 with a different label: the first label read is kept)", File.ReadAllText(Path.Combine(conflict, "occurrence.md")), StringComparison.Ordinal);
     }
 
@@ -216,6 +216,7 @@ public sealed class AnalyzeCommandTests
     [Theory]
     [InlineData("")]                         // an empty file
     [InlineData("time,site,label\n")]        // a header alone
+    [InlineData("time,site,label\n2020-01-01T06:00:00Z,gill,uncertain\n")]   // nothing left once uncertain frames are left out
     public async Task Occurrence_NoLabelledFrames_IsAnError_NotAnEmptyReport(string content)
     {
         using var temp = new TempFolder();
@@ -225,7 +226,7 @@ public sealed class AnalyzeCommandTests
         var (code, _, error) = await RunAsync("analyze", "occurrence", "--labels", labels, "--omni", RepoPaths.Data("omni", "OMNI_HIGH_RES_1min_202001.csv"), "--out", outDir);
 
         Assert.Equal(2, code);
-        Assert.Contains($"error: no labelled frames read from {labels}", error, StringComparison.Ordinal);
+        Assert.Contains(content.Contains("uncertain", StringComparison.Ordinal) ? $"error: 1 labelled frames read from {labels}, none left to analyse: excluded 0 not under a dark sky" : $"error: no labelled frames read from {labels}", error, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(outDir, "occurrence.md")));
     }
 

@@ -101,7 +101,25 @@ public sealed class ClassifyCommandTests
 
         Assert.Equal(2, code);
         Assert.Empty(output);
-        Assert.Contains($"error: no frames in {folder}", error, StringComparison.Ordinal);
+        Assert.Contains($"error: {folder}: no frame files (stream0 PGM, plain or .gz, or THEMIS L1 CDF) in this folder", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Classify_AnEmptyFolderBesideGoodInputs_IsStillAnError_AndALinkToAFolderAlreadyReadAddsNothing()
+    {
+        using var temp = new TempFolder();
+        var empty = temp.File("empty");
+        Directory.CreateDirectory(empty);
+        var link = temp.File("link");
+        Directory.CreateSymbolicLink(link, RepoPaths.Stream0Folder);
+
+        var (code, output, error) = await RunAsync("classify", RepoPaths.Stream0Folder, link, empty, "--model", Model);
+
+        Assert.Equal(2, code);
+        Assert.Equal(120, output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.Contains("note: 6 file(s) reached through more than one input", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("repeat the site and capture time", error, StringComparison.Ordinal);
+        Assert.Contains($"error: {empty}: no frame files", error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -26,6 +26,20 @@ public sealed class EvaluateFramesCommandTests
     }
 
     [Fact]
+    public async Task Frames_LabelsGivenAsAFolder_AreRead_AMissingLabelFileIsNamed()
+    {
+        var (code, output, error) = await RunAsync("evaluate", "frames", "--model", Model, "--labels", Path.GetDirectoryName(Labels)!, RepoPaths.Stream0Gz);
+
+        Assert.True(code == 0, error);
+        Assert.Contains(" on 20 frames", output, StringComparison.Ordinal);
+
+        (code, _, error) = await RunAsync("evaluate", "frames", "--model", Model, "--labels", Labels + ".missing", RepoPaths.Stream0Gz);
+
+        Assert.Equal(2, code);
+        Assert.Contains($"error: {Labels}.missing: no such file or directory", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Frames_DistinctInputs_NoDuplicateNote()
     {
         var (code, output, error) = await RunAsync("evaluate", "frames", "--model", Model, "--labels", Labels, RepoPaths.Stream0Gz, RepoPaths.L1AsfCdf);

@@ -24,7 +24,7 @@ public sealed class TrainingInputsTests
         var only = Assert.Single(joined);
         Assert.Equal((t1, AuroraClass.Moon), (only.Frame.Time, only.Class));
         var failure = Assert.Single(failures);
-        Assert.Contains($"{second}: gill 2014-03-10T06:00:00.0630000Z is labelled arc here and moon in {first}: the frame is left out", failure, StringComparison.Ordinal);
+        Assert.Contains($"{second}: gill 2014-03-10T06:00:00.063000Z is labelled arc here and moon in {first}: the frame is left out", failure, StringComparison.Ordinal);
     }
 
     [Fact]
