@@ -91,6 +91,11 @@ internal static class AnalyzeCommand
             CheckRead(selection, common.Source(result), error);
             var provenance = common.Provenance(result, "analyze geoeffect", [("Magnetometers", string.Join(" ", result.GetValue(mag)!))], selection.Describe());
             var analysis = analyzer.Result();
+            if (analysis.Joined == 0)
+            {
+                // Every distribution would be empty: say why rather than leave empty tables to be read as a result.
+                error.WriteLine(Invariant($"warning: none of the {analysis.Frames:N0} labelled frames analysed was joined to a magnetometer: {analysis.NoMagnetometer:N0} at sites with no magnetometer of the same site code in {string.Join(" ", result.GetValue(mag)!)}, {analysis.NoData:N0} at times it has no value (gaps, outside its span)"));
+            }
             var files = Reports.WriteGeoEffect(common.Out(result), analysis, provenance, selection);
             output.WriteLine(Invariant($"geoeffect: {analysis.Frames:N0} labelled frames, {analysis.Joined:N0} joined to a magnetometer; {Excluded(selection)}; wrote {files.Count} files to {common.Out(result)}"));
         }).ConfigureAwait(false));

@@ -83,6 +83,7 @@ public sealed class AnalyzeCommandTests
 
         Assert.True(code == 0, error);
         Assert.Contains("1,440 labelled frames, 1,440 joined", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("joined to a magnetometer", error, StringComparison.Ordinal);
         var rows = File.ReadAllLines(Path.Combine(outDir, "geoeffect.csv"));
         Assert.Equal("label,quantity,n,q1,median,q3,p90,min,max", rows[0]);
         Assert.Contains(rows, r => r.StartsWith("diffuse,dbdt,719,", StringComparison.Ordinal));
@@ -228,6 +229,18 @@ public sealed class AnalyzeCommandTests
         Assert.Equal(2, code);
         Assert.Contains(content.Contains("uncertain", StringComparison.Ordinal) ? $"error: 1 labelled frames read from {labels}, none left to analyse: excluded 0 not under a dark sky" : $"error: no labelled frames read from {labels}", error, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(outDir, "occurrence.md")));
+    }
+
+    [Fact]
+    public async Task GeoEffect_NoFrameAtAMagnetometer_Warns()
+    {
+        using var temp = new TempFolder();
+        var labels = temp.Write("labels.csv", Encoding.ASCII.GetBytes("time,site,label\n2014-11-01T06:00:30Z,gill,arc\n2014-11-01T06:01:30Z,gill,clear\n"));
+
+        var (code, _, error) = await RunAsync("analyze", "geoeffect", "--labels", labels, "--mag", RepoPaths.Data("magnetometer"), "--out", temp.File("geo"), "--include-twilight");
+
+        Assert.True(code == 0, error);
+        Assert.Contains("warning: none of the 2 labelled frames analysed was joined to a magnetometer: 2 at sites with no magnetometer of the same site code", error, StringComparison.Ordinal);
     }
 
     [Fact]
