@@ -52,6 +52,9 @@ internal sealed class GzipReadStream : ForwardReadStream
         _source = source;
     }
 
+    /// <summary>Inflated bytes of the members whose trailer (CRC-32 and size) matched so far.</summary>
+    public long Verified => _verified;
+
     /// <summary>The fault that was thrown, if any.</summary>
     public GzipFault? Fault { get; private set; }
 

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Runtime.InteropServices;
@@ -27,8 +28,9 @@ namespace AuroraStream.Formats.Stream0;
 /// Gzip files are checked to their end (RFC 1952): a file cut inside its deflate data or missing its
 /// trailer is refused after its complete frames (a cut transfer: what came decoded cleanly). A file
 /// whose data fails a check (the trailer's CRC-32 or size, invalid deflate data) may be damaged
-/// anywhere in the member, so when the stream can seek its data is checked before any frame is
-/// yielded, and only frames inside members that passed their check are: for the usual one-member
+/// anywhere in the member, so when the stream can seek it is inflated once into a pooled buffer and
+/// checked to its end before any frame is parsed (the whole inflated file is then held, at most
+/// <see cref="Stream0ReaderOptions.MaxDecompressedBytes"/>), and only frames inside members that passed their check are: for the usual one-member
 /// file, none. A file that stops early is unverifiable: its complete frames are held until the parse
 /// reaches the cut, and used only if their structure held to there (a damaged byte can make the
 /// inflater run off the end, which looks like a cut).</para>
@@ -74,20 +76,115 @@ public static class Stream0PgmReader
     {
         if (!stream.CanSeek)
         {
-            return Parse(stream, source, options, null, null);
+            return Parse(stream, source, options, null, null, null);
         }
 
         var origin = stream.Position;
         Span<byte> head = stackalloc byte[2];
         var isGzip = StreamExtensions.IsGzip(head[..stream.ReadUpTo(head)]);
-        var fault = isGzip ? FaultOf(stream, origin, source, options) : null;
         stream.Position = origin;
-        return fault switch
+        return isGzip ? ReadGzip(stream, source, options) : Parse(stream, source, options, null, null, null);
+    }
+
+    /// <summary>
+    /// A gzip file that can seek: inflated once into memory (up to <see cref="Stream0ReaderOptions.MaxDecompressedBytes"/>)
+    /// and checked to its end before any frame is parsed, so that no frame of a member failing its check is yielded.
+    /// </summary>
+    private static IEnumerable<AllSkyFrame> ReadGzip(Stream stream, string source, Stream0ReaderOptions options)
+    {
+        // The buffer is sized from the last member's ISIZE (RFC 1952: the inflated size mod 2^32) and
+        // rented from the shared pool: a fresh 10-MB array per file, growing by doubling, halved the
+        // decode rate (large-object allocations and the collections they bring).
+        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Clamp(SizeHint(stream), 1 << 16, Math.Min(options.MaxDecompressedBytes + 1, Array.MaxLength)));
+        try
         {
-            null => Parse(stream, source, options, null, null),
-            { Truncated: true } => HeldUntilTheCut(stream, source, options),
-            _ => Parse(stream, source, options, fault, null),
-        };
+            GzipFault? fault;
+            InvalidDataException? overCap = null;
+            long verified;
+            var length = 0;
+            using (var gzip = new GzipReadStream(new PrefixedStream([], stream), source))
+            {
+                var capped = new CappedReadStream(gzip, options.MaxDecompressedBytes, source);
+                try
+                {
+                    int n;
+                    while ((n = capped.Read(buffer.AsSpan(length))) > 0)
+                    {
+                        length += n;
+                        if (length == buffer.Length)
+                        {
+                            var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)buffer.Length * 2, Array.MaxLength));
+                            buffer.AsSpan(0, length).CopyTo(larger);
+                            ArrayPool<byte>.Shared.Return(buffer);
+                            buffer = larger;
+                        }
+                    }
+                }
+                catch (InvalidDataException e)
+                {
+                    overCap = gzip.Fault is null ? e : null;
+                }
+
+                (fault, verified) = (gzip.Fault, gzip.Verified);
+            }
+
+            var inflated = new MemoryStream(buffer, 0, length, writable: false);
+            if (overCap is not null)
+            {
+                // Over the cap: the frames of the members checked before it, then the cap's error.
+                var kept = new List<AllSkyFrame>();
+                try
+                {
+                    kept.AddRange(Parse(inflated, source, options, new GzipFault(overCap.Message, 0, length, verified, false), null, null));
+                }
+                catch (InvalidDataException)
+                {
+                }
+
+                foreach (var frame in kept)
+                {
+                    yield return frame;
+                }
+
+                throw overCap;
+            }
+
+            var frames = fault switch
+            {
+                null => Parse(inflated, source, options, null, null, null),
+                { Truncated: true } => HeldUntilTheCut(inflated, source, options, fault),
+                _ => Parse(inflated, source, options, fault, null, fault),
+            };
+            foreach (var frame in frames)
+            {
+                yield return frame;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>The last 4 bytes of a seekable gzip file, its last member's inflated size mod 2^32 (a size hint only); the stream is left where it was.</summary>
+    private static long SizeHint(Stream stream)
+    {
+        var origin = stream.Position;
+        try
+        {
+            if (stream.Length - origin < 18)
+            {
+                return 0;
+            }
+
+            Span<byte> isize = stackalloc byte[4];
+            stream.Position = stream.Length - 4;
+            return stream.ReadUpTo(isize) == 4 ? System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(isize) + 1 : 0;
+        }
+        finally
+        {
+            stream.Position = origin;
+        }
     }
 
     /// <summary>
@@ -95,14 +192,14 @@ public static class Stream0PgmReader
     /// the frames' structure breaks before it, the data is damaged, not cut, and no frame is used (the
     /// damage may lie in a frame already parsed); otherwise its complete frames are yielded, then the cut.
     /// </summary>
-    private static IEnumerable<AllSkyFrame> HeldUntilTheCut(Stream stream, string source, Stream0ReaderOptions options)
+    private static IEnumerable<AllSkyFrame> HeldUntilTheCut(Stream inflated, string source, Stream0ReaderOptions options, GzipFault cutFault)
     {
         var frames = new List<AllSkyFrame>();
         var cut = new CutSeen();
         InvalidDataException? error = null;
         try
         {
-            frames.AddRange(Parse(stream, source, options, null, cut));
+            frames.AddRange(Parse(inflated, source, options, null, cut, cutFault));
         }
         catch (InvalidDataException e)
         {
@@ -131,7 +228,12 @@ public static class Stream0PgmReader
         public bool Reached { get; set; }
     }
 
-    private static IEnumerable<AllSkyFrame> Parse(Stream stream, string source, Stream0ReaderOptions options, GzipFault? damage, CutSeen? cutSeen)
+    /// <summary>
+    /// Parses frames. <paramref name="damage"/>: only frames inside its verified bytes are yielded.
+    /// <paramref name="knownFault"/>: <paramref name="stream"/> holds the inflated data of a gzip file that
+    /// ended with this fault, reported where the data ends as a streamed gzip reports it.
+    /// </summary>
+    private static IEnumerable<AllSkyFrame> Parse(Stream stream, string source, Stream0ReaderOptions options, GzipFault? damage, CutSeen? cutSeen, GzipFault? knownFault)
     {
         Span<byte> head = stackalloc byte[2];
         var headLength = stream.ReadUpTo(head);
@@ -167,7 +269,7 @@ public static class Stream0PgmReader
                 {
                     header = ReadHeader(reader, source, index, options);
                 }
-                catch (InvalidDataException e) when (gzip?.Fault is { } cut)
+                catch (InvalidDataException e) when (CutOf(gzip, knownFault, reader) is { } cut)
                 {
                     cutSeen?.Reached = true;
                     throw reader.Position == headerStart && index > 0
@@ -177,6 +279,15 @@ public static class Stream0PgmReader
 
                 if (header is null)
                 {
+                    if (knownFault is { } end)
+                    {
+                        // The inflated data ends where the gzip file's fault is: reported as a streamed read reports it.
+                        cutSeen?.Reached = true;
+                        throw index > 0
+                            ? FormatError.At(source, $"after frame {index - 1}", $"{end.What}; frames 0-{index - 1} are complete", end.Inflated)
+                            : FormatError.At(source, "frame 0", $"{end.What}; the data stops inside the frame's header", end.Inflated);
+                    }
+
                     if (index == 0)
                     {
                         throw FormatError.At(source, string.Empty, "empty file: no PGM frame", 0);
@@ -216,7 +327,7 @@ public static class Stream0PgmReader
                 {
                     pixels = ReadPixels(reader, h, source, index);
                 }
-                catch (InvalidDataException e) when (gzip?.Fault is { } cut)
+                catch (InvalidDataException e) when (CutOf(gzip, knownFault, reader) is { } cut)
                 {
                     cutSeen?.Reached = true;
                     var expected = (long)h.Width * h.Height * h.BytesPerSample;
@@ -239,33 +350,11 @@ public static class Stream0PgmReader
     }
 
     /// <summary>
-    /// Inflates the whole gzip file once, without parsing, and returns its fault: a cut
-    /// (<see cref="GzipFault.Truncated"/>) or data that fails a check beyond the verified members; null
-    /// when every member checks (or the data is over the limit, which the parse reports). Leaves
-    /// <paramref name="stream"/> anywhere.
+    /// The gzip fault behind a read error: the streamed gzip's own, or the <paramref name="knownFault"/> of
+    /// inflated data when the read reached the end of that data (an error before it is the frames' own).
     /// </summary>
-    private static GzipFault? FaultOf(Stream stream, long origin, string source, Stream0ReaderOptions options)
-    {
-        stream.Position = origin;
-        using var check = new GzipReadStream(new PrefixedStream([], stream), source);
-        var buffer = new byte[1 << 16];
-        try
-        {
-            while (check.Read(buffer) > 0)
-            {
-                if (check.Position > options.MaxDecompressedBytes)
-                {
-                    // Too large to use anyway: the parse pass reports the limit.
-                    return null;
-                }
-            }
-        }
-        catch (InvalidDataException) when (check.Fault is not null)
-        {
-        }
-
-        return check.Fault is { } fault && (fault.Truncated || fault.Verified < fault.Inflated) ? fault : null;
-    }
+    private static GzipFault? CutOf(GzipReadStream? gzip, GzipFault? knownFault, ByteReader reader) =>
+        gzip?.Fault ?? (knownFault is { } k && reader.Position >= k.Inflated ? k : null);
 
     /// <summary>The error for a frame that lies (in part) in gzip data that failed its check.</summary>
     private static InvalidDataException Damaged(string source, GzipFault damage, int index) =>
