@@ -129,7 +129,7 @@ internal sealed class GzipReadStream : ForwardReadStream
         {
             if (_members == 0)
             {
-                throw Fail("truncated gzip: the file is empty", start);
+                throw Cut("truncated gzip: the file is empty", start);
             }
 
             return false;
@@ -156,7 +156,7 @@ internal sealed class GzipReadStream : ForwardReadStream
             var b = _tap.ReadByte();
             if (b < 0)
             {
-                throw Fail($"truncated gzip: the file ends inside the {where} of the member at byte {start}", _tap.Position);
+                throw Cut($"truncated gzip: the file ends inside the {where} of the member at byte {start}", _tap.Position);
             }
 
             header.Add((byte)b);
@@ -235,7 +235,7 @@ internal sealed class GzipReadStream : ForwardReadStream
         if (_tap.EndOfInputSeen)
         {
             // The inflater asked for more and there was none: it stopped inside the deflate data.
-            throw Fail($"truncated gzip: the file ends at byte {_tap.Position} inside the deflate data of the member at byte {_memberStart} ({inflatedHere})", _tap.Position);
+            throw Cut($"truncated gzip: the file ends at byte {_tap.Position} inside the deflate data of the member at byte {_memberStart} ({inflatedHere})", _tap.Position);
         }
 
         Span<byte> trailer = stackalloc byte[8];
@@ -276,7 +276,7 @@ internal sealed class GzipReadStream : ForwardReadStream
                 }
             }
 
-            throw Fail($"truncated gzip: the member at byte {_memberStart} ends at byte {end} without its 8-byte trailer (CRC-32 and size), so its data cannot be verified ({inflatedHere})", end);
+            throw Cut($"truncated gzip: the member at byte {_memberStart} ends at byte {end} without its 8-byte trailer (CRC-32 and size), so its data cannot be verified ({inflatedHere})", end);
         }
 
         _verified = _inflated;
@@ -285,9 +285,12 @@ internal sealed class GzipReadStream : ForwardReadStream
         _tap.Unread(region.AsSpan(found + 8, chunk.Length + extra - found - 8));
     }
 
-    private InvalidDataException Fail(string what, long offset)
+    /// <summary>The file stops early: what was inflated decoded cleanly (<see cref="GzipFault.Truncated"/>).</summary>
+    private InvalidDataException Cut(string what, long offset) => Fail(what, offset, truncated: true);
+
+    private InvalidDataException Fail(string what, long offset, bool truncated = false)
     {
-        Fault = new GzipFault(what, offset, _inflated, _verified, what.StartsWith("truncated", StringComparison.Ordinal));
+        Fault = new GzipFault(what, offset, _inflated, _verified, truncated);
         return Error(Fault);
     }
 

@@ -96,6 +96,18 @@ public sealed class AnalyzeCommandTests
         Assert.Contains("- Analysed, after leaving out 0 labelled uncertain: 1,440\n", report, StringComparison.Ordinal);
     }
 
+    /// <summary>An hour of 1-min labels at Gillam, 2014-11-01 06 UT (arc, then clear), where no OMNI file here has data.</summary>
+    private static string WriteHourOfLabels(TempFolder temp)
+    {
+        var csv = new StringBuilder("time,site,label\n");
+        for (var m = 0; m < 60; m++)
+        {
+            csv.Append(CultureInfo.InvariantCulture, $"2014-11-01T06:{m:D2}:30Z,gill,{(m < 30 ? "arc" : "clear")}\n");
+        }
+
+        return temp.Write("labels.csv", Encoding.ASCII.GetBytes(csv.ToString()));
+    }
+
     [Fact]
     public async Task Occurrence_ByDefault_ExcludesFramesNotUnderADarkSkyAndUncertainOnes_AndReportsHowMany()
     {
@@ -174,13 +186,7 @@ public sealed class AnalyzeCommandTests
         // Labels of November 2014 against OMNI of January 2020: every frame would be counted as
         // missing its solar-wind inputs without a word.
         using var temp = new TempFolder();
-        var csv = new StringBuilder("time,site,label\n");
-        for (var m = 0; m < 60; m++)
-        {
-            csv.Append(CultureInfo.InvariantCulture, $"2014-11-01T06:{m:D2}:30Z,gill,{(m < 30 ? "arc" : "clear")}\n");
-        }
-
-        var labels = temp.Write("labels.csv", Encoding.ASCII.GetBytes(csv.ToString()));
+        var labels = WriteHourOfLabels(temp);
         var omni = RepoPaths.Data("omni", "OMNI_HIGH_RES_1min_202001.csv");
 
         var (code, _, error) = await RunAsync("analyze", "occurrence", "--labels", labels, "--omni", omni, "--out", temp.File("out"), "--min-count", "1", "--include-twilight");
@@ -197,13 +203,7 @@ public sealed class AnalyzeCommandTests
     {
         // OMNI of 2010 (hourly) and of January 2020: labels of 2014 lie inside the span, in the gap.
         using var temp = new TempFolder();
-        var csv = new StringBuilder("time,site,label\n");
-        for (var m = 0; m < 60; m++)
-        {
-            csv.Append(CultureInfo.InvariantCulture, $"2014-11-01T06:{m:D2}:30Z,gill,{(m < 30 ? "arc" : "clear")}\n");
-        }
-
-        var labels = temp.Write("labels.csv", Encoding.ASCII.GetBytes(csv.ToString()));
+        var labels = WriteHourOfLabels(temp);
         var outDir = temp.File("out");
 
         var (code, _, error) = await RunAsync("analyze", "occurrence", "--labels", labels, "--omni", RepoPaths.Data("omni", "omni2_hourly_2010.lst"), RepoPaths.Data("omni", "OMNI_HIGH_RES_1min_202001.csv"), "--out", outDir, "--min-count", "1", "--include-twilight");

@@ -185,8 +185,7 @@ public sealed class Stream0PgmReaderTests
     [Fact]
     public void Read_GzipWithWrongCrc_NoFrameIsUsed_TheDamageCannotBePlaced()
     {
-        var gz = Gzip(FirstFrames(3));
-        gz[^8] ^= 0x01;
+        var gz = GzipWithWrongCrc(FirstFrames(3));
 
         var (count, e) = Count(new MemoryStream(gz), "crc.pgm.gz");
 
@@ -218,8 +217,7 @@ public sealed class Stream0PgmReaderTests
     {
         var three = FirstFrames(3);
         var two = FirstFrames(2);
-        var second = Gzip(three[two.Length..]);
-        second[^8] ^= 0x01;
+        var second = GzipWithWrongCrc(three[two.Length..]);
 
         var (count, e) = Count(new MemoryStream([.. Gzip(two), .. second]), "two.pgm.gz");
 
@@ -231,13 +229,20 @@ public sealed class Stream0PgmReaderTests
     [Fact]
     public void Read_GzipWithWrongCrc_FromAStreamThatCannotSeek_IsRefusedAfterItsFrames()
     {
-        var gz = Gzip(FirstFrames(3));
-        gz[^8] ^= 0x01;
+        var gz = GzipWithWrongCrc(FirstFrames(3));
 
         var (count, e) = Count(new BufferedStream(new ForwardOnly(gz)), "crc.pgm.gz");
 
         Assert.Equal(3, count);
         Assert.Contains("crc.pgm.gz: after frame 2: corrupt gzip: CRC-32", e.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>The data gzipped, its trailer's CRC-32 off by one bit.</summary>
+    private static byte[] GzipWithWrongCrc(byte[] data)
+    {
+        var gz = Gzip(data);
+        gz[^8] ^= 0x01;
+        return gz;
     }
 
     private static (int Count, InvalidDataException Error) Count(Stream stream, string name)
