@@ -87,8 +87,8 @@ bench: deps-test build
 # Reproduces the default model in onnx-models/ (14 min 24 s on 2 idle cores, 27.6 CPU-minutes, measured 2026-11-30; most of it the four leave-one-scene-out models).
 model: build
 	rm -rf $(MODEL_WORK)
-	$(CLI) train simclr $(REAL_FRAMES) --generator projected --synthetic 2000 --synthetic-seed 11 --size 64 --mask-radius 1.0 --steps 300 --warmup 20 --batch 64 --lr 2e-3 --seed 1 --out $(MODEL_WORK)/simclr
-	$(CLI) train classifier $(REAL_FRAMES) --labels tests/data/real-skies/real-skies-labels.csv --encoder $(MODEL_WORK)/simclr --mask-radius 1.0 --generator projected --synthetic 1500 --synthetic-seed 21 --hybrid 300 --real-repeat 3 --oath tests/data/oath --head mlp --head-epochs 60 --fine-tune --fine-tune-augment --fine-tune-epochs 30 --fine-tune-lr 1e-3 --batch 32 --holdout-synthetic 600 --leave-one-scene-out --confidence --realism 400 --seed 7 --out $(MODEL_WORK)/classifier
+	$(CLI) train simclr $(REAL_FRAMES) --generator projected --synthetic 2000 --synthetic-seed 11 --size 64 --mask-radius 1.0 --steps 1200 --warmup 20 --batch 64 --lr 2e-3 --seed 1 --out $(MODEL_WORK)/simclr
+	$(CLI) train classifier $(REAL_FRAMES) --labels tests/data/real-skies/real-skies-labels.csv --encoder $(MODEL_WORK)/simclr --mask-radius 1.0 --generator projected --synthetic 1500 --synthetic-seed 21 --hybrid 300 --real-repeat 3 --oath tests/data/oath --head mlp --head-epochs 60 --fine-tune --fine-tune-augment --fine-tune-epochs 30 --fine-tune-lr 1e-3 --batch 32 --holdout-synthetic 1800 --holdout-seeds 6 --leave-one-scene-out --confidence --realism 400 --seed 7 --out $(MODEL_WORK)/classifier
 	$(CLI) evaluate oath --oath tests/data/oath --checkpoint $(MODEL_WORK)/classifier --report $(MODEL_WORK)/oath
 	$(CLI) export --checkpoint $(MODEL_WORK)/classifier --out onnx-models/aurorastream-compact.onnx --notes "$(MODEL_NOTES)"
 	cp $(MODEL_WORK)/oath/oath-benchmark.md onnx-models/aurorastream-compact.oath-benchmark.md

@@ -121,11 +121,12 @@ internal static class EvaluateCommand
         var inputs = new Argument<string[]>("inputs") { Description = "Frame files or folders, labelled by --labels.", Arity = ArgumentArity.ZeroOrMore };
         var labels = new Option<string[]>("--labels") { Description = "Label CSV file (time,site,label...) for the inputs; repeat --labels for several." };
         var synthetic = new Option<int>("--synthetic") { Description = "Evaluate on this many synthetic frames." }.AtLeast(0);
-        var syntheticSeed = new Option<int>("--synthetic-seed") { Description = "Their seed.", DefaultValueFactory = _ => 99 };
+        var syntheticSeed = new Option<int>("--synthetic-seed") { Description = "Their seed (the first of them with --synthetic-seeds).", DefaultValueFactory = _ => 99 };
+        var syntheticSeeds = new Option<int>("--synthetic-seeds") { Description = "Draw the synthetic frames from this many consecutive seeds, in equal shares (the card's held-out figure: --synthetic-seed 104750 --synthetic-seeds 6).", DefaultValueFactory = _ => 1 }.AtLeast(1);
         var generator = new Option<SkyGenerator>("--generator") { Description = "Synthetic sky: Projected (the default model's) or Legacy.", DefaultValueFactory = _ => SkyGenerator.Projected };
         var command = new Command("frames", "Evaluate an exported model in ONNX Runtime on labelled frames (files with label CSVs, or synthetic); real frames are scored on their most probable class after the sky rules (no moon with the Moon down); how many the stream would label uncertain, and why, is counted apart.")
         {
-            model, inputs, labels, synthetic, syntheticSeed, generator,
+            model, inputs, labels, synthetic, syntheticSeed, syntheticSeeds, generator,
         };
         command.SetAction(async (result, cancellationToken) => await CommandRunner.RunAsync(error, () =>
         {
@@ -148,6 +149,11 @@ internal static class EvaluateCommand
                 throw new UsageException($"'aurorastream evaluate frames' needs frames to score: frame files or folders with {labels.Name}, or {synthetic.Name} N");
             }
 
+            if (result.GetValue(syntheticSeeds) is > 1 and var seedsAsked && seedsAsked > result.GetValue(synthetic))
+            {
+                throw new UsageException(Invariant($"{syntheticSeeds.Name} {seedsAsked} needs at least as many {synthetic.Name} frames (got {result.GetValue(synthetic)})"));
+            }
+
             using var classifier = new OnnxAuroraClassifier(new OnnxClassifierOptions { ModelPath = result.GetValue(model)! });
             var preprocessor = new FramePreprocessor(classifier.Card.Preprocessing);
             var failures = new List<string>();
@@ -168,7 +174,8 @@ internal static class EvaluateCommand
 
             var real = labelled.Count;
             var syntheticCount = result.GetValue(synthetic);
-            labelled.AddRange(RealSkyRecipe.Synthetic(result.GetValue(generator), syntheticCount, result.GetValue(syntheticSeed), preprocessor).Select(s => (s.Frame.Pixels, s.Class, (SkyConditions?)null)));
+            List<(PreparedFrame Frame, AuroraClass Class, int Seed)> drawn = syntheticCount == 0 ? [] : RealSkyRecipe.HeldOutSynthetic(result.GetValue(generator), syntheticCount, result.GetValue(syntheticSeeds), result.GetValue(syntheticSeed), preprocessor);
+            labelled.AddRange(drawn.Select(s => (s.Frame.Pixels, s.Class, (SkyConditions?)null)));
             CommandRunner.ReportFailures(error, failures);
             if (labelled.Count == 0)
             {
@@ -180,9 +187,10 @@ internal static class EvaluateCommand
 
             var scored = syntheticCount == 0
                 ? string.Empty
-                : Invariant($" ({(real > 0 ? $"{real} real, " : string.Empty)}{syntheticCount} synthetic: {result.GetValue(generator).ToString().ToLowerInvariant()} generator, seed {result.GetValue(syntheticSeed)})");
+                : Invariant($" ({(real > 0 ? $"{real} real, " : string.Empty)}{syntheticCount} synthetic: {result.GetValue(generator).ToString().ToLowerInvariant()} generator, {(result.GetValue(syntheticSeeds) == 1 ? $"seed {result.GetValue(syntheticSeed)}" : $"seeds {result.GetValue(syntheticSeed)}-{result.GetValue(syntheticSeed) + result.GetValue(syntheticSeeds) - 1}")})");
 
             var matrix = new ConfusionMatrix();
+            var said = new AuroraClass[labelled.Count];
             var uncertain = new Dictionary<string, int>(StringComparer.Ordinal);
             var pixels = preprocessor.OutputLength;
             const int Batch = 32;
@@ -201,6 +209,7 @@ internal static class EvaluateCommand
                     // Synthetic frames carry no sky: their moon is drawn whatever the real Moon does.
                     var prediction = SkyConsistency.Apply(predictions[i], labelled[start + i].Sky);
                     matrix.Add(labelled[start + i].Class, prediction.Label);
+                    said[start + i] = prediction.Label;
                     if (prediction.UncertainReason is { } reason)
                     {
                         uncertain[reason] = uncertain.GetValueOrDefault(reason) + 1;
@@ -215,6 +224,12 @@ internal static class EvaluateCommand
             }
 
             WriteConfusion(output, matrix);
+            if (result.GetValue(syntheticSeeds) > 1)
+            {
+                var perSeed = RealSkyRecipe.PerSeed(drawn, said[real..]);
+                output.WriteLine(Invariant($"  synthetic per seed: {string.Join(", ", perSeed.Select(p => $"{p.Seed} {p.Accuracy:0.000} ({p.Frames})"))}; standard deviation {BenchmarkEvaluation.Std(perSeed.Select(p => p.Accuracy)):0.000}"));
+            }
+
             return Task.FromResult(failures.Count == 0 ? AuroraStreamCli.Success : AuroraStreamCli.InputFailed);
         }).ConfigureAwait(false));
         return command;

@@ -46,6 +46,48 @@ internal static class RealSkyRecipe
     }
 
     /// <summary>
+    /// Held-out synthetic frames: <paramref name="count"/> frames drawn in equal shares (the first
+    /// seeds take the remainder) from <paramref name="seeds"/> consecutive generator seeds starting
+    /// at <paramref name="firstSeed"/>. A projected sky's seed fixes its 16 lenses and its star
+    /// catalogue, so frames of one seed share one set-up and accuracy moves from seed to seed more
+    /// than the frames' count explains (docs/training-and-models.md); several seeds measure the generator.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="seeds"/> is below 1 or above <paramref name="count"/>.</exception>
+    public static List<(PreparedFrame Frame, AuroraClass Class, int Seed)> HeldOutSynthetic(SkyGenerator generator, int count, int seeds, int firstSeed, FramePreprocessor preprocessor)
+    {
+        if (seeds < 1 || seeds > count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(seeds), seeds, Invariant($"--holdout-seeds must be between 1 and the --holdout-synthetic count ({count})"));
+        }
+
+        var drawn = new List<(PreparedFrame, AuroraClass, int)>(count);
+        for (var k = 0; k < seeds; k++)
+        {
+            var share = (count / seeds) + (k < count % seeds ? 1 : 0);
+            drawn.AddRange(Synthetic(generator, share, firstSeed + k, preprocessor).Select(x => (x.Frame, x.Class, firstSeed + k)));
+        }
+
+        return drawn;
+    }
+
+    /// <summary>Six-class accuracy of each seed's frames, in seed order; <paramref name="predicted"/> is parallel to <paramref name="drawn"/>.</summary>
+    public static List<(int Seed, int Frames, double Accuracy)> PerSeed(IReadOnlyList<(PreparedFrame Frame, AuroraClass Class, int Seed)> drawn, IReadOnlyList<AuroraClass> predicted) =>
+        [.. drawn.Select((d, i) => (d.Seed, Right: d.Class == predicted[i]))
+            .GroupBy(x => x.Seed)
+            .OrderBy(g => g.Key)
+            .Select(g => (g.Key, g.Count(), (double)g.Count(x => x.Right) / g.Count()))];
+
+    /// <summary>The card's note on the held-out synthetic figure: generator, seeds, per-seed accuracy.</summary>
+    public static string DescribeHeldOut(SkyGenerator generator, IReadOnlyList<(int Seed, int Frames, double Accuracy)> perSeed)
+    {
+        var frames = perSeed.Sum(p => p.Frames);
+        var from = perSeed.Count == 1
+            ? Invariant($"a seed not used in training (seed {perSeed[0].Seed})")
+            : Invariant($"{perSeed.Count} seeds not used in training ({perSeed[0].Seed}-{perSeed[^1].Seed}, each its own lenses and star catalogue); per seed {string.Join(", ", perSeed.Select(p => $"{p.Seed} {p.Accuracy:0.000} ({p.Frames})"))}");
+        return Invariant($"{frames} synthetic frames ({generator.ToString().ToLowerInvariant()} generator) from {from}; measures learning on the generator's classes, not on real skies");
+    }
+
+    /// <summary>
     /// Real frames labelled clear with synthetic aurora drawn over them (<see cref="AuroraOverlay"/>),
     /// labelled with the form drawn. Each keeps its background's scene, so a held-out scene's
     /// hybrids are held out with it.

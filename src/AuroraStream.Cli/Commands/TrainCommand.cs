@@ -123,14 +123,15 @@ internal static class TrainCommand
         var head = new Option<ClassifierHead>("--head") { Description = "Linear (probe) or Mlp.", DefaultValueFactory = _ => ClassifierHead.Linear };
         var fineTune = new Option<bool>("--fine-tune") { Description = "Fine-tune the whole encoder after training the head." };
         var headEpochs = new Option<int>("--head-epochs") { DefaultValueFactory = _ => 200, Description = "Epochs of head training." }.AtLeast(1);
-        var fineTuneAugment = new Option<bool>("--fine-tune-augment") { Description = "Fine-tune on random views too (any rotation, crops keeping 85% of the field, brightness, contrast, gamma, light blur and noise), not only flips and quarter turns." };
+        var fineTuneAugment = new Option<bool>("--fine-tune-augment") { Description = "Fine-tune on random views too (any rotation, brightness, contrast, gamma, light blur and noise), not only flips and quarter turns." };
         var fineTuneEpochs = new Option<int>("--fine-tune-epochs") { DefaultValueFactory = _ => 10, Description = "Epochs of fine-tuning." }.AtLeast(0);
         var headLr = new Option<double>("--lr") { DefaultValueFactory = _ => 1e-2, Description = "Head learning rate." }.Positive();
         var fineTuneLr = new Option<double>("--fine-tune-lr") { DefaultValueFactory = _ => 3e-4, Description = "Fine-tuning learning rate." }.Positive();
         var batch = new Option<int>("--batch") { DefaultValueFactory = _ => 64, Description = "Frames per step." }.AtLeast(1);
         var rounds = new Option<int>("--self-training") { Description = "Self-training rounds." }.AtLeast(0);
         var threshold = new Option<double>("--threshold") { DefaultValueFactory = _ => 0.9, Description = "Pseudo-label probability threshold." }.AboveAtMost(0, 1);
-        var holdout = new Option<int>("--holdout-synthetic") { Description = "Evaluate on this many held-out synthetic frames (a seed of their own) and record it." }.AtLeast(0);
+        var holdout = new Option<int>("--holdout-synthetic") { Description = "Evaluate on this many held-out synthetic frames (seeds of their own) and record it." }.AtLeast(0);
+        var holdoutSeeds = new Option<int>("--holdout-seeds") { Description = "Draw the held-out synthetic frames from this many generator seeds (consecutive, none used in training), in equal shares; a seed fixes the projected generator's lenses and star catalogue, so one seed measures one sky set-up.", DefaultValueFactory = _ => 1 }.AtLeast(1);
         var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 1, Description = "Seed." };
         var generator = Generator();
         var realRepeat = new Option<int>("--real-repeat") { Description = "Use each labelled real frame (files and OATH) this many times per epoch (each time in a random orientation).", DefaultValueFactory = _ => 1 }.AtLeast(1);
@@ -145,11 +146,16 @@ internal static class TrainCommand
         var command = new Command("classifier", "Train the six-class classifier on an encoder: labelled files, synthetic frames and/or OATH images; linear or MLP head, optional fine-tuning and self-training.")
         {
             inputs, labels, encoder, architecture, size, synthetic, syntheticSeed, oath, unlabelled, unlabelledSynthetic, head, fineTune, fineTuneAugment, headEpochs, fineTuneEpochs,
-            headLr, fineTuneLr, batch, rounds, threshold, holdout, seed, generator, realRepeat, hybrid, loso, confidence, oodQuantile, realism, maskRadius, threads, outDir,
+            headLr, fineTuneLr, batch, rounds, threshold, holdout, holdoutSeeds, seed, generator, realRepeat, hybrid, loso, confidence, oodQuantile, realism, maskRadius, threads, outDir,
         };
         command.SetAction(async (result, cancellationToken) => await CommandRunner.RunTorchAsync(error, async () =>
         {
             SetThreads(result.GetValue(threads));
+            if (result.GetValue(holdoutSeeds) is > 1 and var seedsAsked && seedsAsked > result.GetValue(holdout))
+            {
+                throw new UsageException(Invariant($"{holdoutSeeds.Name} {seedsAsked} needs at least as many {holdout.Name} frames (got {result.GetValue(holdout)})"));
+            }
+
             var failures = new List<string>();
             PretrainedEncoder? pretrained = result.GetValue(encoder) is { } folder ? SimClrTrainer.LoadEncoder(folder) : null;
             var side = pretrained?.InputSize ?? result.GetValue(size) ?? 128;
@@ -261,10 +267,12 @@ internal static class TrainCommand
             var heldOut = new List<TrainingItem>();
             if (result.GetValue(holdout) is > 0 and var h)
             {
-                heldOut.AddRange(RealSkyRecipe.Synthetic(sky, h, result.GetValue(syntheticSeed) + 104_729, preprocessor).Select(x => new TrainingItem(x.Frame.Pixels, x.Class, "synthetic", null)));
-                var matrix = Score(trained, [.. heldOut.Select(x => x.Pixels)], [.. heldOut.Select(x => x.Class)], side);
-                evaluations.Add(new ModelEvaluation("synthetic-held-out", matrix.Total, matrix.Accuracy, null, matrix.TwoClassAccuracy, Invariant($"{h} synthetic frames ({sky.ToString().ToLowerInvariant()} generator) from a seed not used in training (seed {result.GetValue(syntheticSeed) + 104_729}); measures learning on the generator's classes, not on real skies")));
-                output.WriteLine(Invariant($"classifier: held-out synthetic 6-class accuracy {matrix.Accuracy:0.000}, 2-class {matrix.TwoClassAccuracy:0.000} ({matrix.Total} frames)"));
+                var drawn = RealSkyRecipe.HeldOutSynthetic(sky, h, result.GetValue(holdoutSeeds), result.GetValue(syntheticSeed) + 104_729, preprocessor);
+                heldOut.AddRange(drawn.Select(x => new TrainingItem(x.Frame.Pixels, x.Class, "synthetic", null)));
+                var (matrix, predicted) = Score(trained, [.. heldOut.Select(x => x.Pixels)], [.. heldOut.Select(x => x.Class)], side);
+                var perSeed = RealSkyRecipe.PerSeed(drawn, predicted);
+                evaluations.Add(new ModelEvaluation("synthetic-held-out", matrix.Total, matrix.Accuracy, BenchmarkEvaluation.Std(perSeed.Select(p => p.Accuracy)), matrix.TwoClassAccuracy, RealSkyRecipe.DescribeHeldOut(sky, perSeed)));
+                output.WriteLine(Invariant($"classifier: held-out synthetic 6-class accuracy {matrix.Accuracy:0.000}, 2-class {matrix.TwoClassAccuracy:0.000} ({matrix.Total} frames{(perSeed.Count > 1 ? $"; per seed {string.Join(", ", perSeed.Select(p => $"{p.Seed} {p.Accuracy:0.000}"))}" : string.Empty)})"));
                 output.WriteLine("classifier: held-out synthetic confusion (rows true, columns predicted; arc diffuse discrete cloudy moon clear): " + string.Join(" | ", matrix.Rows.Select(r => string.Join(" ", r))));
             }
 
@@ -384,16 +392,16 @@ internal static class TrainCommand
         return command;
     }
 
-    internal static ConfusionMatrix Score(AuroraModel model, IReadOnlyList<float[]> frames, IReadOnlyList<AuroraClass> classes, int side)
+    internal static (ConfusionMatrix Matrix, AuroraClass[] Predicted) Score(AuroraModel model, IReadOnlyList<float[]> frames, IReadOnlyList<AuroraClass> classes, int side)
     {
-        var predictions = ClassifierTrainer.Predict(model, frames, side);
+        var predicted = ClassifierTrainer.Predict(model, frames, side).Select(p => new FramePrediction(p).Label).ToArray();
         var matrix = new ConfusionMatrix();
         for (var i = 0; i < frames.Count; i++)
         {
-            matrix.Add(classes[i], new FramePrediction(predictions[i]).Label);
+            matrix.Add(classes[i], predicted[i]);
         }
 
-        return matrix;
+        return (matrix, predicted);
     }
 
     internal static PretrainingRecord? ReadPretraining(string folder)
@@ -425,7 +433,7 @@ internal static class TrainCommand
     internal static string FineTuningRecord(ClassifierOptions options)
     {
         var views = options.FineTuneAugmentation is { } a
-            ? Invariant($"flips, quarter turns and random views (rotation +-{a.MaxRotationDegrees} deg, crops keeping {a.MinCropScale} of the field, brightness +-{a.Brightness}, contrast +-{a.Contrast}, gamma up to {a.MaxGamma}, blur sigma up to {a.MaxBlurSigma} px in {a.BlurProbability} of frames, noise up to {a.MaxNoise})")
+            ? Invariant($"flips, quarter turns and random views (rotation +-{a.MaxRotationDegrees} deg, {(a.MinCropScale >= 1 ? "no crops" : $"crops keeping {a.MinCropScale} of the field")}, brightness +-{a.Brightness}, contrast +-{a.Contrast}, gamma up to {a.MaxGamma}, blur sigma up to {a.MaxBlurSigma} px in {a.BlurProbability} of frames, noise up to {a.MaxNoise})")
             : "flips and quarter turns";
         return Invariant($"{options.FineTuneEpochs} epoch{(options.FineTuneEpochs == 1 ? string.Empty : "s")}, AdamW {options.FineTuneLearningRate:0.0e0} with cosine decay, batch {options.BatchSize}; {views}");
     }

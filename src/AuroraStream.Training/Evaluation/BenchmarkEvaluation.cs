@@ -247,7 +247,8 @@ public static class BenchmarkEvaluation
         return list.Count == 0 ? null : list.Average();
     }
 
-    private static double? Std(IEnumerable<double> values)
+    /// <summary>Sample standard deviation (n - 1 in the denominator) of <paramref name="values"/>; null for fewer than two.</summary>
+    public static double? Std(IEnumerable<double> values)
     {
         var list = values.ToList();
         if (list.Count < 2)

@@ -47,15 +47,17 @@ public sealed class AugmentationOptions
     public double MaskRadiusFraction { get; init; } = 0.85;
 
     /// <summary>
-    /// Milder views for supervised fine-tuning: any rotation and flips, crops keeping at least 85%
-    /// of the field, brightness +-0.05, contrast +-0.15, gamma up to 1.2, blur (sigma up to 0.6 px)
-    /// in a fifth of the frames, noise up to 0.02. A view must still show what the label says:
-    /// the SimCLR strengths would blur a thin arc into the sky and crop a low one away.
+    /// Milder views for supervised fine-tuning: any rotation and flips, no crops, brightness
+    /// +-0.05, contrast +-0.15, gamma up to 1.2, blur (sigma up to 0.6 px) in a fifth of the frames,
+    /// noise up to 0.02. A view must still show what the label says: the SimCLR strengths would
+    /// blur a thin arc into the sky, and any crop takes away the rim of the field on one side, where
+    /// low arcs lie (a crop keeping 85% of an equidistant fisheye's radius cuts off the sky below
+    /// about 14 deg elevation, where half the synthetic arcs and the Gillam 2016 aurora are).
     /// </summary>
     /// <param name="maskRadiusFraction">The preprocessing's field-of-view radius (fraction of half the width).</param>
     public static AugmentationOptions FineTuning(double maskRadiusFraction) => new()
     {
-        MinCropScale = 0.85,
+        MinCropScale = 1,
         Brightness = 0.05,
         Contrast = 0.15,
         MaxGamma = 1.2,

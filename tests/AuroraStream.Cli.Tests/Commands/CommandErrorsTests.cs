@@ -74,6 +74,8 @@ public sealed class CommandErrorsTests
         { ["evaluate", "frames", "--model", "m.onnx", "samples", "--synthetic", "5"], "frame files and folders need --labels" },
         { ["evaluate", "frames", "--model", "m.onnx", "--labels", "l.csv"], "--labels needs the frame files or folders it labels" },
         { ["evaluate", "frames", "--model", "m.onnx", "--labels", "l.csv", "--synthetic", "5"], "--labels needs the frame files or folders it labels" },
+        { ["evaluate", "frames", "--model", "m.onnx", "--synthetic", "3", "--synthetic-seeds", "4"], "--synthetic-seeds 4 needs at least as many --synthetic frames (got 3)" },
+        { ["train", "classifier", "--synthetic", "10", "--holdout-synthetic", "3", "--holdout-seeds", "4", "--out", "c"], "--holdout-seeds 4 needs at least as many --holdout-synthetic frames (got 3)" },
     };
 
     [Theory]

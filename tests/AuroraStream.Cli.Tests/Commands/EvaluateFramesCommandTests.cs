@@ -59,5 +59,17 @@ public sealed class EvaluateFramesCommandTests
         Assert.Contains("on 12 frames (12 synthetic: legacy generator, seed 5)", summary, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Frames_SyntheticOverSeveralSeeds_NamesTheSeedsAndScoresEach()
+    {
+        var (code, output, error) = await RunAsync("evaluate", "frames", "--model", Model, "--synthetic", "12", "--synthetic-seed", "5", "--synthetic-seeds", "3", "--generator", "legacy");
+
+        Assert.True(code == 0, error);
+        var summary = Assert.Single(Lines(output), l => l.StartsWith("evaluate: ", StringComparison.Ordinal));
+        Assert.Contains("on 12 frames (12 synthetic: legacy generator, seeds 5-7)", summary, StringComparison.Ordinal);
+        var perSeed = Assert.Single(Lines(output), l => l.StartsWith("  synthetic per seed: ", StringComparison.Ordinal));
+        Assert.Matches(@"^  synthetic per seed: 5 [01]\.\d{3} \(4\), 6 [01]\.\d{3} \(4\), 7 [01]\.\d{3} \(4\); standard deviation \d\.\d{3}$", perSeed);
+    }
+
     private static List<string> Lines(string text) => [.. text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r'))];
 }

@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text.Json;
+using AuroraStream.Core.Models;
 using AuroraStream.TestUtilities;
 
 namespace AuroraStream.Cli.Tests.Commands;
@@ -46,19 +48,27 @@ public sealed class RealSkiesTests
     }
 
     [Fact]
-    public async Task SyntheticHeldOut_ProjectedSkies_TwoClassAtLeast95Percent_SixClassAtLeast85Percent()
+    public async Task SyntheticHeldOut_TheCardsSixSeeds_SixClassAtLeast95Percent_AsTheCardSays()
     {
-        // Seed 99 is none of the recipe's (11, 21, 52, 7798, 104750): frames the model never saw. The
-        // issue's target of 95% six-class is met on two of three seeds (0.927-0.963 measured on 600
-        // frames; arcs taken for discrete forms); this pins what the shipped model reaches, with
-        // room for a retraining's seed-to-seed spread, so that a worse one fails.
-        var (code, output, error) = await CliRunner.RunAsync("evaluate", "frames", "--model", Path.Combine(RepoPaths.Root, "onnx-models", "aurorastream-compact.onnx"), "--synthetic", "300", "--synthetic-seed", "99", "--generator", "projected");
+        // The target on the card's own held-out set: 1,800 projected frames from six seeds
+        // none of the recipe's training sets uses (104750-104755; a seed fixes the generator's 16
+        // lenses and star catalogue, so one seed alone measures one sky set-up), scored here in ONNX
+        // Runtime as the stream runs the model. The card's figure (scored in TorchSharp when the model
+        // was trained) must be what the exported model does.
+        var model = Path.Combine(RepoPaths.Root, "onnx-models", "aurorastream-compact.onnx");
+        var card = ModelCard.FromJson(File.ReadAllText(ModelCard.PathFor(model)), "card");
+        var heldOut = Assert.Single(card.Evaluations, e => e.Name == "synthetic-held-out");
+        Assert.Equal(1800, heldOut.Frames);
+        Assert.Contains("from 6 seeds not used in training (104750-104755", heldOut.Notes, StringComparison.Ordinal);
+
+        var (code, output, error) = await CliRunner.RunAsync("evaluate", "frames", "--model", model, "--synthetic", "1800", "--synthetic-seed", "104750", "--synthetic-seeds", "6", "--generator", "projected");
 
         Assert.True(code == 0, error);
-        var sixClass = double.Parse(output.Split("6-class accuracy ")[1].Split(',')[0], System.Globalization.CultureInfo.InvariantCulture);
-        var twoClass = double.Parse(output.Split("2-class ")[1].Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+        var sixClass = double.Parse(output.Split("6-class accuracy ")[1].Split(',')[0], CultureInfo.InvariantCulture);
+        var twoClass = double.Parse(output.Split("2-class ")[1].Split(' ')[0], CultureInfo.InvariantCulture);
+        Assert.True(sixClass >= 0.95, output);
         Assert.True(twoClass >= 0.95, output);
-        Assert.True(sixClass >= 0.92, output);
+        Assert.InRange(sixClass, heldOut.Accuracy - 0.003, heldOut.Accuracy + 0.003);
     }
 
     private static string Summary(IEnumerable<Classified> frames) =>

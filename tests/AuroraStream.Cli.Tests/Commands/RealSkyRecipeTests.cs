@@ -1,5 +1,6 @@
 using AuroraStream.Cli.Commands;
 using AuroraStream.Core;
+using AuroraStream.Core.Preprocessing;
 using AuroraStream.Training.Evaluation;
 
 namespace AuroraStream.Cli.Tests.Commands;
@@ -33,6 +34,32 @@ public sealed class RealSkyRecipeTests
         Assert.True(drawn.After > drawn.Before, "the synthetic frames become under-confident");
         Assert.Contains("real frames of held-out scenes (40 frames) 0.988 -> ", calibration.Describe(), StringComparison.Ordinal);
         Assert.Equal(((40 * 0.988) + (200 * 0.088)) / 240, all.Before, 3);
+    }
+
+    [Fact]
+    public void HeldOutSynthetic_SharesTheFramesOverConsecutiveSeeds_AndScoresEachSeed()
+    {
+        var preprocessor = new FramePreprocessor(new PreprocessingParameters { OutputSize = 16 });
+
+        var drawn = RealSkyRecipe.HeldOutSynthetic(SkyGenerator.Legacy, 7, 3, 40, preprocessor);
+
+        // 7 over 3 seeds: 3, 2, 2; each share is the start of that seed's own sequence.
+        Assert.Equal([40, 40, 40, 41, 41, 42, 42], drawn.Select(d => d.Seed));
+        var alone = RealSkyRecipe.Synthetic(SkyGenerator.Legacy, 2, 41, preprocessor);
+        Assert.Equal(alone.Select(a => a.Class), drawn.Skip(3).Take(2).Select(d => d.Class));
+        Assert.Equal(alone[1].Frame.Pixels, drawn[4].Frame.Pixels);
+
+        // Right on every frame of seed 40, on one of two of seed 41, on none of seed 42.
+        var predicted = drawn.Select((d, i) => i is 4 or 5 or 6 ? Other(d.Class) : d.Class).ToList();
+        var perSeed = RealSkyRecipe.PerSeed(drawn, predicted);
+        Assert.Equal([(40, 3, 1.0), (41, 2, 0.5), (42, 2, 0.0)], perSeed);
+        Assert.Equal(
+            "7 synthetic frames (legacy generator) from 3 seeds not used in training (40-42, each its own lenses and star catalogue); per seed 40 1.000 (3), 41 0.500 (2), 42 0.000 (2); measures learning on the generator's classes, not on real skies",
+            RealSkyRecipe.DescribeHeldOut(SkyGenerator.Legacy, perSeed));
+        Assert.StartsWith("3 synthetic frames (projected generator) from a seed not used in training (seed 40);", RealSkyRecipe.DescribeHeldOut(SkyGenerator.Projected, perSeed.Take(1).ToList()), StringComparison.Ordinal);
+        Assert.Throws<ArgumentOutOfRangeException>(() => RealSkyRecipe.HeldOutSynthetic(SkyGenerator.Legacy, 2, 3, 40, preprocessor));
+
+        static AuroraClass Other(AuroraClass c) => c == AuroraClass.Arc ? AuroraClass.Clear : AuroraClass.Arc;
     }
 
     [Fact]

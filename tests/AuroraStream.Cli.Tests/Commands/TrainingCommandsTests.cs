@@ -104,7 +104,7 @@ public sealed class TrainingCommandsTests
         Assert.Equal("mlp", card.Training.Head);
         Assert.Equal(3, card.Training.PretrainingSteps);
         Assert.True(card.Training.FineTuned);
-        Assert.StartsWith("1 epoch, AdamW 3.0e-4 with cosine decay, batch 64; flips, quarter turns and random views (rotation +-180 deg, crops keeping 0.85", card.Training.FineTuning, StringComparison.Ordinal);
+        Assert.StartsWith("1 epoch, AdamW 3.0e-4 with cosine decay, batch 64; flips, quarter turns and random views (rotation +-180 deg, no crops, brightness +-0.05", card.Training.FineTuning, StringComparison.Ordinal);
 
         (code, output, error) = await RunAsync("classify", RepoPaths.Stream0Gz, "--model", model, "--json");
         Assert.True(code == 0, error);

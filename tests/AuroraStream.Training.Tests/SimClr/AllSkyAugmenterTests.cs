@@ -43,6 +43,40 @@ public sealed class AllSkyAugmenterTests
     }
 
     [Fact]
+    public void FineTuningViews_KeepALowArcAtTheRimOfTheField()
+    {
+        // A band along the rim of the field (88-95% of its radius: 5-10 deg elevation in an
+        // equidistant fisheye), as the low arcs of the synthetic skies and of Gillam 2016 lie. A view
+        // for supervised training must still show it: a crop to 85% of the field would cut it off
+        // on one side, leaving an "arc" label on a frame without one.
+        using var scope = NewDisposeScope();
+        const int Size = 64;
+        var data = new float[32 * Size * Size];
+        for (var i = 0; i < 32; i++)
+        {
+            for (var y = 0; y < Size; y++)
+            {
+                for (var x = 0; x < Size; x++)
+                {
+                    var (dx, dy) = ((x - 31.5) / 32, (y - 31.5) / 32);
+                    var r = Math.Sqrt((dx * dx) + (dy * dy));
+                    data[(i * Size * Size) + (y * Size) + x] = r is > 0.88 and < 0.95 && dy > 0.3 ? 0.8f : 0.1f;
+                }
+            }
+        }
+
+        using var input = tensor(data, [32, 1, Size, Size]);
+        using var augmenter = new AllSkyAugmenter(AugmentationOptions.FineTuning(1.0), seed: 5);
+        using var views = augmenter.Apply(input);
+
+        // Pixels well above the sky's level, per view: the band keeps most of its pixels in every view.
+        var before = data.AsSpan(0, Size * Size).ToArray().Count(v => v > 0.5f);
+        var pixels = views.data<float>().ToArray();
+        var after = Enumerable.Range(0, 32).Select(i => pixels.AsSpan(i * Size * Size, Size * Size).ToArray().Count(v => v > 0.5f)).ToList();
+        Assert.All(after, n => Assert.True(n >= 0.5 * before, $"{n} of {before} band pixels left in a view"));
+    }
+
+    [Fact]
     public void Apply_SameSeed_GivesTheSameViews_OtherSeedsDiffer()
     {
         using var scope = NewDisposeScope();
