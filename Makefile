@@ -84,7 +84,7 @@ test-storm: build
 bench: deps-test build
 	$(DOTNET) run --project bench/AuroraStream.Benchmarks -c $(CONFIG) --no-build -- $(BENCH_ARGS)
 
-# Reproduces the default model in onnx-models/ (20 min 15 s on 2 idle cores with the build, measured 2026-12-01; SimCLR's 1,200 steps about 5 min, most of the rest the four leave-one-scene-out models).
+# Reproduces the default model in onnx-models/ (20 min 15 s and 25 min 12 s on 2 idle cores with the build, measured 2026-12-01; SimCLR's 1,200 steps about 5 min, most of the rest the four leave-one-scene-out models).
 model: build
 	rm -rf $(MODEL_WORK)
 	$(CLI) train simclr $(REAL_FRAMES) --generator projected --synthetic 2000 --synthetic-seed 11 --size 64 --mask-radius 1.0 --steps 1200 --warmup 20 --batch 64 --lr 2e-3 --seed 1 --out $(MODEL_WORK)/simclr
@@ -92,6 +92,7 @@ model: build
 	$(CLI) evaluate oath --oath tests/data/oath --checkpoint $(MODEL_WORK)/classifier --report $(MODEL_WORK)/oath
 	$(CLI) export --checkpoint $(MODEL_WORK)/classifier --out onnx-models/aurorastream-compact.onnx --notes "$(MODEL_NOTES)"
 	cp $(MODEL_WORK)/oath/oath-benchmark.md onnx-models/aurorastream-compact.oath-benchmark.md
+	cp $(MODEL_WORK)/classifier/calibration-logits.csv onnx-models/aurorastream-compact.calibration-logits.csv
 
 clean:
 	$(DOTNET) clean AuroraStream.sln -c $(CONFIG) -nologo -v quiet

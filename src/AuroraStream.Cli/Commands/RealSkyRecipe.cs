@@ -150,17 +150,32 @@ internal static class RealSkyRecipe
 
     /// <summary>
     /// The temperature fitted on held-out logits: the real frames of each held-out scene and the
-    /// held-out synthetic frames, both scored by the fold models that did not see them. The
-    /// calibration error is given for the whole set and for each part, before and after: one
-    /// temperature serves both, and the parts pull it opposite ways (frames of an unseen night are
-    /// often wrong and confident; synthetic frames of the training generator are mostly right).
+    /// held-out synthetic frames, both scored by the fold models that did not see them. Real skies
+    /// are what the labels are for, and their frames are few: the real frames together weigh as
+    /// much as the synthetic ones (<see cref="RealShare"/>), and each held-out scene the same as
+    /// every other, whatever its frame count (a 120-frame night would otherwise outweigh a 9-image
+    /// one thirteen times). Unweighted, 7,200 synthetic frames against 172 real ones set the
+    /// temperature where the synthetic frames want it and leave the unseen nights' confident
+    /// errors standing (docs/training-and-models.md). The calibration error is given unweighted
+    /// for the whole set and for each part, before and after: the parts pull the temperature
+    /// opposite ways (frames of an unseen night are often wrong and confident; synthetic frames of
+    /// the training generator are mostly right).
     /// </summary>
+    /// <param name="folds">The leave-one-scene-out folds, or one fold with no real frames (synthetic only).</param>
+    /// <param name="syntheticClasses">The class of each held-out synthetic frame, in the order of each fold's <see cref="SceneFold.SyntheticLogits"/>.</param>
     public static Calibration Calibrate(IReadOnlyList<SceneFold> folds, IReadOnlyList<AuroraClass> syntheticClasses)
     {
         (List<float[]> Logits, List<AuroraClass> Classes) real = ([.. folds.SelectMany(f => f.Logits)], [.. folds.SelectMany(f => f.Classes)]);
         (List<float[]> Logits, List<AuroraClass> Classes) synthetic = ([.. folds.SelectMany(f => f.SyntheticLogits)], [.. folds.SelectMany(_ => syntheticClasses)]);
         (List<float[]> Logits, List<AuroraClass> Classes) all = ([.. real.Logits, .. synthetic.Logits], [.. real.Classes, .. synthetic.Classes]);
-        var temperature = TemperatureScaling.Fit(all.Logits, all.Classes);
+        var scenes = folds.Count(f => f.Logits.Count > 0);
+        var realShare = scenes == 0 ? 0 : synthetic.Logits.Count == 0 ? 1 : RealShare;
+        List<double> weights =
+        [
+            .. folds.SelectMany(f => f.Logits.Select(_ => realShare / scenes / f.Logits.Count)),
+            .. synthetic.Logits.Select(_ => (1 - realShare) / synthetic.Logits.Count),
+        ];
+        var temperature = TemperatureScaling.Fit(all.Logits, all.Classes, weights);
         var parts = new List<CalibrationError>();
         foreach (var (name, (logits, classes)) in new[] { ("all held-out", all), ("real frames of held-out scenes", real), ("held-out synthetic", synthetic) })
         {
@@ -174,7 +189,37 @@ internal static class RealSkyRecipe
             }
         }
 
-        return new Calibration(temperature, all.Logits.Count, parts);
+        var weighting = scenes == 0 || synthetic.Logits.Count == 0
+            ? (scenes == 0 ? "every frame weighs the same" : Invariant($"each of the {scenes} held-out scenes weighs the same"))
+            : Invariant($"the real frames weigh {realShare:0.##} of the fit, shared equally by the {scenes} held-out scenes, the synthetic frames {1 - realShare:0.##}");
+        return new Calibration(temperature, all.Logits.Count, parts, weighting);
+    }
+
+    /// <summary>The share of the temperature fit given to the real frames of held-out scenes when there are synthetic frames too (<see cref="Calibrate"/>).</summary>
+    public const double RealShare = 0.5;
+
+    /// <summary>
+    /// Writes every held-out logit the temperature was fitted on, one frame per row, so the fit and
+    /// its calibration errors can be checked or redone without retraining:
+    /// <c>set,scene,model,label,arc,diffuse,discrete,cloudy,moon,clear</c> where set is <c>real</c>
+    /// or <c>synthetic</c>, scene is the frame's site-night (<c>synthetic</c> for drawn frames),
+    /// model names the model that scored it (<c>without:SCENE</c>, a leave-one-scene-out model; <c>final</c>, the trained model when there are no folds) and the last six columns
+    /// are its logits (before the temperature) in <see cref="AuroraClasses.All"/> order.
+    /// </summary>
+    public static void WriteHeldOutLogits(string path, IReadOnlyList<SceneFold> folds, IReadOnlyList<AuroraClass> syntheticClasses)
+    {
+        using var writer = new StreamWriter(path);
+        writer.WriteLine("set,scene,model," + string.Join(",", AuroraClasses.All.Select(c => c.ToLabel()).Prepend("label")));
+        foreach (var fold in folds)
+        {
+            var model = fold.Classes.Count > 0 ? "without:" + fold.Scene : "final";
+            var rows = fold.Classes.Select((c, i) => ("real", fold.Scene, c, fold.Logits[i]))
+                .Concat(syntheticClasses.Select((c, i) => ("synthetic", "synthetic", c, fold.SyntheticLogits[i])));
+            foreach (var (set, scene, label, logits) in rows)
+            {
+                writer.WriteLine(string.Join(",", new[] { set, scene, model, label.ToLabel() }.Concat(logits.Select(v => v.ToString("R", CultureInfo.InvariantCulture)))));
+            }
+        }
     }
 
     /// <summary>
@@ -227,7 +272,8 @@ internal sealed record CalibrationError(string Set, int Frames, double Before, d
 /// <param name="Temperature">T.</param>
 /// <param name="Frames">Frames it was fitted on.</param>
 /// <param name="Errors">ECE of all frames, then of each kind present.</param>
-internal sealed record Calibration(double Temperature, int Frames, IReadOnlyList<CalibrationError> Errors)
+/// <param name="Weighting">How the frames were weighted in the fit, in words.</param>
+internal sealed record Calibration(double Temperature, int Frames, IReadOnlyList<CalibrationError> Errors, string Weighting)
 {
     /// <summary>One line: <c>set N frames ECE a -> b</c> per set, semicolon-separated.</summary>
     public string Describe() => string.Join("; ", Errors.Select(e => Invariant($"{e.Set} ({e.Frames} frames) {e.Before:0.000} -> {e.After:0.000}")));

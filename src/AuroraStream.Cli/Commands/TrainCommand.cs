@@ -18,6 +18,9 @@ internal static class TrainCommand
 {
     internal const string PretrainingFile = "pretraining.json";
 
+    /// <summary>The checkpoint file with every held-out logit the temperature was fitted on (<see cref="RealSkyRecipe.WriteHeldOutLogits"/>).</summary>
+    internal const string HeldOutLogitsFile = "calibration-logits.csv";
+
     public static Command Create(TextWriter output, TextWriter error) => new("train", "Train models offline (TorchSharp): SimCLR pretraining, then the classifier.")
     {
         SimClr(output, error),
@@ -292,6 +295,7 @@ internal static class TrainCommand
             }
 
             ConfidenceModel? confidenceModel = null;
+            IReadOnlyList<SceneFold> calibrationFolds = [];
             var temperature = 1.0;
             if (result.GetValue(confidence))
             {
@@ -303,6 +307,7 @@ internal static class TrainCommand
                 var (ood, oodThreshold, _) = LeaveOneSceneOut.FitOod(trained, training, heldOut, side, result.GetValue(oodQuantile));
                 Calibration calibration;
                 string calibrationSet;
+                calibrationFolds = folds;
                 if (folds.Count > 0)
                 {
                     calibration = RealSkyRecipe.Calibrate(folds, [.. heldOut.Select(x => x.Class)]);
@@ -311,9 +316,10 @@ internal static class TrainCommand
                 else
                 {
                     var (logits, _) = ClassifierTrainer.Infer(trained, [.. heldOut.Select(x => x.Pixels)], side);
-                    var fold = new SceneFold("synthetic", [], [], [], 0, logits);
+                    var fold = new SceneFold("the trained model", [], [], [], 0, logits);
                     calibration = RealSkyRecipe.Calibrate([fold], [.. heldOut.Select(x => x.Class)]);
                     calibrationSet = Invariant($"the {heldOut.Count} held-out synthetic frames");
+                    calibrationFolds = [fold];
                 }
 
                 temperature = calibration.Temperature;
@@ -324,7 +330,7 @@ internal static class TrainCommand
                     ClassMeans = ood.ClassMeans,
                     Whitening = ood.Whitening,
                     OodThreshold = oodThreshold,
-                    Method = Invariant($"temperature scaling (Guo et al. 2017) fitted on {calibration.Frames} held-out frames ({calibrationSet}); out-of-distribution score = smallest squared Mahalanobis distance of the representation to a class mean, tied covariance shrunk 10% to the identity (Lee et al. 2018), fitted on the {training.Count} training frames"),
+                    Method = Invariant($"temperature scaling (Guo et al. 2017) fitted on {calibration.Frames} held-out frames ({calibrationSet}; {calibration.Weighting}; their logits in {HeldOutLogitsFile}); out-of-distribution score = smallest squared Mahalanobis distance of the representation to a class mean, tied covariance shrunk 10% to the identity (Lee et al. 2018), fitted on the {training.Count} training frames"),
                     ExpectedCalibrationError = calibration.Errors[0].After,
                     ThresholdNote = Invariant($"the {result.GetValue(oodQuantile):0.###} quantile of the scores of in-distribution frames (the held-out synthetic frames and the real training frames); ECE (10 bins) before -> after temperature scaling: {calibration.Describe()}"),
                 };
@@ -386,6 +392,11 @@ internal static class TrainCommand
                 Confidence = confidenceModel,
             };
             ClassifierCheckpoint.Save(result.GetValue(outDir)!, trained, info);
+            if (confidenceModel is not null)
+            {
+                RealSkyRecipe.WriteHeldOutLogits(Path.Combine(result.GetValue(outDir)!, HeldOutLogitsFile), calibrationFolds, [.. heldOut.Select(x => x.Class)]);
+            }
+
             output.WriteLine(Invariant($"classifier: saved to {result.GetValue(outDir)}{(report.PseudoLabelledPerRound.Count > 0 ? $"; pseudo-labelled per round: {string.Join(", ", report.PseudoLabelledPerRound)}" : string.Empty)}"));
             return failures.Count == 0 ? AuroraStreamCli.Success : AuroraStreamCli.InputFailed;
         }).ConfigureAwait(false));

@@ -1,3 +1,4 @@
+using System.Globalization;
 using AuroraStream.Core;
 
 namespace AuroraStream.Training.Confidence;
@@ -14,21 +15,22 @@ public static class TemperatureScaling
     public const double MinTemperature = 0.05, MaxTemperature = 50;
 
     /// <summary>
-    /// The temperature minimising the mean negative log-likelihood of <paramref name="labels"/> under
-    /// softmax(logits / T). The NLL is convex in 1/T, so a golden-section search over log T finds
-    /// the minimum (to 1e-4 in log T).
+    /// The temperature minimising the (weighted) mean negative log-likelihood of
+    /// <paramref name="labels"/> under softmax(logits / T). The NLL is convex in 1/T, so a
+    /// golden-section search over log T finds the minimum (to 1e-4 in log T).
     /// </summary>
     /// <param name="logits">[frames][6] logits.</param>
     /// <param name="labels">The true class of each frame.</param>
+    /// <param name="weights">Optional weight of each frame (finite, &gt;= 0, not all 0; only their ratios matter): a frame of weight 2 counts as two copies of it. Null weighs every frame 1.</param>
     /// <returns>T within [<see cref="MinTemperature"/>, <see cref="MaxTemperature"/>].</returns>
-    /// <exception cref="ArgumentException">No frames, or counts or widths that do not match.</exception>
-    public static double Fit(IReadOnlyList<float[]> logits, IReadOnlyList<AuroraClass> labels)
+    /// <exception cref="ArgumentException">No frames, counts or widths that do not match, or weights that are negative, not finite or all 0.</exception>
+    public static double Fit(IReadOnlyList<float[]> logits, IReadOnlyList<AuroraClass> labels, IReadOnlyList<double>? weights = null)
     {
-        Check(logits, labels);
+        Check(logits, labels, weights);
         double lo = Math.Log(MinTemperature), hi = Math.Log(MaxTemperature);
         var phi = (Math.Sqrt(5) - 1) / 2;
         double a = hi - (phi * (hi - lo)), b = lo + (phi * (hi - lo));
-        double fa = NegativeLogLikelihood(logits, labels, Math.Exp(a)), fb = NegativeLogLikelihood(logits, labels, Math.Exp(b));
+        double fa = NegativeLogLikelihood(logits, labels, Math.Exp(a), weights), fb = NegativeLogLikelihood(logits, labels, Math.Exp(b), weights);
         while (hi - lo > 1e-4)
         {
             if (fa <= fb)
@@ -36,25 +38,27 @@ public static class TemperatureScaling
                 hi = b;
                 (b, fb) = (a, fa);
                 a = hi - (phi * (hi - lo));
-                fa = NegativeLogLikelihood(logits, labels, Math.Exp(a));
+                fa = NegativeLogLikelihood(logits, labels, Math.Exp(a), weights);
             }
             else
             {
                 lo = a;
                 (a, fa) = (b, fb);
                 b = lo + (phi * (hi - lo));
-                fb = NegativeLogLikelihood(logits, labels, Math.Exp(b));
+                fb = NegativeLogLikelihood(logits, labels, Math.Exp(b), weights);
             }
         }
 
         return Math.Exp((lo + hi) / 2);
     }
 
-    /// <summary>Mean negative log-likelihood (nats per frame) of the labels under softmax(logits / T).</summary>
-    public static double NegativeLogLikelihood(IReadOnlyList<float[]> logits, IReadOnlyList<AuroraClass> labels, double temperature)
+    /// <summary>Mean negative log-likelihood (nats per frame) of the labels under softmax(logits / T), weighted by <paramref name="weights"/> when given (as in <see cref="Fit"/>).</summary>
+    /// <exception cref="ArgumentException">As <see cref="Fit"/>.</exception>
+    public static double NegativeLogLikelihood(IReadOnlyList<float[]> logits, IReadOnlyList<AuroraClass> labels, double temperature, IReadOnlyList<double>? weights = null)
     {
-        Check(logits, labels);
+        Check(logits, labels, weights);
         var total = 0.0;
+        var weight = 0.0;
         for (var i = 0; i < logits.Count; i++)
         {
             var z = logits[i];
@@ -70,10 +74,12 @@ public static class TemperatureScaling
                 sum += Math.Exp((v / temperature) - max);
             }
 
-            total -= (z[(int)labels[i]] / temperature) - max - Math.Log(sum);
+            var w = weights?[i] ?? 1;
+            total -= w * ((z[(int)labels[i]] / temperature) - max - Math.Log(sum));
+            weight += w;
         }
 
-        return total / logits.Count;
+        return total / weight;
     }
 
     /// <summary>softmax(logits / T) of one frame.</summary>
@@ -131,6 +137,33 @@ public static class TemperatureScaling
         }
 
         return ece;
+    }
+
+    private static void Check(IReadOnlyList<float[]> rows, IReadOnlyList<AuroraClass> labels, IReadOnlyList<double>? weights)
+    {
+        Check(rows, labels);
+        if (weights is null)
+        {
+            return;
+        }
+
+        if (weights.Count != rows.Count)
+        {
+            throw new ArgumentException($"Need one weight per frame (got {weights.Count} weights, {rows.Count} frames).", nameof(weights));
+        }
+
+        for (var i = 0; i < weights.Count; i++)
+        {
+            if (!double.IsFinite(weights[i]) || weights[i] < 0)
+            {
+                throw new ArgumentException($"Weight {weights[i].ToString(CultureInfo.InvariantCulture)} of frame {i} is not a finite number >= 0.", nameof(weights));
+            }
+        }
+
+        if (weights.All(w => w == 0))
+        {
+            throw new ArgumentException("Every weight is 0: nothing to fit.", nameof(weights));
+        }
     }
 
     private static void Check(IReadOnlyList<float[]> rows, IReadOnlyList<AuroraClass> labels)

@@ -1,7 +1,11 @@
 using System.Globalization;
 using System.Text.Json;
+using AuroraStream.Cli.Commands;
+using AuroraStream.Core;
 using AuroraStream.Core.Models;
 using AuroraStream.TestUtilities;
+using AuroraStream.Training.Confidence;
+using AuroraStream.Training.Evaluation;
 
 namespace AuroraStream.Cli.Tests.Commands;
 
@@ -69,6 +73,40 @@ public sealed class RealSkiesTests
         Assert.True(sixClass >= 0.95, output);
         Assert.True(twoClass >= 0.95, output);
         Assert.InRange(sixClass, heldOut.Accuracy - 0.003, heldOut.Accuracy + 0.003);
+    }
+
+    [Fact]
+    public void UnseenNights_NoWrongLabelAtP09_WithTheTemperatureTheCardsHeldOutLogitsGive()
+    {
+        // The goal for confidence, on the honest estimate the card has: each real scene
+        // scored by the leave-one-scene-out model that never saw it. The temperature in the card
+        // (and in the ONNX graph) must be the fit the trainer makes on the held-out logits shipped
+        // beside the model, and under it no real frame of an unseen night is wrong with p >= 0.9.
+        var model = Path.Combine(RepoPaths.Root, "onnx-models", "aurorastream-compact.onnx");
+        var card = ModelCard.FromJson(File.ReadAllText(ModelCard.PathFor(model)), "card");
+        var rows = File.ReadAllLines(Path.ChangeExtension(model, ".calibration-logits.csv")).Skip(1).Select(l => l.Split(',')).ToList();
+        var folds = rows.GroupBy(r => r[2]).Select(g =>
+        {
+            var real = g.Where(r => r[0] == "real").ToList();
+            return new SceneFold(g.Key["without:".Length..], [.. real.Select(Class)], [.. real.Select(Logits)], [.. real.Select(_ => 0.0)], 0, [.. g.Where(r => r[0] == "synthetic").Select(Logits)]);
+        }).ToList();
+        var syntheticClasses = rows.Where(r => r[0] == "synthetic" && r[2] == rows[0][2]).Select(Class).ToList();
+
+        var calibration = RealSkyRecipe.Calibrate(folds, syntheticClasses);
+
+        Assert.Equal(4, folds.Count);
+        Assert.Equal(card.Confidence!.Temperature, calibration.Temperature, 6);
+        Assert.Contains(calibration.Describe(), card.Confidence.ThresholdNote, StringComparison.Ordinal);
+        var confidentWrong = rows.Where(r => r[0] == "real")
+            .Select(r => (Truth: Class(r), Said: new FramePrediction(TemperatureScaling.Softmax(Logits(r), calibration.Temperature))))
+            .Count(x => x.Said.Label != x.Truth && x.Said.Confidence >= 0.9);
+        Assert.Equal(0, confidentWrong);
+        var unseen = card.Evaluations.Where(e => e.Name.StartsWith("leave-one-scene-out:", StringComparison.Ordinal)).ToList();
+        Assert.Equal(4, unseen.Count);
+        Assert.All(unseen, e => Assert.Contains("wrong with p >= 0.9 and not uncertain: 0;", e.Notes, StringComparison.Ordinal));
+
+        static AuroraClass Class(string[] row) => AuroraClasses.TryParseLabel(row[3], out var c) ? c : throw new InvalidDataException(row[3]);
+        static float[] Logits(string[] row) => [.. row.Skip(4).Select(v => float.Parse(v, CultureInfo.InvariantCulture))];
     }
 
     private static string Summary(IEnumerable<Classified> frames) =>

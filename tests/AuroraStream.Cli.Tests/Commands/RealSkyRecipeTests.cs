@@ -1,6 +1,7 @@
 using AuroraStream.Cli.Commands;
 using AuroraStream.Core;
 using AuroraStream.Core.Preprocessing;
+using AuroraStream.Training.Confidence;
 using AuroraStream.Training.Evaluation;
 
 namespace AuroraStream.Cli.Tests.Commands;
@@ -34,6 +35,80 @@ public sealed class RealSkyRecipeTests
         Assert.True(drawn.After > drawn.Before, "the synthetic frames become under-confident");
         Assert.Contains("real frames of held-out scenes (40 frames) 0.988 -> ", calibration.Describe(), StringComparison.Ordinal);
         Assert.Equal(((40 * 0.988) + (200 * 0.088)) / 240, all.Before, 3);
+    }
+
+    [Fact]
+    public void Calibrate_RealFramesWeighAsMuchAsSyntheticOnes_AndEveryUnseenSceneAlike()
+    {
+        // Two unseen nights, 40 frames confidently wrong and 10 right, and 600 synthetic frames 98%
+        // right scored by each of the two fold models. Real half, synthetic half, each night a
+        // quarter: per frame 1/160, 1/40 and 1/2400, i.e. the unweighted fit on 15, 60 and 1 copies
+        // (2 of each synthetic frame, which both folds scored).
+        float[] Confident(AuroraClass c, float margin) => [.. AuroraClasses.All.Select(k => k == c ? margin : 0f)];
+        var wrongNight = Enumerable.Repeat(AuroraClass.Moon, 40).ToList();
+        var rightNight = Enumerable.Repeat(AuroraClass.Arc, 10).ToList();
+        var synthetic = Enumerable.Range(0, 600).Select(i => (AuroraClass)(i % 6)).ToList();
+        var syntheticLogits = synthetic.Select((c, i) => Confident(i % 50 == 0 ? (AuroraClass)((i + 1) % 6) : c, 8)).ToList();
+        SceneFold Fold(string scene, List<AuroraClass> truth, AuroraClass said) =>
+            new(scene, truth, [.. truth.Select(_ => Confident(said, 7))], [.. truth.Select(_ => 1.0)], 10, syntheticLogits);
+        var folds = new[] { Fold("gill-2014-03-10", wrongNight, AuroraClass.Diffuse), Fold("gill-2016-10-29", rightNight, AuroraClass.Arc) };
+
+        var calibration = RealSkyRecipe.Calibrate(folds, synthetic);
+
+        var copies = new List<(float[] Logits, AuroraClass Class)>();
+        copies.AddRange(Enumerable.Repeat(wrongNight.Select(c => (Confident(AuroraClass.Diffuse, 7), c)), 15).SelectMany(x => x));
+        copies.AddRange(Enumerable.Repeat(rightNight.Select(c => (Confident(AuroraClass.Arc, 7), c)), 60).SelectMany(x => x));
+        copies.AddRange(Enumerable.Repeat(syntheticLogits.Zip(synthetic), 2).SelectMany(x => x));
+        var expected = TemperatureScaling.Fit([.. copies.Select(c => c.Logits)], [.. copies.Select(c => c.Class)]);
+        Assert.Equal(expected, calibration.Temperature, 3);
+
+        // Unweighted, the 1,200 synthetic frames (600 per fold) set it far lower: the confident wrong night barely counts.
+        var unweighted = TemperatureScaling.Fit(
+            [.. folds.SelectMany(f => f.Logits), .. folds.SelectMany(f => f.SyntheticLogits)],
+            [.. wrongNight, .. rightNight, .. synthetic, .. synthetic]);
+        Assert.True(calibration.Temperature > unweighted * 1.5, $"weighted T {calibration.Temperature}, unweighted {unweighted}");
+        Assert.Equal(1250, calibration.Frames);
+        Assert.Equal("the real frames weigh 0.5 of the fit, shared equally by the 2 held-out scenes, the synthetic frames 0.5", calibration.Weighting);
+
+        // Synthetic frames alone: every frame alike, as before.
+        var alone = RealSkyRecipe.Calibrate([new SceneFold("final", [], [], [], 0, syntheticLogits)], synthetic);
+        Assert.Equal(TemperatureScaling.Fit(syntheticLogits, synthetic), alone.Temperature, 6);
+        Assert.Equal("every frame weighs the same", alone.Weighting);
+    }
+
+    [Fact]
+    public void WriteHeldOutLogits_WritesEveryFrameTheFitSaw_SoTheFitCanBeRedone()
+    {
+        var synthetic = new[] { AuroraClass.Clear, AuroraClass.Arc };
+        float[][] syntheticLogits = [[0.1f, 0, 0, 0, 0, 2.5f], [1.25f, 0, 0, 0, 0, -0.333333343f]];
+        var fold = new SceneFold("gill-2014-03-10", [AuroraClass.Moon], [[0, 3, 0, 0, 1, 0]], [1.0], 10, syntheticLogits);
+        var path = Path.Combine(Path.GetTempPath(), $"calibration-{Guid.NewGuid():N}.csv");
+        try
+        {
+            RealSkyRecipe.WriteHeldOutLogits(path, [fold], synthetic);
+
+            var lines = File.ReadAllLines(path);
+            Assert.Equal(
+                [
+                    "set,scene,model,label,arc,diffuse,discrete,cloudy,moon,clear",
+                    "real,gill-2014-03-10,without:gill-2014-03-10,moon,0,3,0,0,1,0",
+                    "synthetic,synthetic,without:gill-2014-03-10,clear,0.1,0,0,0,0,2.5",
+                    "synthetic,synthetic,without:gill-2014-03-10,arc,1.25,0,0,0,0,-0.33333334",
+                ],
+                lines);
+            var read = lines.Skip(1).Select(l => l.Split(',')).ToList();
+            Assert.Equal(
+                RealSkyRecipe.Calibrate([fold], synthetic).Temperature,
+                TemperatureScaling.Fit(
+                    [.. read.Select(r => r.Skip(4).Select(v => float.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray())],
+                    [.. read.Select(r => AuroraClasses.TryParseLabel(r[3], out var c) ? c : throw new InvalidDataException(r[3]))],
+                    [.. read.Select(r => r[0] == "real" ? 0.5 : 0.25)]),
+                6);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 
     [Fact]

@@ -65,6 +65,39 @@ public sealed class TemperatureScalingTests
     }
 
     [Fact]
+    public void Fit_IntegerWeights_EqualTheFitOnCopies()
+    {
+        // Three frames right at a margin of 4 and one wrong at 6; weights 3, 1, 1, 2 mean 3 + 1 + 1
+        // copies of the right ones and 2 of the wrong one.
+        float[] Confident(AuroraClass c, float margin) => [.. AuroraClasses.All.Select(k => k == c ? margin : 0f)];
+        float[][] logits = [Confident(AuroraClass.Arc, 4), Confident(AuroraClass.Moon, 4), Confident(AuroraClass.Clear, 4), Confident(AuroraClass.Diffuse, 6)];
+        AuroraClass[] labels = [AuroraClass.Arc, AuroraClass.Moon, AuroraClass.Clear, AuroraClass.Cloudy];
+        double[] weights = [3, 1, 1, 2];
+        var copies = logits.Zip(labels, weights).SelectMany(x => Enumerable.Repeat((x.First, x.Second), (int)x.Third)).ToList();
+
+        var weighted = TemperatureScaling.Fit(logits, labels, weights);
+
+        Assert.Equal(TemperatureScaling.Fit([.. copies.Select(c => c.First)], [.. copies.Select(c => c.Second)]), weighted, 3);
+        Assert.NotEqual(TemperatureScaling.Fit(logits, labels), weighted, 1);
+        Assert.Equal(
+            TemperatureScaling.NegativeLogLikelihood([.. copies.Select(c => c.First)], [.. copies.Select(c => c.Second)], 2.0),
+            TemperatureScaling.NegativeLogLikelihood(logits, labels, 2.0, [6, 2, 2, 4]),
+            9);
+    }
+
+    [Theory]
+    [InlineData(new[] { 1.0 }, "one weight per frame")]
+    [InlineData(new[] { 1.0, -1.0 }, "Weight -1 of frame 1")]
+    [InlineData(new[] { 1.0, double.NaN }, "Weight NaN of frame 1")]
+    [InlineData(new[] { 0.0, 0.0 }, "Every weight is 0")]
+    public void Fit_BadWeights_ThrowNamingWhatIsWrong(double[] weights, string message)
+    {
+        float[][] logits = [new float[6], new float[6]];
+        var error = Assert.Throws<ArgumentException>(() => TemperatureScaling.Fit(logits, [AuroraClass.Arc, AuroraClass.Moon], weights));
+        Assert.Contains(message, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Fit_MismatchedInputs_Throws() =>
         Assert.Throws<ArgumentException>(() => TemperatureScaling.Fit([new float[6]], []));
 }
