@@ -6,13 +6,14 @@ namespace AuroraStream.Analysis;
 
 /// <summary>
 /// Which labelled frames an analysis uses: by default only frames under a dark sky (sun below -12
-/// degrees, apparent), and never frames labelled <c>uncertain</c>. Each frame's sky is the one stored
+/// degrees, apparent), never frames labelled <c>uncertain</c> and, with a minimum confidence, only
+/// labels given at or above it. Each frame's sky is the one stored
 /// with its label (the stream's <c>sky</c> column or tag), else computed from its site's coordinates and
 /// its time (label files of other models have no sky column); a frame whose site is not in the catalog
 /// has an unknown sky. A frame read again (the same site and capture time, to the tick: overlapping
 /// label files, one night classified twice) is counted once, the first label read kept, and repeats
 /// whose label differs are counted as conflicts. Every frame left out is counted under one reason: a
-/// repeat first, then its sky, then uncertainty. Not thread-safe.
+/// repeat first, then its sky, then uncertainty, then confidence. Not thread-safe.
 /// </summary>
 /// <remarks>
 /// The repeat check keeps every frame's time and label (about 40 bytes a frame) for the first
@@ -21,8 +22,14 @@ namespace AuroraStream.Analysis;
 /// </remarks>
 /// <param name="sites">Site coordinates, for frames without a stored sky; null to use stored skies only.</param>
 /// <param name="includeNonDark">Keep twilight, daylight and unknown-sky frames too (<c>--include-twilight</c>).</param>
-public sealed class SkySelection(SiteSky? sites, bool includeNonDark = false)
+/// <param name="minConfidence">Keep only labels whose confidence (the label's calibrated probability, as the stream writes it) is at least this, in (0, 1]; a row without a confidence is then left out too. Null keeps every confidence (<c>--min-confidence</c>).</param>
+/// <exception cref="ArgumentOutOfRangeException"><paramref name="minConfidence"/> is not in (0, 1].</exception>
+public sealed class SkySelection(SiteSky? sites, bool includeNonDark = false, double? minConfidence = null)
 {
+    private readonly double? _minConfidence = minConfidence is null or (> 0 and <= 1)
+        ? minConfidence
+        : throw new ArgumentOutOfRangeException(nameof(minConfidence), minConfidence, "a minimum confidence is a probability above 0 and at most 1");
+
     /// <summary>Frames whose time and label the repeat check keeps (about 400 MB at 40 bytes a frame).</summary>
     public const int RepeatCheckLimit = 10_000_000;
 
@@ -60,6 +67,15 @@ public sealed class SkySelection(SiteSky? sites, bool includeNonDark = false)
 
     /// <summary>Frames excluded because they were labelled <c>uncertain</c> (out of distribution).</summary>
     public long ExcludedUncertain { get; private set; }
+
+    /// <summary>Frames excluded because their label's confidence was below <see cref="MinConfidence"/>.</summary>
+    public long ExcludedLowConfidence { get; private set; }
+
+    /// <summary>Frames excluded because a <see cref="MinConfidence"/> was set and their row had no confidence.</summary>
+    public long ExcludedNoConfidence { get; private set; }
+
+    /// <summary>The minimum confidence of a label kept; null when every confidence is kept.</summary>
+    public double? MinConfidence => _minConfidence;
 
     /// <summary>Frames excluded for their sky, all reasons.</summary>
     public long ExcludedSky => ExcludedTwilight + ExcludedDaylight + ExcludedUnknown;
@@ -100,6 +116,20 @@ public sealed class SkySelection(SiteSky? sites, bool includeNonDark = false)
         if (string.Equals(frame.Label, FramePrediction.UncertainLabel, StringComparison.OrdinalIgnoreCase))
         {
             ExcludedUncertain++;
+            return false;
+        }
+
+        if (_minConfidence is { } minimum && !(frame.Confidence >= minimum))
+        {
+            if (frame.Confidence is null)
+            {
+                ExcludedNoConfidence++;
+            }
+            else
+            {
+                ExcludedLowConfidence++;
+            }
+
             return false;
         }
 
@@ -166,8 +196,13 @@ public sealed class SkySelection(SiteSky? sites, bool includeNonDark = false)
                 ? "Sky filter: none (--include-twilight): twilight, daylight and unknown-sky frames are kept"
                 : Invariant($"Excluded, sky not dark: {ExcludedSky:N0} frames ({ExcludedTwilight:N0} twilight, {ExcludedDaylight:N0} daylight, {ExcludedUnknown:N0} unknown: site not in the catalog); --include-twilight keeps them"),
             Invariant($"Excluded, labelled uncertain (out of the model's training distribution, pixel noise, daylight, or the Moon down for a moon label): {ExcludedUncertain:N0} frames"),
-            Invariant($"Frames analysed: {Kept:N0}"),
         };
+        if (_minConfidence is { } minimum)
+        {
+            lines.Add(Invariant($"Excluded, confidence below {minimum:0.###} (--min-confidence): {ExcludedLowConfidence + ExcludedNoConfidence:N0} frames ({ExcludedLowConfidence:N0} below it, {ExcludedNoConfidence:N0} without a confidence)"));
+        }
+
+        lines.Add(Invariant($"Frames analysed: {Kept:N0}"));
         return lines;
     }
 
@@ -177,6 +212,11 @@ public sealed class SkySelection(SiteSky? sites, bool includeNonDark = false)
             ? "Repeats (same site and capture time read more than once): none"
             : Invariant($"Repeats (same site and capture time read more than once): {Repeats:N0} rows left out, each frame counted once with the first label read; {ConflictingRepeats:N0} of them gave the frame a different label")) +
         (RepeatCheckStopped ? Invariant($" (checked over the first {RepeatCheckLimit:N0} frames only: memory)") : string.Empty);
+
+    /// <summary>The confidence exclusion in a few words (<c> and 12 below confidence 0.9 (3 without one)</c>), or empty when no minimum is set.</summary>
+    public string ConfidenceNote => _minConfidence is { } minimum
+        ? Invariant($" and {ExcludedLowConfidence + ExcludedNoConfidence:N0} below confidence {minimum:0.###} ({ExcludedNoConfidence:N0} without one)")
+        : string.Empty;
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

@@ -141,7 +141,7 @@ public static class Reports
         md.AppendLine(selection.IncludeNonDark
             ? Invariant($"- Kept after the dark-sky exclusion: {kept:N0} (none left out: --include-twilight)")
             : Invariant($"- Kept after the dark-sky exclusion: {kept:N0} ({selection.ExcludedSky:N0} left out: {selection.ExcludedTwilight:N0} twilight, {selection.ExcludedDaylight:N0} daylight, {selection.ExcludedUnknown:N0} unknown)"));
-        md.AppendLine(Invariant($"- Analysed, after leaving out {selection.ExcludedUncertain:N0} labelled uncertain: {analysed:N0}{sites}"));
+        md.AppendLine(Invariant($"- Analysed, after leaving out {selection.ExcludedUncertain:N0} labelled uncertain{selection.ConfidenceNote}: {analysed:N0}{sites}"));
     }
 
     private static void Provenance(StringBuilder md, AnalysisProvenance provenance)

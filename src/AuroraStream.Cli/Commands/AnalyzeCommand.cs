@@ -185,9 +185,9 @@ internal static class AnalyzeCommand
         }
     }
 
-    private static string Excluded(SkySelection selection) => selection.IncludeNonDark
+    private static string Excluded(SkySelection selection) => (selection.IncludeNonDark
         ? Invariant($"excluded {selection.ExcludedUncertain:N0} uncertain")
-        : Invariant($"excluded {selection.ExcludedSky:N0} not under a dark sky ({selection.ExcludedTwilight:N0} twilight, {selection.ExcludedDaylight:N0} daylight, {selection.ExcludedUnknown:N0} unknown) and {selection.ExcludedUncertain:N0} uncertain");
+        : Invariant($"excluded {selection.ExcludedSky:N0} not under a dark sky ({selection.ExcludedTwilight:N0} twilight, {selection.ExcludedDaylight:N0} daylight, {selection.ExcludedUnknown:N0} unknown) and {selection.ExcludedUncertain:N0} uncertain")) + selection.ConfidenceNote;
 
     /// <summary>
     /// How many of the frames analysed fall within the time span of the OMNI data (from the start of
@@ -266,6 +266,9 @@ internal static class AnalyzeCommand
         private readonly Option<DateTime?> _from = UtcTimeOption.Create("--from", "Only frames at or after this UTC time (e.g. 2020-01-01).");
         private readonly Option<DateTime?> _to = UtcTimeOption.Create("--to", "Only frames before this UTC time.");
         private readonly Option<string?> _sites = new("--sites") { Description = "Only these sites, comma-separated (e.g. gill,rank)." };
+        private readonly Option<double?> _minConfidence = new Option<double?>("--min-confidence") { Description = "Keep only labels whose confidence (the calibrated probability the stream writes with each label) is at least P, in (0, 1]; rows without a confidence are left out too. The report counts what it leaves out." }
+            .Accepting(v => v is null || (v > 0 && v <= 1), "a probability above 0 and at most 1");
+
         private readonly Option<bool> _includeTwilight = new("--include-twilight") { Description = "Keep frames not under a dark sky (twilight, daylight, unknown site); by default only frames with the sun below -12 deg (apparent elevation, refracted as the sky tag is) are analysed." };
 
         public void AddTo(Command command)
@@ -282,6 +285,7 @@ internal static class AnalyzeCommand
             UtcTimeOption.RequireWindow(command, _from, _to);
             command.Options.Add(_sites);
             command.Options.Add(_includeTwilight);
+            command.Options.Add(_minConfidence);
         }
 
         public ILabelSource Source(ParseResult result)
@@ -330,9 +334,9 @@ internal static class AnalyzeCommand
         public StationCatalog? Stations(ParseResult result) =>
             result.GetValue(_stations) is { Length: > 0 } paths ? StationCatalog.Read([.. Inputs.Expand(paths)]) : null;
 
-        /// <summary>Dark-sky and uncertainty selection; sites' coordinates from --stations first, then the built-in ASI locations.</summary>
+        /// <summary>Dark-sky, uncertainty and confidence selection; sites' coordinates from --stations first, then the built-in ASI locations.</summary>
         public SkySelection Selection(ParseResult result, StationCatalog? stations) =>
-            new(new SiteSky(stations is null ? StationCatalog.AsiLocations : stations.Then(StationCatalog.AsiLocations)), result.GetValue(_includeTwilight));
+            new(new SiteSky(stations is null ? StationCatalog.AsiLocations : stations.Then(StationCatalog.AsiLocations)), result.GetValue(_includeTwilight), result.GetValue(_minConfidence));
 
         public string Out(ParseResult result) => result.GetValue(_out)!;
 

@@ -151,6 +151,49 @@ public sealed class AnalyzeCommandTests
     }
 
     [Fact]
+    public async Task Occurrence_MinConfidence_KeepsOnlyLabelsGivenAtOrAboveIt_AndCountsTheRest()
+    {
+        // Gillam 2020-01-01 06:00 UT is dark. 30 arcs at p = 0.95, 12 at 0.9 (kept: at the minimum),
+        // 8 at 0.62 and 5 uncertain; a second file without a confidence column holds 4 more frames.
+        using var temp = new TempFolder();
+        var csv = new StringBuilder("time,site,label,confidence\n");
+        var t = new DateTime(2020, 1, 1, 6, 0, 0, DateTimeKind.Utc);
+        foreach (var (n, label, confidence) in new[] { (30, "arc", "0.95"), (12, "arc", "0.9"), (8, "diffuse", "0.62"), (5, "uncertain", "0.99") })
+        {
+            for (var i = 0; i < n; i++, t = t.AddSeconds(3))
+            {
+                csv.Append(CultureInfo.InvariantCulture, $"{t:yyyy-MM-dd'T'HH:mm:ss'Z'},gill,{label},{confidence}\n");
+            }
+        }
+
+        var labels = temp.Write("labels.csv", Encoding.ASCII.GetBytes(csv.ToString()));
+        var bare = new StringBuilder("time,site,label\n");
+        for (var i = 0; i < 4; i++, t = t.AddSeconds(3))
+        {
+            bare.Append(CultureInfo.InvariantCulture, $"{t:yyyy-MM-dd'T'HH:mm:ss'Z'},gill,clear\n");
+        }
+
+        var other = temp.Write("other-model.csv", Encoding.ASCII.GetBytes(bare.ToString()));
+        var outDir = temp.File("out");
+        string[] run = ["analyze", "occurrence", "--labels", labels, other, "--omni", RepoPaths.Data("omni", "OMNI_HIGH_RES_1min_202001.csv"), "--out", outDir, "--min-count", "1"];
+
+        var (code, output, error) = await RunAsync([.. run, "--min-confidence", "0.9"]);
+
+        Assert.True(code == 0, error);
+        Assert.Contains("occurrence: 42 labelled frames; excluded 0 not under a dark sky (0 twilight, 0 daylight, 0 unknown) and 5 uncertain and 12 below confidence 0.9 (4 without one)", output, StringComparison.Ordinal);
+        var report = File.ReadAllText(Path.Combine(outDir, "occurrence.md"));
+        Assert.Contains("Excluded, confidence below 0.9 (--min-confidence): 12 frames (8 below it, 4 without a confidence)", report, StringComparison.Ordinal);
+        Assert.Contains("- Analysed, after leaving out 5 labelled uncertain and 12 below confidence 0.9 (4 without one): 42 at 1 site(s): gill 42\n", report, StringComparison.Ordinal);
+
+        (code, output, error) = await RunAsync(run);
+
+        Assert.True(code == 0, error);
+        Assert.Contains("occurrence: 54 labelled frames; excluded 0 not under a dark sky (0 twilight, 0 daylight, 0 unknown) and 5 uncertain", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("below confidence", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("--min-confidence", File.ReadAllText(Path.Combine(outDir, "occurrence.md")), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Occurrence_OverlappingLabelInputs_CountEachFrameOnce_AndConflictingLabelsAreReported()
     {
         using var temp = new TempFolder();

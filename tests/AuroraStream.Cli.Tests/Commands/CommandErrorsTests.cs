@@ -52,6 +52,8 @@ public sealed class CommandErrorsTests
         { ["evaluate", "oath", "--oath", "x", "--report", "y", "--head-epochs", "0"], "--head-epochs '0': expected a whole number of at least 1" },
         { ["synth", "--out", "x", "--frames", "0"], "--frames '0': expected a whole number of at least 1" },
         { ["analyze", "occurrence", "--labels", "l", "--omni", "o", "--out", "d", "--min-count", "0"], "--min-count '0': expected a whole number of at least 1" },
+        { ["analyze", "geoeffect", "--labels", "l", "--mag", "m", "--out", "d", "--min-confidence", "1.5"], "--min-confidence '1.5': expected a probability above 0 and at most 1" },
+        { ["analyze", "occurrence", "--labels", "l", "--omni", "o", "--out", "d", "--min-confidence", "0"], "--min-confidence '0': expected a probability above 0 and at most 1" },
         { ["run", "--influx-url", "ftp://x"], "--influx-url 'ftp://x': expected an absolute http:// or https:// URL" },
         { ["analyze", "occurrence", "--influx-url", "notaurl", "--omni", "o", "--out", "d"], "--influx-url 'notaurl': expected an absolute http:// or https:// URL" },
         { ["run", "--exit-when-idle", "-1"], "--exit-when-idle '-1': expected a number of at least 0" },
