@@ -41,6 +41,18 @@ public static class AsiFiles
     /// <summary>Kinds that hold all-sky frames.</summary>
     public static bool HoldsFrames(AsiFileKind kind) => kind is AsiFileKind.Stream0Pgm or AsiFileKind.Stream0PgmGzip or AsiFileKind.Cdf;
 
+    /// <summary>What a file of this kind is, in a user's words (for messages; never the enum name).</summary>
+    public static string Describe(AsiFileKind kind) => kind switch
+    {
+        AsiFileKind.Stream0Pgm => "a UCalgary stream0 PGM file",
+        AsiFileKind.Stream0PgmGzip => "a gzip-compressed UCalgary stream0 PGM file",
+        AsiFileKind.Cdf => "a CDF file",
+        AsiFileKind.IdlSave => "an IDL SAVE file (THEMIS skymaps are these), which holds no frames",
+        AsiFileKind.Png => "a PNG image (OATH images are these: train and evaluate oath read them), which holds no capture time",
+        AsiFileKind.Empty => "an empty file (0 bytes)",
+        _ => "its first bytes match none of the formats read (UCalgary stream0 PGM, plain or gzip; THEMIS L1 ASI CDF)",
+    };
+
     /// <summary>Judges a file by its first bytes (inflating the start of a gzip file).</summary>
     public static AsiFileKind Detect(string path)
     {
@@ -190,7 +202,7 @@ public static class AsiFiles
             }
             else if (!fromFolder)
             {
-                onError(path, new InvalidDataException($"{path}: not a THEMIS ASI frame file ({kind})"));
+                onError(path, new InvalidDataException($"{path}: not a THEMIS ASI frame file: {Describe(kind)}"));
             }
             else
             {

@@ -20,6 +20,24 @@ public sealed class AsiFilesTests
     }
 
     [Fact]
+    public void FrameFiles_AFileGivenByNameThatHoldsNoFrames_IsRefusedInWords_NotByTheKindsName()
+    {
+        var text = RepoPaths.Data("README.md");
+        var skymap = RepoPaths.Data("themis-asi", "skymap", "themis_skymap_atha_20230115-+_v02.sav");
+        var errors = new List<string>();
+
+        Assert.Empty(AsiFiles.FrameFiles([text, skymap], (_, e) => errors.Add(e.Message)));
+
+        Assert.Equal(
+            [
+                $"{text}: not a THEMIS ASI frame file: its first bytes match none of the formats read (UCalgary stream0 PGM, plain or gzip; THEMIS L1 ASI CDF)",
+                $"{skymap}: not a THEMIS ASI frame file: an IDL SAVE file (THEMIS skymaps are these), which holds no frames",
+            ],
+            errors);
+        Assert.All(Enum.GetValues<AsiFileKind>(), k => Assert.DoesNotContain(k.ToString(), AsiFiles.Describe(k), StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void FrameFiles_FolderWithAnEmptyFile_ReportsItInsteadOfSkippingIt()
     {
         var folder = RepoPaths.Data("field-cases", "stream0-truncated");
