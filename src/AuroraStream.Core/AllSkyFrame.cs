@@ -101,6 +101,14 @@ public sealed class AllSkyFrame
             : throw new ArgumentOutOfRangeException(nameof(GeodeticLongitude), value, "Longitude must be within -180..360 degrees.");
     }
 
+    /// <summary>
+    /// Why the frame's own coordinates were not used although its header had them (a value that is not
+    /// a number, or a latitude outside -90..90), in a user's words; null when there was nothing wrong
+    /// with them or the frame records none. The site catalog's coordinates are used then. Not carried
+    /// by the Kafka frame message.
+    /// </summary>
+    public string? LocationProblem { get; init; }
+
     /// <summary>Capture time as nanoseconds since the Unix epoch (the wire and InfluxDB form).</summary>
     /// <exception cref="ArgumentOutOfRangeException">The capture time is outside 1677..2262, which 64-bit nanoseconds cannot hold (never wrapped round).</exception>
     public long CaptureTimeUnixNanoseconds => UnixNanoseconds.From(CaptureTime);

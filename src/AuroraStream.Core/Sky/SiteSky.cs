@@ -17,7 +17,8 @@ public interface ISiteLocator
 /// <param name="sites">The site catalog.</param>
 /// <param name="onUnknownSite">Told once per site code that has no coordinates (e.g. to print a warning).</param>
 /// <param name="onHeaderDisagrees">Told once per site, with a message, when a frame's header coordinates lie more than
-/// <see cref="HeaderDisagreementDeg"/> from the site's catalog coordinates (the header's are still used: they are the frame's own).</param>
+/// <see cref="HeaderDisagreementDeg"/> from the site's catalog coordinates (the header's are still used: they are the frame's own),
+/// or when its header had coordinates that could not be used (<see cref="AllSkyFrame.LocationProblem"/>; the catalog's are used).</param>
 public sealed class SiteSky(ISiteLocator sites, Action<string>? onUnknownSite = null, Action<string, string>? onHeaderDisagrees = null)
 {
     /// <summary>Great-circle distance, degrees (about 110 km), beyond which header and catalog coordinates are reported as disagreeing.</summary>
@@ -39,6 +40,11 @@ public sealed class SiteSky(ISiteLocator sites, Action<string>? onUnknownSite = 
         ArgumentNullException.ThrowIfNull(frame);
         if (frame.GeodeticLatitude is not { } lat || frame.GeodeticLongitude is not { } lon)
         {
+            if (frame.LocationProblem is { } problem && onHeaderDisagrees is not null && _disagreeing.TryAdd(frame.Site, true))
+            {
+                onHeaderDisagrees(frame.Site, $"{frame.Origin.Source} frame {frame.Origin.Index}: {problem}; the site catalog's coordinates of '{frame.Site}' are used for its sun and moon");
+            }
+
             return At(frame.Site, frame.CaptureTime);
         }
 

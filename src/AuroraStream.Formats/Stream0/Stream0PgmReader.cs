@@ -339,11 +339,12 @@ public static class Stream0PgmReader
                     throw Damaged(source, damage, index);
                 }
 
-                var (latitude, longitude) = ParseLocation(h.Keys, fileKeys);
+                var (latitude, longitude, problem) = ParseLocation(h.Keys, fileKeys);
                 yield return new AllSkyFrame(site!, imager!, time, h.Width, h.Height, pixels, exposure, new FrameOrigin(source, index))
                 {
                     GeodeticLatitude = latitude,
                     GeodeticLongitude = longitude,
+                    LocationProblem = problem,
                 };
             }
         }
@@ -443,11 +444,12 @@ public static class Stream0PgmReader
     /// <summary>
     /// The imager's "Geodetic latitude" and "Geodetic Longitude" (degrees north and east; the key's case
     /// varies between imagers), from the frame's header or else the file's; both or neither, and neither when
-    /// one is missing, not a number or out of range (the site catalog is used then).
+    /// one is missing, not a number or out of range (the site catalog is used then). Problem says, in a
+    /// user's words, why coordinates the header has were not used; null when none are missing or both are.
     /// </summary>
-    private static (double? Latitude, double? Longitude) ParseLocation(Dictionary<string, string> frameKeys, Dictionary<string, string> fileKeys)
+    private static (double? Latitude, double? Longitude, string? Problem) ParseLocation(Dictionary<string, string> frameKeys, Dictionary<string, string> fileKeys)
     {
-        static double? Number(Dictionary<string, string> frame, Dictionary<string, string> file, string key)
+        static (bool Found, double? Value, string Text) Number(Dictionary<string, string> frame, Dictionary<string, string> file, string key)
         {
             foreach (var keys in (ReadOnlySpan<Dictionary<string, string>>)[frame, file])
             {
@@ -456,17 +458,32 @@ public static class Stream0PgmReader
                     if (k.Equals(key, StringComparison.OrdinalIgnoreCase))
                     {
                         var first = v.Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
-                        return double.TryParse(first, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d) ? d : null;
+                        return (true, double.TryParse(first, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d) ? d : null, v.Trim());
                     }
                 }
             }
 
-            return null;
+            return (false, null, string.Empty);
         }
 
         var lat = Number(frameKeys, fileKeys, "Geodetic latitude");
         var lon = Number(frameKeys, fileKeys, "Geodetic longitude");
-        return lat is { } a && lon is { } o && Math.Abs(a) <= 90 && o is >= -180 and <= 360 ? (a, o) : (null, null);
+        if (lat.Value is { } a && lon.Value is { } o && Math.Abs(a) <= 90 && o is >= -180 and <= 360)
+        {
+            return (a, o, null);
+        }
+
+        string? problem = (lat, lon) switch
+        {
+            ({ Found: false }, { Found: false }) => null,
+            ({ Found: true, Value: null }, _) => $"header \"Geodetic latitude\" '{lat.Text}' is not a number",
+            ({ Found: true, Value: { } bad }, _) when Math.Abs(bad) > 90 => $"header \"Geodetic latitude\" '{lat.Text}' is not a latitude (-90 to 90 deg)",
+            (_, { Found: true, Value: null }) => $"header \"Geodetic longitude\" '{lon.Text}' is not a number",
+            (_, { Found: true, Value: { } }) when lat.Found => $"header \"Geodetic longitude\" '{lon.Text}' is not a longitude (-180 to 360 deg)",
+            ({ Found: false }, _) => "the header has a \"Geodetic longitude\" but no \"Geodetic latitude\"",
+            _ => "the header has a \"Geodetic latitude\" but no \"Geodetic longitude\"",
+        };
+        return (null, null, problem);
     }
 
     private static ushort[] ReadPixels(ByteReader reader, FrameHeader h, string source, int index)

@@ -159,6 +159,24 @@ public sealed class SkyConsistencyTests
         Assert.StartsWith("the header of f.pgm frame 1 puts site 'gill' at -56.35, -94.64, 112.7 deg from the catalog's 56.376, -94.64", message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void SiteSky_HeaderCoordinatesTheReaderCouldNotUse_AreReportedOncePerSite_AndTheCatalogIsUsed()
+    {
+        var reports = new List<(string Site, string Message)>();
+        var sky = new SiteSky(new Catalog(new ImagerSite("gill", "Gillam", 56.376, -94.64)), onHeaderDisagrees: (site, message) => reports.Add((site, message)));
+        var time = new DateTime(2014, 3, 10, 6, 0, 0, DateTimeKind.Utc);
+        AllSkyFrame Frame(int index, string? problem) => new("gill", "themis19", time, 1, 1, new ushort[1], null, new FrameOrigin("f.pgm", index)) { LocationProblem = problem };
+
+        Assert.Equal(SkyEphemeris.At(56.376, -94.64, time), sky.Of(Frame(0, null)));
+        Assert.Empty(reports);
+        Assert.Equal(SkyEphemeris.At(56.376, -94.64, time), sky.Of(Frame(1, "header \"Geodetic latitude\" '999.99' is not a latitude (-90 to 90 deg)")));
+        sky.Of(Frame(2, "header \"Geodetic latitude\" '999.99' is not a latitude (-90 to 90 deg)"));
+
+        var (site, message) = Assert.Single(reports);
+        Assert.Equal("gill", site);
+        Assert.Equal("f.pgm frame 1: header \"Geodetic latitude\" '999.99' is not a latitude (-90 to 90 deg); the site catalog's coordinates of 'gill' are used for its sun and moon", message);
+    }
+
     private sealed class Catalog(params ImagerSite[] sites) : ISiteLocator
     {
         public ImagerSite? Locate(string siteCode) => sites.FirstOrDefault(s => s.Code == siteCode.ToLowerInvariant());

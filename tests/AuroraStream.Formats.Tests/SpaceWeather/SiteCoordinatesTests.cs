@@ -54,6 +54,28 @@ public sealed class SiteCoordinatesTests
         Assert.All(frames, f => Assert.Equal((56.3539, -94.6557), (f.GeodeticLatitude!.Value, f.GeodeticLongitude!.Value)));
     }
 
+    [Theory]
+    [InlineData("\"Geodetic latitude\" 56.3539", "\"Geodetic latitude\" 999.999", "header \"Geodetic latitude\" '999.999' is not a latitude (-90 to 90 deg)")]
+    [InlineData("\"Geodetic latitude\" 56.3539", "\"Geodetic latitude\" n/a    ", "header \"Geodetic latitude\" 'n/a' is not a number")]
+    [InlineData("\"Geodetic Longitude\" -94.6557", "\"Geodetic Longitude\" -594.655", "header \"Geodetic longitude\" '-594.655' is not a longitude (-180 to 360 deg)")]
+    [InlineData("\"Geodetic Longitude\" -94.6557", "\"Geodetic Altitudes\" -94.6557", "the header has a \"Geodetic latitude\" but no \"Geodetic longitude\"")]
+    public void Stream0_HeaderCoordinatesThatCannotBeUsed_AreDroppedAndTheFrameSaysWhy(string from, string to, string problem)
+    {
+        // The same header line, same length, made unusable: the catalog is used and the frame says why.
+        using var temp = new TempFolder();
+        var text = Encoding.Latin1.GetString(File.ReadAllBytes(RepoPaths.Stream0Plain));
+        Assert.Equal(from.Length, to.Length);
+        Assert.Contains(from, text, StringComparison.Ordinal);
+        var path = temp.Write("20140310_0605_gill_themis19_full.pgm", Encoding.Latin1.GetBytes(text.Replace(from, to, StringComparison.Ordinal)));
+
+        var frame = Stream0PgmReader.ReadFile(path).First();
+
+        Assert.Null(frame.GeodeticLatitude);
+        Assert.Null(frame.GeodeticLongitude);
+        Assert.Equal(problem, frame.LocationProblem);
+        Assert.Null(Stream0PgmReader.ReadFile(RepoPaths.Stream0Plain).First().LocationProblem);
+    }
+
     [Fact]
     public void ThemisL1_HasNoCoordinates_SoTheCatalogIsUsed()
     {
