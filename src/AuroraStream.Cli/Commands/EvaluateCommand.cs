@@ -162,7 +162,7 @@ internal static class EvaluateCommand
             var labelFiles = result.GetValue(labels) ?? [];
             if ((result.GetValue(inputs) ?? []) is { Length: > 0 } paths)
             {
-                var frames = TrainingInputs.LoadFrames(paths, preprocessor, failures, cancellationToken: cancellationToken, onDuplicates: (n, files) => error.WriteLine($"note: {TrainingInputs.DuplicatesNote(n, files)}"));
+                var frames = TrainingInputs.LoadFrames(paths, preprocessor, failures, cancellationToken: cancellationToken, onDuplicates: (n, files) => error.WriteLine($"note: {TrainingInputs.DuplicatesNote(n, files)}"), fullSizeOnly: true);
                 read = frames.Count;
                 var joined = TrainingInputs.Join(frames, labelFiles, failures);
                 labelled.AddRange(joined.Select(j => (j.Frame.Pixels, j.Class, j.Frame.Sky)));

@@ -27,9 +27,12 @@ internal static class TrainingInputs
     /// corruption kept. A file reached through more than one input (a folder and a file in it, a
     /// folder and its parent, two spellings of one path) is read once, by its full normalised path,
     /// so each frame (file and index) comes once; <paramref name="onDuplicates"/> gets the number of
-    /// frames skipped that way and the number of files, when any were.
+    /// frames skipped that way and the number of files, when any were. With
+    /// <paramref name="fullSizeOnly"/>, frames <c>classify</c> refuses (not 256x256, such as the L1
+    /// thumbnails, or not a THEMIS ASI frame) are left out as it leaves them out, one failure line per
+    /// file naming the first and the count (<see cref="FrameRefusals"/>).
     /// </summary>
-    public static List<PreparedFrame> LoadFrames(IEnumerable<string> inputs, FramePreprocessor preprocessor, ICollection<string> failures, int maxFrames = int.MaxValue, CancellationToken cancellationToken = default, Action<int, int>? onDuplicates = null)
+    public static List<PreparedFrame> LoadFrames(IEnumerable<string> inputs, FramePreprocessor preprocessor, ICollection<string> failures, int maxFrames = int.MaxValue, CancellationToken cancellationToken = default, Action<int, int>? onDuplicates = null, bool fullSizeOnly = false)
     {
         var frames = new List<PreparedFrame>();
         var skies = new SiteSky(StationCatalog.AsiLocations);
@@ -52,11 +55,18 @@ internal static class TrainingInputs
 
             var fullPath = FilePaths.Canonical(path);
             var before = frames.Count;
+            var refused = fullSizeOnly ? new FrameRefusals(path, fullSizeOnly: true) : null;
             try
             {
                 var index = 0;
                 foreach (var frame in AsiFiles.ReadFrames(path, kind))
                 {
+                    if (refused?.Refuses(frame) == true)
+                    {
+                        index++;
+                        continue;
+                    }
+
                     var pixels = new float[preprocessor.OutputLength];
                     preprocessor.Process(frame.Pixels.Span, frame.Width, frame.Height, pixels);
                     frames.Add(new PreparedFrame(frame.Site, frame.CaptureTime, path, index++, pixels, skies.Of(frame)));
@@ -73,6 +83,10 @@ internal static class TrainingInputs
             finally
             {
                 framesPerFile[fullPath] = frames.Count - before;
+                if (refused?.Message is { } message)
+                {
+                    failures.Add(message);
+                }
             }
         }
 

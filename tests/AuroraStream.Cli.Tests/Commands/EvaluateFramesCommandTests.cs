@@ -40,6 +40,23 @@ public sealed class EvaluateFramesCommandTests
     }
 
     [Fact]
+    public async Task Frames_L1Thumbnails_AreRefusedByNameAsClassifyRefusesThem_NotCountedAsUnlabelled()
+    {
+        // The l1-cdf folder holds the Gakona full-resolution file (23 labelled frames) and a file of
+        // 32x32 thumbnails, which classify refuses and which no model input could be made of.
+        var thumbnails = Path.Combine(Path.GetDirectoryName(RepoPaths.L1AsfCdf)!, "thg_l1_ast_gako_20110505_v01.cdf");
+
+        var (code, output, error) = await RunAsync("evaluate", "frames", "--model", Model, "--labels", Labels, Path.GetDirectoryName(RepoPaths.L1AsfCdf)!);
+
+        Assert.Equal(2, code);
+        Assert.Contains(" on 23 frames", output, StringComparison.Ordinal);
+        var refusal = Assert.Single(Lines(error), l => l.Contains(thumbnails, StringComparison.Ordinal));
+        Assert.Contains("wrong dimensions: 32x32, expected 256x256", refusal, StringComparison.Ordinal);
+        Assert.Contains("frames refused)", refusal, StringComparison.Ordinal);
+        Assert.DoesNotContain("left out: no row", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Frames_DistinctInputs_NoDuplicateNote()
     {
         var (code, output, error) = await RunAsync("evaluate", "frames", "--model", Model, "--labels", Labels, RepoPaths.Stream0Gz, RepoPaths.L1AsfCdf);
