@@ -815,7 +815,9 @@ public sealed class CdfFile : IDisposable
     {
         if (offset < 8 || offset >= _length)
         {
-            throw FormatError.At(Source, where, $"offset {offset} lies outside the {_length}-byte file", offset);
+            throw FormatError.At(Source, where, offset >= _length
+                ? $"offset {offset} lies past the end of the {_length}-byte file: the file is truncated (its transfer was cut, or it is still being written), or the pointer is corrupt"
+                : $"offset {offset} lies inside the file's 8-byte magic numbers: the pointer is corrupt", offset);
         }
     }
 

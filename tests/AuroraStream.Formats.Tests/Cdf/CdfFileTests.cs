@@ -145,6 +145,23 @@ public sealed class CdfFileTests
     }
 
     [Fact]
+    public void ReadingPastTheEnd_OfACutFile_SaysTheFileIsTruncated()
+    {
+        // The real Gakona file cut at 1 MB: its metadata lies past the cut. Whichever pointer is met
+        // first, the message names the file, the offset and what a cut file means.
+        var bytes = File.ReadAllBytes(RepoPaths.L1AsfCdf);
+
+        var e = Assert.ThrowsAny<InvalidDataException>(() =>
+        {
+            using var cdf = CdfFile.Open(new MemoryStream(bytes[..1_000_000]), "cut.cdf");
+            _ = cdf.ReadRecords<ushort>(cdf.GetVariable("thg_asf_gako")).ToList();
+        });
+
+        Assert.StartsWith("cut.cdf", e.Message, StringComparison.Ordinal);
+        Assert.Contains("lies past the end of the 1000000-byte file: the file is truncated", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Open_NotACdf_SaysSo()
     {
         var e = Assert.Throws<InvalidDataException>(() => CdfFile.Open(new MemoryStream(Encoding.ASCII.GetBytes(new string('x', 400))), "text.cdf"));
