@@ -127,13 +127,24 @@ internal static class RealSkyRecipe
         return [.. drawn.Select(d => new TrainingItem(d.Frame.Pixels, d.Class, "hybrid", SceneOf(d.Frame.Site, d.Frame.Time)))];
     }
 
-    /// <summary>Per-scene results of the leave-one-scene-out folds and of the final model on the same frames.</summary>
-    public static List<ModelEvaluation> SceneEvaluations(IReadOnlyList<SceneFold> folds, double temperature, AuroraModel final, IReadOnlyList<TrainingItem> items, int side, ConfidenceModel? confidence)
+    /// <summary>
+    /// Per-scene results of the leave-one-scene-out folds and of the final model on the same frames.
+    /// With <paramref name="temperaturesWithout"/> (<see cref="TemperaturesWithout"/>), each fold's
+    /// note also counts its confident wrong labels under the temperature fitted without that scene:
+    /// the shipped temperature was fitted on these very frames, so its count is in-sample.
+    /// </summary>
+    public static List<ModelEvaluation> SceneEvaluations(IReadOnlyList<SceneFold> folds, double temperature, AuroraModel final, IReadOnlyList<TrainingItem> items, int side, ConfidenceModel? confidence, IReadOnlyDictionary<string, double>? temperaturesWithout = null)
     {
         var evaluations = new List<ModelEvaluation>();
         foreach (var fold in folds)
         {
             var evaluation = Describe($"leave-one-scene-out:{fold.Scene}", fold.Classes, fold.Logits, fold.OodScores, fold.OodThreshold, fold.Skies, temperature, "a model trained without this scene (nor hybrids built on it)");
+            if (temperaturesWithout?.TryGetValue(fold.Scene, out var without) == true)
+            {
+                var outOfSample = Score(fold.Classes, fold.Logits, fold.OodScores, fold.OodThreshold, fold.Skies, without);
+                evaluation = evaluation with { Notes = evaluation.Notes + Invariant($"; under the temperature fitted without this scene's frames (T {without:0.00}): wrong with p >= 0.9 and not uncertain: {outOfSample.ConfidentWrong}") };
+            }
+
             evaluations.Add(fold.ReferenceScores is { Count: > 0 } reference ? evaluation with { Notes = evaluation.Notes + "; " + ThresholdChoices(fold.OodScores, reference) } : evaluation);
         }
 
@@ -156,10 +167,11 @@ internal static class RealSkyRecipe
     /// every other, whatever its frame count (a 120-frame night would otherwise outweigh a 9-image
     /// one thirteen times). Unweighted, 7,200 synthetic frames against 172 real ones set the
     /// temperature where the synthetic frames want it and leave the unseen nights' confident
-    /// errors standing (docs/training-and-models.md). The calibration error is given unweighted
-    /// for the whole set and for each part, before and after: the parts pull the temperature
-    /// opposite ways (frames of an unseen night are often wrong and confident; synthetic frames of
-    /// the training generator are mostly right).
+    /// errors standing (docs/training-and-models.md). The calibration error is given before and
+    /// after, first weighted as fitted (when there are both kinds), then unweighted for the whole
+    /// set and for each part: the parts pull the temperature opposite ways (frames of an unseen
+    /// night are often wrong and confident; synthetic frames of the training generator are mostly
+    /// right).
     /// </summary>
     /// <param name="folds">The leave-one-scene-out folds, or one fold with no real frames (synthetic only).</param>
     /// <param name="syntheticClasses">The class of each held-out synthetic frame, in the order of each fold's <see cref="SceneFold.SyntheticLogits"/>.</param>
@@ -177,15 +189,17 @@ internal static class RealSkyRecipe
         ];
         var temperature = TemperatureScaling.Fit(all.Logits, all.Classes, weights);
         var parts = new List<CalibrationError>();
+        var weighted = scenes > 0 && synthetic.Logits.Count > 0 ? weights : null;
+        if (weighted is not null)
+        {
+            parts.Add(Error("all held-out, weighted as fitted", all.Logits, all.Classes, weighted));
+        }
+
         foreach (var (name, (logits, classes)) in new[] { ("all held-out", all), ("real frames of held-out scenes", real), ("held-out synthetic", synthetic) })
         {
             if (logits.Count > 0)
             {
-                parts.Add(new CalibrationError(
-                    name,
-                    logits.Count,
-                    TemperatureScaling.ExpectedCalibrationError([.. logits.Select(l => TemperatureScaling.Softmax(l, 1))], classes),
-                    TemperatureScaling.ExpectedCalibrationError([.. logits.Select(l => TemperatureScaling.Softmax(l, temperature))], classes)));
+                parts.Add(Error(name, logits, classes, null));
             }
         }
 
@@ -193,7 +207,24 @@ internal static class RealSkyRecipe
             ? (scenes == 0 ? "every frame weighs the same" : Invariant($"each of the {scenes} held-out scenes weighs the same"))
             : Invariant($"the real frames weigh {realShare:0.##} of the fit, shared equally by the {scenes} held-out scenes, the synthetic frames {1 - realShare:0.##}");
         return new Calibration(temperature, all.Logits.Count, parts, weighting);
+
+        CalibrationError Error(string name, List<float[]> logits, List<AuroraClass> classes, IReadOnlyList<double>? w) => new(
+            name,
+            logits.Count,
+            TemperatureScaling.ExpectedCalibrationError([.. logits.Select(l => TemperatureScaling.Softmax(l, 1))], classes, weights: w),
+            TemperatureScaling.ExpectedCalibrationError([.. logits.Select(l => TemperatureScaling.Softmax(l, temperature))], classes, weights: w));
     }
+
+    /// <summary>
+    /// For each leave-one-scene-out fold, the temperature <see cref="Calibrate"/> fits on every other
+    /// fold (their real frames and their held-out synthetic frames): a temperature that never saw
+    /// the scene's labels, so the scene's confident wrong labels under it are an out-of-sample count.
+    /// Empty with fewer than two folds.
+    /// </summary>
+    public static IReadOnlyDictionary<string, double> TemperaturesWithout(IReadOnlyList<SceneFold> folds, IReadOnlyList<AuroraClass> syntheticClasses) =>
+        folds.Count < 2
+            ? new Dictionary<string, double>()
+            : folds.ToDictionary(f => f.Scene, f => Calibrate([.. folds.Where(g => !ReferenceEquals(g, f))], syntheticClasses).Temperature, StringComparer.Ordinal);
 
     /// <summary>The share of the temperature fit given to the real frames of held-out scenes when there are synthetic frames too (<see cref="Calibrate"/>).</summary>
     public const double RealShare = 0.5;
@@ -238,8 +269,8 @@ internal static class RealSkyRecipe
         return "frames an OOD threshold would flag: " + string.Join(", ", parts);
     }
 
-    /// <summary>A scene's figures for the labels as the stream writes them: calibrated, then under the sky rules (<see cref="SkyConsistency"/>) where the frame's sky is known.</summary>
-    private static ModelEvaluation Describe(string name, IReadOnlyList<AuroraClass> classes, IReadOnlyList<float[]> logits, IReadOnlyList<double>? scores, double? threshold, IReadOnlyList<SkyConditions?>? skies, double temperature, string what)
+    /// <summary>The labels as the stream writes them (calibrated, then under the sky rules), counted: confusion, labels said, uncertain, and wrong with p &gt;= 0.9 and not uncertain.</summary>
+    private static (ConfusionMatrix Matrix, Dictionary<string, int> Labels, int Uncertain, int ConfidentWrong) Score(IReadOnlyList<AuroraClass> classes, IReadOnlyList<float[]> logits, IReadOnlyList<double>? scores, double? threshold, IReadOnlyList<SkyConditions?>? skies, double temperature)
     {
         var matrix = new ConfusionMatrix();
         var labels = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -254,6 +285,13 @@ internal static class RealSkyRecipe
             confidentWrong += !prediction.IsUncertain && prediction.Label != classes[i] && prediction.Confidence >= 0.9 ? 1 : 0;
         }
 
+        return (matrix, labels, uncertain, confidentWrong);
+    }
+
+    /// <summary>A scene's figures for the labels as the stream writes them: calibrated, then under the sky rules (<see cref="SkyConsistency"/>) where the frame's sky is known.</summary>
+    private static ModelEvaluation Describe(string name, IReadOnlyList<AuroraClass> classes, IReadOnlyList<float[]> logits, IReadOnlyList<double>? scores, double? threshold, IReadOnlyList<SkyConditions?>? skies, double temperature, string what)
+    {
+        var (matrix, labels, uncertain, confidentWrong) = Score(classes, logits, scores, threshold, skies, temperature);
         var truth = string.Join(" ", classes.GroupBy(c => c).Select(g => Invariant($"{g.Key.ToLabel()} {g.Count()}")));
         var said = string.Join(" ", labels.OrderByDescending(kv => kv.Value).Select(kv => Invariant($"{kv.Key} {kv.Value}")));
         var ood = scores is { Count: > 0 } && threshold is { } t ? Invariant($"; median OOD score {MahalanobisScore.Quantile([.. scores], 0.5):0} (threshold {t:0})") : string.Empty;
@@ -268,7 +306,7 @@ internal static class RealSkyRecipe
 /// <param name="After">ECE of softmax(logits / T).</param>
 internal sealed record CalibrationError(string Set, int Frames, double Before, double After);
 
-/// <summary>A fitted temperature and its calibration errors, the first over all the frames it was fitted on.</summary>
+/// <summary>A fitted temperature and its calibration errors, the first over all the frames it was fitted on (weighted as fitted when the fit was weighted).</summary>
 /// <param name="Temperature">T.</param>
 /// <param name="Frames">Frames it was fitted on.</param>
 /// <param name="Errors">ECE of all frames, then of each kind present.</param>

@@ -339,7 +339,7 @@ internal static class TrainCommand
 
             if (folds.Count > 0)
             {
-                var sceneResults = RealSkyRecipe.SceneEvaluations(folds, temperature, trained, items, side, confidenceModel);
+                var sceneResults = RealSkyRecipe.SceneEvaluations(folds, temperature, trained, items, side, confidenceModel, confidenceModel is null ? null : RealSkyRecipe.TemperaturesWithout(folds, [.. heldOut.Select(x => x.Class)]));
                 evaluations.AddRange(sceneResults);
                 foreach (var e in sceneResults)
                 {

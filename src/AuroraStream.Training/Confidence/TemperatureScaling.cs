@@ -106,33 +106,39 @@ public static class TemperatureScaling
     /// <summary>
     /// Expected calibration error (Naeini, Cooper &amp; Hauskrecht 2015; as in Guo et al. 2017, eq. 3):
     /// frames binned by top-class probability into equal-width bins, the frame-weighted mean of
-    /// |accuracy - mean confidence| over bins. 0 is perfect; in [0, 1].
+    /// |accuracy - mean confidence| over bins. 0 is perfect; in [0, 1]. With
+    /// <paramref name="weights"/>, each frame counts its weight in the bins' counts, accuracies and
+    /// confidences (as <see cref="Fit"/> counts it).
     /// </summary>
     /// <param name="probabilities">[frames][6] probabilities.</param>
     /// <param name="labels">True classes.</param>
     /// <param name="bins">Number of equal-width confidence bins (default 10).</param>
-    public static double ExpectedCalibrationError(IReadOnlyList<float[]> probabilities, IReadOnlyList<AuroraClass> labels, int bins = 10)
+    /// <param name="weights">Optional weight of each frame, as in <see cref="Fit"/>; null weighs every frame 1.</param>
+    /// <exception cref="ArgumentException">As <see cref="Fit"/>.</exception>
+    public static double ExpectedCalibrationError(IReadOnlyList<float[]> probabilities, IReadOnlyList<AuroraClass> labels, int bins = 10, IReadOnlyList<double>? weights = null)
     {
-        Check(probabilities, labels);
+        Check(probabilities, labels, weights);
         ArgumentOutOfRangeException.ThrowIfLessThan(bins, 1);
-        var count = new int[bins];
+        var count = new double[bins];
         var correct = new double[bins];
         var confidence = new double[bins];
         for (var i = 0; i < probabilities.Count; i++)
         {
             var prediction = new FramePrediction(probabilities[i]);
             var bin = Math.Min(bins - 1, (int)(prediction.Confidence * bins));
-            count[bin]++;
-            confidence[bin] += prediction.Confidence;
-            correct[bin] += prediction.Label == labels[i] ? 1 : 0;
+            var w = weights?[i] ?? 1;
+            count[bin] += w;
+            confidence[bin] += w * prediction.Confidence;
+            correct[bin] += prediction.Label == labels[i] ? w : 0;
         }
 
+        var total = count.Sum();
         var ece = 0.0;
         for (var b = 0; b < bins; b++)
         {
             if (count[b] > 0)
             {
-                ece += Math.Abs((correct[b] / count[b]) - (confidence[b] / count[b])) * count[b] / probabilities.Count;
+                ece += Math.Abs((correct[b] / count[b]) - (confidence[b] / count[b])) * count[b] / total;
             }
         }
 

@@ -4,6 +4,8 @@ using AuroraStream.Core.Preprocessing;
 using AuroraStream.Training.Confidence;
 using AuroraStream.Training.Evaluation;
 
+using static System.FormattableString;
+
 namespace AuroraStream.Cli.Tests.Commands;
 
 public sealed class RealSkyRecipeTests
@@ -23,9 +25,9 @@ public sealed class RealSkyRecipeTests
         var calibration = RealSkyRecipe.Calibrate([fold], synthetic);
 
         Assert.Equal(240, calibration.Frames);
-        Assert.Equal(["all held-out", "real frames of held-out scenes", "held-out synthetic"], calibration.Errors.Select(e => e.Set));
-        Assert.Equal([240, 40, 200], calibration.Errors.Select(e => e.Frames));
-        var (all, unseen, drawn) = (calibration.Errors[0], calibration.Errors[1], calibration.Errors[2]);
+        Assert.Equal(["all held-out, weighted as fitted", "all held-out", "real frames of held-out scenes", "held-out synthetic"], calibration.Errors.Select(e => e.Set));
+        Assert.Equal([240, 240, 40, 200], calibration.Errors.Select(e => e.Frames));
+        var (fitted, all, unseen, drawn) = (calibration.Errors[0], calibration.Errors[1], calibration.Errors[2], calibration.Errors[3]);
         Assert.True(calibration.Temperature > 1, $"T = {calibration.Temperature}");
 
         // Before: p = 0.988 everywhere; the unseen night is never right, the synthetic frames 90% of the time.
@@ -35,6 +37,10 @@ public sealed class RealSkyRecipeTests
         Assert.True(drawn.After > drawn.Before, "the synthetic frames become under-confident");
         Assert.Contains("real frames of held-out scenes (40 frames) 0.988 -> ", calibration.Describe(), StringComparison.Ordinal);
         Assert.Equal(((40 * 0.988) + (200 * 0.088)) / 240, all.Before, 3);
+
+        // Weighted as fitted, the night is half: accuracy 0.45 against confidence 0.988 in the one bin.
+        Assert.Equal(0.988 - 0.45, fitted.Before, 3);
+        Assert.True(fitted.After < fitted.Before, "the fit lowers the error it was fitted for");
     }
 
     [Fact]
@@ -74,6 +80,32 @@ public sealed class RealSkyRecipeTests
         var alone = RealSkyRecipe.Calibrate([new SceneFold("final", [], [], [], 0, syntheticLogits)], synthetic);
         Assert.Equal(TemperatureScaling.Fit(syntheticLogits, synthetic), alone.Temperature, 6);
         Assert.Equal("every frame weighs the same", alone.Weighting);
+    }
+
+    [Fact]
+    public void TemperaturesWithout_FitEachSceneOnTheOthers_AndTheCardCountsItsConfidentErrorsUnderIt()
+    {
+        // Night a is confidently wrong; b, c and every synthetic frame are right. The temperature
+        // fitted on all of them is in-sample for a; the one fitted without a (on b and c alone,
+        // all right, so as sharp as the search allows) leaves all 10 of a's frames wrong at p >= 0.9.
+        float[] Confident(AuroraClass c) => [.. AuroraClasses.All.Select(k => k == c ? 6f : 0f)];
+        var synthetic = Enumerable.Range(0, 60).Select(i => (AuroraClass)(i % 6)).ToList();
+        SceneFold Fold(string scene, AuroraClass truth, AuroraClass said) =>
+            new(scene, [.. Enumerable.Repeat(truth, 10)], [.. Enumerable.Range(0, 10).Select(_ => Confident(said))], [.. Enumerable.Repeat(1.0, 10)], 10, [.. synthetic.Select(Confident)]);
+        SceneFold a = Fold("night-a", AuroraClass.Moon, AuroraClass.Diffuse), b = Fold("night-b", AuroraClass.Arc, AuroraClass.Arc), c = Fold("night-c", AuroraClass.Clear, AuroraClass.Clear);
+
+        var without = RealSkyRecipe.TemperaturesWithout([a, b, c], synthetic);
+
+        Assert.Equal(["night-a", "night-b", "night-c"], without.Keys.Order());
+        Assert.Equal(RealSkyRecipe.Calibrate([b, c], synthetic).Temperature, without["night-a"], 9);
+        Assert.Equal(RealSkyRecipe.Calibrate([a, c], synthetic).Temperature, without["night-b"], 9);
+        Assert.True(without["night-a"] < 0.1, $"T without a {without["night-a"]}");
+        var inSample = RealSkyRecipe.Calibrate([a, b, c], synthetic).Temperature;
+        var card = RealSkyRecipe.SceneEvaluations([a, b, c], inSample, null!, [], 64, null, without);
+        var night = card.Single(e => e.Name == "leave-one-scene-out:night-a");
+        Assert.Contains(Invariant($"under the temperature fitted without this scene's frames (T {without["night-a"]:0.00}): wrong with p >= 0.9 and not uncertain: 10"), night.Notes, StringComparison.Ordinal);
+        Assert.Empty(RealSkyRecipe.TemperaturesWithout([a], synthetic));
+        Assert.DoesNotContain("without this scene's frames", RealSkyRecipe.SceneEvaluations([a], inSample, null!, [], 64, null).Single().Notes, StringComparison.Ordinal);
     }
 
     [Fact]

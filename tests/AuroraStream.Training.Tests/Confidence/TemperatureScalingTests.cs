@@ -53,6 +53,25 @@ public sealed class TemperatureScalingTests
     }
 
     [Fact]
+    public void ExpectedCalibrationError_Weighted_EqualsTheErrorOnCopies()
+    {
+        // The hand-computed example with the wrong 0.95 frame counted three times: bin 0.9-1.0 holds
+        // 1 right and 3 wrong (accuracy 0.25, confidence 0.95), bin 0.6-0.7 two right (1 against
+        // 0.65): (4 * 0.70 + 2 * 0.35) / 6.
+        float[][] p =
+        [
+            [0.95f, 0.01f, 0.01f, 0.01f, 0.01f, 0.01f],
+            [0.95f, 0.01f, 0.01f, 0.01f, 0.01f, 0.01f],
+            [0.05f, 0.65f, 0.10f, 0.10f, 0.05f, 0.05f],
+            [0.05f, 0.65f, 0.10f, 0.10f, 0.05f, 0.05f],
+        ];
+        AuroraClass[] labels = [AuroraClass.Arc, AuroraClass.Moon, AuroraClass.Diffuse, AuroraClass.Diffuse];
+
+        Assert.Equal(((4 * 0.70) + (2 * 0.35)) / 6, TemperatureScaling.ExpectedCalibrationError(p, labels, weights: [1, 3, 1, 1]), 6);
+        Assert.Equal(0.40, TemperatureScaling.ExpectedCalibrationError(p, labels, weights: [2, 2, 2, 2]), 6);
+    }
+
+    [Fact]
     public void Softmax_HigherTemperature_FlattensButKeepsTheOrder()
     {
         float[] z = [3, 1, 0, -1, 2, 0.5f];
