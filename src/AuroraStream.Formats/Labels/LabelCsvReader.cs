@@ -132,6 +132,11 @@ public sealed class LabelCsvSource(IReadOnlyList<string> paths) : ILabelSource
         var time = ParseTime(csv, dateColumn, timeColumn);
         var site = siteColumn >= 0 ? csv[siteColumn].ToLowerInvariant() : fileSite!;
         double? confidence = confidenceColumn >= 0 && csv[confidenceColumn].Length > 0 ? csv.Number(confidenceColumn) : null;
+        if (confidence is { } p && !(p is >= 0 and <= 1))
+        {
+            throw csv.Error(confidenceColumn, $"'{csv[confidenceColumn]}' is not a probability (0 to 1; a percentage is not one)");
+        }
+
         var label = csv[labelColumn].ToLowerInvariant();
         if (label.Length == 0)
         {

@@ -69,6 +69,24 @@ public sealed class FieldCaseTests
         Assert.Contains("line 3", e.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("87.5")]
+    [InlineData("1.5")]
+    [InlineData("-0.2")]
+    [InlineData("NaN")]
+    [InlineData("Infinity")]
+    public void LabelCsv_ConfidenceThatIsNoProbability_IsRefusedNamingTheLineAndValue(string confidence)
+    {
+        // A percentage (or any value outside 0..1) would pass every --min-confidence threshold unnoticed.
+        using var temp = new TempFolder();
+        var path = temp.Write("labels.csv", Encoding.ASCII.GetBytes($"time,site,label,confidence\n2020-01-01T00:00:00Z,gill,arc,0\n2020-01-01T00:00:03Z,gill,arc,1\n2020-01-01T00:00:06Z,gill,arc,{confidence}\n"));
+
+        var e = Assert.Throws<InvalidDataException>(() => LabelCsvSource.ReadFile(path).ToList());
+
+        Assert.StartsWith(path, e.Message, StringComparison.Ordinal);
+        Assert.Contains($"line 4 column confidence: '{confidence}' is not a probability (0 to 1", e.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void OmniCsv_LeapSecondTimestamp_IsRead()
     {
