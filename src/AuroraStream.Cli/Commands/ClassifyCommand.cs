@@ -39,7 +39,7 @@ internal static class ClassifyCommand
             }
 
             var preprocessor = new FramePreprocessor(classifier.Card.Preprocessing);
-            var skies = new SiteSky(StationCatalog.AsiLocations, site => error.WriteLine($"warning: site '{site}' is not in the site catalog and its frames carry no coordinates: sky unknown"), (_, message) => error.WriteLine($"warning: {message}"));
+            var skies = new SiteSky(StationCatalog.AsiLocations, site => error.WriteLine($"warning: site '{site}' is not in the site catalog and its frames carry no usable coordinates: sky unknown"), (_, message) => error.WriteLine($"warning: {message}"));
             var failures = 0;
             var frames = 0;
             var repeated = 0;

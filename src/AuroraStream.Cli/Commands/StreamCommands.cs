@@ -45,6 +45,7 @@ internal static class StreamCommands
             KafkaConnectivity.CheckReachable(settings.Kafka);
             await using var publisher = new FramePublisher(settings.Kafka, KafkaLine(error));
             var failures = new List<string>();
+            var coordinates = new UnusableCoordinates(error);
             if (result.GetValue(watch) is { } folder)
             {
                 using var stop = StopOnSignals(cancellationToken);
@@ -52,7 +53,7 @@ internal static class StreamCommands
                 await watcher.RunAsync(
                     path =>
                     {
-                        var count = PublishFrames(publisher, ArchiveReplay.ReadMerged([path], filter, (p, e) => failures.Add(e.Message)), null, failures, stop.Token);
+                        var count = PublishFrames(publisher, ArchiveReplay.ReadMerged([path], filter, (p, e) => failures.Add(e.Message)).Select(coordinates.Check), null, failures, stop.Token);
                         publisher.FlushAsync(stop.Token).GetAwaiter().GetResult();
                         output.WriteLine(Invariant($"publish: {path}: {count} frames"));
                     },
@@ -70,7 +71,7 @@ internal static class StreamCommands
             var published = 0;
             await RunProgress.RunAsync(error, "publish", 0, report =>
             {
-                published = PublishFrames(publisher, ArchiveReplay.ReadMerged(inputs, filter, (p, e) => failures.Add(e.Message)), pace, failures, cancellationToken, n => report(n, Invariant($"frames queued, {publisher.Delivered} delivered ({publisher.Delivered / Math.Max(0.001, watchTime.Elapsed.TotalSeconds):0} frames/s)")));
+                published = PublishFrames(publisher, ArchiveReplay.ReadMerged(inputs, filter, (p, e) => failures.Add(e.Message)).Select(coordinates.Check), pace, failures, cancellationToken, n => report(n, Invariant($"frames queued, {publisher.Delivered} delivered ({publisher.Delivered / Math.Max(0.001, watchTime.Elapsed.TotalSeconds):0} frames/s)")));
                 return Task.CompletedTask;
             }).ConfigureAwait(false);
             await publisher.FlushAsync(cancellationToken).ConfigureAwait(false);
@@ -148,7 +149,8 @@ internal static class StreamCommands
             {
                 await using var publisher = new FramePublisher(settings.Kafka, KafkaLine(error));
                 var queued = 0;
-                foreach (var frame in ArchiveReplay.ReadMerged([inputPath], new ReplayFilter(), (p, e) => failures.Add(e.Message)))
+                var coordinates = new UnusableCoordinates(error);
+                foreach (var frame in ArchiveReplay.ReadMerged([inputPath], new ReplayFilter(), (p, e) => failures.Add(e.Message)).Select(coordinates.Check))
                 {
                     while (queued - m.Written - m.DeadLettered >= 24)
                     {
@@ -203,7 +205,7 @@ internal static class StreamCommands
         await using var source = new KafkaMessageSource(settings.Kafka, KafkaLine(error));
         using var metrics = new PipelineMetrics(source.Lag);
         using var server = settings.Output.MetricsPort > 0 ? new Prometheus.MetricServer(settings.Output.MetricsHost, settings.Output.MetricsPort).Start() : null;
-        var sky = new SiteSky(StationCatalog.AsiLocations, site => error.WriteLine($"warning: site '{site}' is not in the site catalog and its frames carry no coordinates: its frames are written with sky=unknown and raise no onset"), (_, message) => error.WriteLine($"warning: {message}"));
+        var sky = new SiteSky(StationCatalog.AsiLocations, site => error.WriteLine($"warning: site '{site}' is not in the site catalog and its frames carry no usable coordinates: its frames are written with sky=unknown and raise no onset"), (_, message) => error.WriteLine($"warning: {message}"));
         var pipeline = new StreamPipeline(source, new FrameMessageCodec(), classifier, sink, deadLetters, settings.Pipeline, metrics, sky: sky);
         await using var exporter = settings.Influx is { } metricsTarget && settings.Output.InfluxMetricsInterval > TimeSpan.Zero
             ? new InfluxMetricsExporter(
@@ -345,6 +347,27 @@ internal static class StreamCommands
         {
             failures.Add(e.Message);
             return false;
+        }
+    }
+
+    /// <summary>
+    /// Warns once per site, where frames are read for publishing, when a frame's header had
+    /// coordinates that cannot be used (<see cref="AllSkyFrame.LocationProblem"/>): the frame message
+    /// carries only usable ones, so the stream's sky step never sees the problem.
+    /// </summary>
+    internal sealed class UnusableCoordinates(TextWriter error)
+    {
+        private readonly HashSet<string> _warned = new(StringComparer.Ordinal);
+
+        /// <summary>Passes the frame through, warning first when it is the site's first with a problem.</summary>
+        public AllSkyFrame Check(AllSkyFrame frame)
+        {
+            if (frame.LocationProblem is { } problem && _warned.Add(frame.Site))
+            {
+                error.WriteLine($"warning: {frame.Origin.Source} frame {frame.Origin.Index}: {problem}; the frame is published without coordinates, and the stream takes site '{frame.Site}''s from the site catalog");
+            }
+
+            return frame;
         }
     }
 

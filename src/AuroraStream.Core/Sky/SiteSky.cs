@@ -42,7 +42,9 @@ public sealed class SiteSky(ISiteLocator sites, Action<string>? onUnknownSite = 
         {
             if (frame.LocationProblem is { } problem && onHeaderDisagrees is not null && _disagreeing.TryAdd(frame.Site, true))
             {
-                onHeaderDisagrees(frame.Site, $"{frame.Origin.Source} frame {frame.Origin.Index}: {problem}; the site catalog's coordinates of '{frame.Site}' are used for its sun and moon");
+                onHeaderDisagrees(frame.Site, _sites.Locate(frame.Site) is null
+                    ? $"{frame.Origin.Source} frame {frame.Origin.Index}: {problem}, so its header gives no usable coordinates"
+                    : $"{frame.Origin.Source} frame {frame.Origin.Index}: {problem}; the site catalog's coordinates of '{frame.Site}' are used for its sun and moon");
             }
 
             return At(frame.Site, frame.CaptureTime);

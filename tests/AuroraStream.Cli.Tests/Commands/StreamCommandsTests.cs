@@ -24,6 +24,24 @@ public sealed class StreamCommandsTests : IDisposable
     }
 
     [Fact]
+    public async Task Publish_HeaderCoordinatesThatCannotBeUsed_WarnOncePerSite_WhereTheFileIsRead()
+    {
+        // Two copies of the Gillam minute with "Geodetic latitude" 999.999: the frame message carries
+        // only usable coordinates, so the warning is given by publish, once for the site.
+        using var temp = new TempFolder();
+        var text = System.Text.Encoding.Latin1.GetString(File.ReadAllBytes(RepoPaths.Stream0Plain)).Replace("\"Geodetic latitude\" 56.3539", "\"Geodetic latitude\" 999.999", StringComparison.Ordinal);
+        temp.Write("20140310_0605_gill_themis19_full.pgm", System.Text.Encoding.Latin1.GetBytes(text));
+        temp.Write("20140310_0606_gill_themis19_full.pgm", System.Text.Encoding.Latin1.GetBytes(text.Replace("2014-03-10 06:05", "2014-03-10 06:06", StringComparison.Ordinal)));
+
+        var (code, output, error) = await RunAsync("publish", temp.Path, "--bootstrap", _cluster.BootstrapServers);
+
+        Assert.True(code == 0, error);
+        Assert.Contains("publish: 40 frames delivered", output, StringComparison.Ordinal);   // 20 frames a file
+        var warning = Assert.Single(error.Split('\n'), l => l.StartsWith("warning:", StringComparison.Ordinal));
+        Assert.Contains("header \"Geodetic latitude\" '999.999' is not a latitude (-90 to 90 deg); the frame is published without coordinates, and the stream takes site 'gill''s from the site catalog", warning, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Run_NoBroker_FailsWithinSecondsNamingKafkaAndTheAddress()
     {
         var watch = Stopwatch.StartNew();

@@ -175,6 +175,11 @@ public sealed class SkyConsistencyTests
         var (site, message) = Assert.Single(reports);
         Assert.Equal("gill", site);
         Assert.Equal("f.pgm frame 1: header \"Geodetic latitude\" '999.99' is not a latitude (-90 to 90 deg); the site catalog's coordinates of 'gill' are used for its sun and moon", message);
+
+        // A site the catalog does not know either: no promise of catalog coordinates (its own warning follows).
+        var unknown = new AllSkyFrame("zzzz", "themis99", time, 1, 1, new ushort[1], null, new FrameOrigin("z.pgm", 0)) { LocationProblem = "header \"Geodetic latitude\" 'abc' is not a number" };
+        Assert.Null(sky.Of(unknown));
+        Assert.Equal(("zzzz", "z.pgm frame 0: header \"Geodetic latitude\" 'abc' is not a number, so its header gives no usable coordinates"), reports[^1]);
     }
 
     private sealed class Catalog(params ImagerSite[] sites) : ISiteLocator
