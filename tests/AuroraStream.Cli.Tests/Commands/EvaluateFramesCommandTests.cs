@@ -57,6 +57,20 @@ public sealed class EvaluateFramesCommandTests
     }
 
     [Fact]
+    public async Task Frames_TwoCopiesOfAFile_AreScoredOnce_AndTheRepeatsNamed()
+    {
+        // A byte-identical copy of a Gillam 2014 minute in another folder: 20 frames, not 40.
+        using var temp = new TempFolder();
+        File.Copy(RepoPaths.Stream0Gz, Path.Combine(temp.Path, Path.GetFileName(RepoPaths.Stream0Gz)));
+
+        var (code, output, error) = await RunAsync("evaluate", "frames", "--model", Model, "--labels", Labels, RepoPaths.Stream0Gz, temp.Path);
+
+        Assert.True(code == 0, error);
+        Assert.Contains(" on 20 frames", output, StringComparison.Ordinal);
+        Assert.Contains("warning: 20 frame(s) repeat the site and capture time of a frame already read and were skipped", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Frames_DistinctInputs_NoDuplicateNote()
     {
         var (code, output, error) = await RunAsync("evaluate", "frames", "--model", Model, "--labels", Labels, RepoPaths.Stream0Gz, RepoPaths.L1AsfCdf);
