@@ -834,7 +834,9 @@ public sealed class CdfFile : IDisposable
 
         if (size < minimumSize || size > _length - offset)
         {
-            throw FormatError.At(Source, where, $"record size {size} is invalid (at least {minimumSize}, at most {_length - offset} to the end of the file)", offset);
+            throw FormatError.At(Source, where, size > _length - offset && size >= minimumSize
+                ? $"record size {size} runs past the end of the {_length}-byte file ({_length - offset} bytes left): the file is truncated (its transfer was cut, or it is still being written), or the size is corrupt"
+                : $"record size {size} is invalid (at least {minimumSize}, at most {_length - offset} to the end of the file)", offset);
         }
 
         // Descriptor records are small and read whole (capped); data records are only peeked at

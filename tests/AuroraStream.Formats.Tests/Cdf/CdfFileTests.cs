@@ -144,21 +144,25 @@ public sealed class CdfFileTests
         Assert.Contains("whole-file compressed", e.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void ReadingPastTheEnd_OfACutFile_SaysTheFileIsTruncated()
+    [Theory]
+    [InlineData(1_000_000, "offset ")]
+    [InlineData(-1, "record size ")]
+    public void ReadingPastTheEnd_OfACutFile_SaysTheFileIsTruncated(int cut, string what)
     {
-        // The real Gakona file cut at 1 MB: its metadata lies past the cut. Whichever pointer is met
-        // first, the message names the file, the offset and what a cut file means.
+        // The real Gakona file cut at 1 MB (its metadata lies past the cut) or one byte short of its
+        // end (its last record runs past it): the message names the file and what a cut file means.
         var bytes = File.ReadAllBytes(RepoPaths.L1AsfCdf);
+        var length = cut > 0 ? cut : bytes.Length + cut;
 
-        var e = Assert.ThrowsAny<InvalidDataException>(() =>
-        {
-            using var cdf = CdfFile.Open(new MemoryStream(bytes[..1_000_000]), "cut.cdf");
-            _ = cdf.ReadRecords<ushort>(cdf.GetVariable("thg_asf_gako")).ToList();
-        });
+        using var temp = new TempFolder();
+        var path = temp.Write("cut.cdf", bytes[..length]);
 
-        Assert.StartsWith("cut.cdf", e.Message, StringComparison.Ordinal);
-        Assert.Contains("lies past the end of the 1000000-byte file: the file is truncated", e.Message, StringComparison.Ordinal);
+        var e = Assert.ThrowsAny<InvalidDataException>(() => AuroraStream.Formats.Themis.ThemisL1AsiReader.ReadFile(path).ToList());
+
+        Assert.StartsWith(path, e.Message, StringComparison.Ordinal);
+        Assert.Contains(what, e.Message, StringComparison.Ordinal);
+        Assert.Contains($"past the end of the {length}-byte file", e.Message, StringComparison.Ordinal);
+        Assert.Contains("the file is truncated", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
