@@ -199,7 +199,7 @@ public sealed class SkySelection(SiteSky? sites, bool includeNonDark = false, do
         };
         if (_minConfidence is { } minimum)
         {
-            lines.Add(Invariant($"Excluded, confidence below {minimum:0.###} (--min-confidence): {ExcludedLowConfidence + ExcludedNoConfidence:N0} frames ({ExcludedLowConfidence:N0} below it, {ExcludedNoConfidence:N0} without a confidence)"));
+            lines.Add(Invariant($"Excluded, confidence below {minimum:G6} (--min-confidence): {ExcludedLowConfidence + ExcludedNoConfidence:N0} frames ({ExcludedLowConfidence:N0} below it, {ExcludedNoConfidence:N0} without a confidence)"));
         }
 
         lines.Add(Invariant($"Frames analysed: {Kept:N0}"));
@@ -215,7 +215,7 @@ public sealed class SkySelection(SiteSky? sites, bool includeNonDark = false, do
 
     /// <summary>The confidence exclusion in a few words (<c> and 12 below confidence 0.9 (3 without one)</c>), or empty when no minimum is set.</summary>
     public string ConfidenceNote => _minConfidence is { } minimum
-        ? Invariant($" and {ExcludedLowConfidence + ExcludedNoConfidence:N0} below confidence {minimum:0.###} ({ExcludedNoConfidence:N0} without one)")
+        ? Invariant($" and {ExcludedLowConfidence + ExcludedNoConfidence:N0} below confidence {minimum:G6} ({ExcludedNoConfidence:N0} without one)")
         : string.Empty;
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);

@@ -449,7 +449,7 @@ public static class Stream0PgmReader
     /// </summary>
     private static (double? Latitude, double? Longitude, string? Problem) ParseLocation(Dictionary<string, string> frameKeys, Dictionary<string, string> fileKeys)
     {
-        static (bool Found, double? Value, string Text) Number(Dictionary<string, string> frame, Dictionary<string, string> file, string key)
+        static (bool Found, double? Value, string Text, string Key) Number(Dictionary<string, string> frame, Dictionary<string, string> file, string key)
         {
             foreach (var keys in (ReadOnlySpan<Dictionary<string, string>>)[frame, file])
             {
@@ -458,12 +458,12 @@ public static class Stream0PgmReader
                     if (k.Equals(key, StringComparison.OrdinalIgnoreCase))
                     {
                         var first = v.Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
-                        return (true, double.TryParse(first, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d) ? d : null, v.Trim());
+                        return (true, double.TryParse(first, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d) ? d : null, v.Trim(), k);
                     }
                 }
             }
 
-            return (false, null, string.Empty);
+            return (false, null, string.Empty, key);
         }
 
         var lat = Number(frameKeys, fileKeys, "Geodetic latitude");
@@ -476,12 +476,12 @@ public static class Stream0PgmReader
         string? problem = (lat, lon) switch
         {
             ({ Found: false }, { Found: false }) => null,
-            ({ Found: true, Value: null }, _) => $"header \"Geodetic latitude\" '{lat.Text}' is not a number",
-            ({ Found: true, Value: { } bad }, _) when Math.Abs(bad) > 90 => $"header \"Geodetic latitude\" '{lat.Text}' is not a latitude (-90 to 90 deg)",
-            (_, { Found: true, Value: null }) => $"header \"Geodetic longitude\" '{lon.Text}' is not a number",
-            (_, { Found: true, Value: { } }) when lat.Found => $"header \"Geodetic longitude\" '{lon.Text}' is not a longitude (-180 to 360 deg)",
-            ({ Found: false }, _) => "the header has a \"Geodetic longitude\" but no \"Geodetic latitude\"",
-            _ => "the header has a \"Geodetic latitude\" but no \"Geodetic longitude\"",
+            ({ Found: true, Value: null }, _) => $"header \"{lat.Key}\" '{lat.Text}' is not a number",
+            ({ Found: true, Value: { } bad }, _) when Math.Abs(bad) > 90 => $"header \"{lat.Key}\" '{lat.Text}' is not a latitude (-90 to 90 deg)",
+            (_, { Found: true, Value: null }) => $"header \"{lon.Key}\" '{lon.Text}' is not a number",
+            (_, { Found: true, Value: { } }) when lat.Found => $"header \"{lon.Key}\" '{lon.Text}' is not a longitude (-180 to 360 deg)",
+            ({ Found: false }, _) => $"the header has a \"{lon.Key}\" but no \"Geodetic latitude\"",
+            _ => $"the header has a \"{lat.Key}\" but no \"Geodetic longitude\"",
         };
         return (null, null, problem);
     }

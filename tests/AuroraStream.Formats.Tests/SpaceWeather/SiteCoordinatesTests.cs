@@ -57,7 +57,7 @@ public sealed class SiteCoordinatesTests
     [Theory]
     [InlineData("\"Geodetic latitude\" 56.3539", "\"Geodetic latitude\" 999.999", "header \"Geodetic latitude\" '999.999' is not a latitude (-90 to 90 deg)")]
     [InlineData("\"Geodetic latitude\" 56.3539", "\"Geodetic latitude\" n/a    ", "header \"Geodetic latitude\" 'n/a' is not a number")]
-    [InlineData("\"Geodetic Longitude\" -94.6557", "\"Geodetic Longitude\" -594.655", "header \"Geodetic longitude\" '-594.655' is not a longitude (-180 to 360 deg)")]
+    [InlineData("\"Geodetic Longitude\" -94.6557", "\"Geodetic Longitude\" -594.655", "header \"Geodetic Longitude\" '-594.655' is not a longitude (-180 to 360 deg)")]
     [InlineData("\"Geodetic Longitude\" -94.6557", "\"Geodetic Altitudes\" -94.6557", "the header has a \"Geodetic latitude\" but no \"Geodetic longitude\"")]
     public void Stream0_HeaderCoordinatesThatCannotBeUsed_AreDroppedAndTheFrameSaysWhy(string from, string to, string problem)
     {
