@@ -35,22 +35,21 @@ public sealed class TemperatureScalingTests
         Assert.True(TemperatureScaling.NegativeLogLikelihood(logits, labels, fitted) <= TemperatureScaling.NegativeLogLikelihood(logits, labels, truth * 1.5));
     }
 
-    [Fact]
-    public void ExpectedCalibrationError_HandComputedExample()
-    {
-        // Two frames in the 0.9-1.0 bin (one right: accuracy 0.5, mean confidence 0.95) and two in
-        // the 0.6-0.7 bin (both right: accuracy 1, confidence 0.65): ECE = 0.5 * 0.45 + 0.5 * 0.35 = 0.40.
-        float[][] p =
-        [
-            [0.95f, 0.01f, 0.01f, 0.01f, 0.01f, 0.01f],
-            [0.95f, 0.01f, 0.01f, 0.01f, 0.01f, 0.01f],
-            [0.05f, 0.65f, 0.10f, 0.10f, 0.05f, 0.05f],
-            [0.05f, 0.65f, 0.10f, 0.10f, 0.05f, 0.05f],
-        ];
-        AuroraClass[] labels = [AuroraClass.Arc, AuroraClass.Moon, AuroraClass.Diffuse, AuroraClass.Diffuse];
+    // Two frames in the 0.9-1.0 bin (one right: accuracy 0.5, mean confidence 0.95) and two in the
+    // 0.6-0.7 bin (both right: accuracy 1, confidence 0.65): ECE = 0.5 * 0.45 + 0.5 * 0.35 = 0.40.
+    private static readonly float[][] HandExample =
+    [
+        [0.95f, 0.01f, 0.01f, 0.01f, 0.01f, 0.01f],
+        [0.95f, 0.01f, 0.01f, 0.01f, 0.01f, 0.01f],
+        [0.05f, 0.65f, 0.10f, 0.10f, 0.05f, 0.05f],
+        [0.05f, 0.65f, 0.10f, 0.10f, 0.05f, 0.05f],
+    ];
 
-        Assert.Equal(0.40, TemperatureScaling.ExpectedCalibrationError(p, labels), 6);
-    }
+    private static readonly AuroraClass[] HandExampleLabels = [AuroraClass.Arc, AuroraClass.Moon, AuroraClass.Diffuse, AuroraClass.Diffuse];
+
+    [Fact]
+    public void ExpectedCalibrationError_HandComputedExample() =>
+        Assert.Equal(0.40, TemperatureScaling.ExpectedCalibrationError(HandExample, HandExampleLabels), 6);
 
     [Fact]
     public void ExpectedCalibrationError_Weighted_EqualsTheErrorOnCopies()
@@ -58,17 +57,8 @@ public sealed class TemperatureScalingTests
         // The hand-computed example with the wrong 0.95 frame counted three times: bin 0.9-1.0 holds
         // 1 right and 3 wrong (accuracy 0.25, confidence 0.95), bin 0.6-0.7 two right (1 against
         // 0.65): (4 * 0.70 + 2 * 0.35) / 6.
-        float[][] p =
-        [
-            [0.95f, 0.01f, 0.01f, 0.01f, 0.01f, 0.01f],
-            [0.95f, 0.01f, 0.01f, 0.01f, 0.01f, 0.01f],
-            [0.05f, 0.65f, 0.10f, 0.10f, 0.05f, 0.05f],
-            [0.05f, 0.65f, 0.10f, 0.10f, 0.05f, 0.05f],
-        ];
-        AuroraClass[] labels = [AuroraClass.Arc, AuroraClass.Moon, AuroraClass.Diffuse, AuroraClass.Diffuse];
-
-        Assert.Equal(((4 * 0.70) + (2 * 0.35)) / 6, TemperatureScaling.ExpectedCalibrationError(p, labels, weights: [1, 3, 1, 1]), 6);
-        Assert.Equal(0.40, TemperatureScaling.ExpectedCalibrationError(p, labels, weights: [2, 2, 2, 2]), 6);
+        Assert.Equal(((4 * 0.70) + (2 * 0.35)) / 6, TemperatureScaling.ExpectedCalibrationError(HandExample, HandExampleLabels, weights: [1, 3, 1, 1]), 6);
+        Assert.Equal(0.40, TemperatureScaling.ExpectedCalibrationError(HandExample, HandExampleLabels, weights: [2, 2, 2, 2]), 6);
     }
 
     [Fact]
