@@ -140,6 +140,7 @@ internal static class TrainCommand
         var realRepeat = new Option<int>("--real-repeat") { Description = "Use each labelled real frame (files and OATH) this many times per epoch (each time in a random orientation).", DefaultValueFactory = _ => 1 }.AtLeast(1);
         var hybrid = new Option<int>("--hybrid") { Description = "Add this many hybrids: labelled clear real frames with synthetic aurora (arc, diffuse, discrete) drawn over them." }.AtLeast(0);
         var loso = new Option<bool>("--leave-one-scene-out") { Description = "Evaluate by scene: one model per site-night of real frames, trained without it, scored on it; recorded in the card." };
+        var foldConcurrency = new Option<int>("--fold-concurrency") { Description = "Leave-one-scene-out folds trained at the same time, sharing libtorch's threads (the compact model's small convolutions use two threads poorly, so 2 folds side by side finish sooner on 2 cores).", DefaultValueFactory = _ => 2 }.AtLeast(1);
         var confidence = new Option<bool>("--confidence") { Description = "Fit temperature scaling and the out-of-distribution threshold (needs --holdout-synthetic; uses the leave-one-scene-out folds when run)." };
         var oodQuantile = new Option<double>("--ood-quantile") { Description = "Quantile of in-distribution scores (held-out synthetic and real training frames) taken as the OOD threshold.", DefaultValueFactory = _ => 0.99 }.AboveAtMost(0, 1);
         var maskRadius = MaskRadius();
@@ -149,7 +150,7 @@ internal static class TrainCommand
         var command = new Command("classifier", "Train the six-class classifier on an encoder: labelled files, synthetic frames and/or OATH images; linear or MLP head, optional fine-tuning and self-training.")
         {
             inputs, labels, encoder, architecture, size, synthetic, syntheticSeed, oath, unlabelled, unlabelledSynthetic, head, fineTune, fineTuneAugment, headEpochs, fineTuneEpochs,
-            headLr, fineTuneLr, batch, rounds, threshold, holdout, holdoutSeeds, seed, generator, realRepeat, hybrid, loso, confidence, oodQuantile, realism, maskRadius, threads, outDir,
+            headLr, fineTuneLr, batch, rounds, threshold, holdout, holdoutSeeds, seed, generator, realRepeat, hybrid, loso, foldConcurrency, confidence, oodQuantile, realism, maskRadius, threads, outDir,
         };
         command.SetAction(async (result, cancellationToken) => await CommandRunner.RunTorchAsync(error, async () =>
         {
@@ -291,7 +292,8 @@ internal static class TrainCommand
                     options,
                     result.GetValue(oodQuantile),
                     scene => output.WriteLine($"classifier: leave-one-scene-out: training without {scene}"),
-                    cancellationToken);
+                    cancellationToken,
+                    result.GetValue(foldConcurrency));
             }
 
             ConfidenceModel? confidenceModel = null;

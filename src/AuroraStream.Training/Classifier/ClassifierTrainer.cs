@@ -42,7 +42,12 @@ public sealed record ClassifierReport(IReadOnlyDictionary<AuroraClass, int> Labe
 /// </summary>
 public static class ClassifierTrainer
 {
-    /// <summary>Trains a model over <paramref name="encoder"/>, which the model takes over.</summary>
+    private static readonly Lock Initialisation = new();
+
+    /// <summary>
+    /// Trains a model over <paramref name="encoder"/>, which the model takes over. Several models
+    /// may be trained at once from different threads (each its own encoder).
+    /// </summary>
     public static (AuroraModel Model, ClassifierReport Report) Train(
         EncoderArchitecture architecture,
         Module<Tensor, Tensor> encoder,
@@ -63,8 +68,15 @@ public static class ClassifierTrainer
 
         CheckSizes(labelled.Frames, pixels, "labelled");
         CheckSizes(unlabelled ?? [], pixels, "unlabelled");
-        random.manual_seed(options.Seed);
-        var model = new AuroraModel(architecture, encoder, options.Head);
+        AuroraModel model;
+        lock (Initialisation)
+        {
+            // torch's generator is global: seeding and drawing the head's weights together keeps
+            // them the same when several models are trained at once (LeaveOneSceneOut's folds).
+            random.manual_seed(options.Seed);
+            model = new AuroraModel(architecture, encoder, options.Head);
+        }
+
         var pseudo = new List<int>();
         var training = labelled;
         for (var round = 0; round <= (unlabelled is { Count: > 0 } ? options.SelfTrainingRounds : 0); round++)

@@ -1,6 +1,8 @@
 using AuroraStream.Cli.Commands;
 using AuroraStream.Core;
 using AuroraStream.Core.Preprocessing;
+using AuroraStream.Formats.Detection;
+using AuroraStream.TestUtilities;
 using AuroraStream.Training.Confidence;
 using AuroraStream.Training.Evaluation;
 
@@ -141,6 +143,32 @@ public sealed class RealSkyRecipeTests
         {
             File.Delete(path);
         }
+    }
+
+    [Fact]
+    public void Hybrids_DrawEachAuroraFormInTurn_OnTheClearRealFrames_KeepingTheirScene()
+    {
+        var preprocessor = new FramePreprocessor(new PreprocessingParameters { OutputSize = 16 });
+        var clear = AsiFiles.ReadFrames(RepoPaths.L1AsfCdf).Take(2)
+            .Select(f => (new PreparedFrame(f.Site, f.CaptureTime, RepoPaths.L1AsfCdf, f.Origin.Index, new float[256]), AuroraClass.Clear))
+            .ToList();
+        var failures = new List<string>();
+
+        var hybrids = RealSkyRecipe.Hybrids([RepoPaths.L1AsfCdf], clear, 6, 5, preprocessor, failures);
+
+        Assert.Empty(failures);
+        Assert.Equal([AuroraClass.Arc, AuroraClass.Diffuse, AuroraClass.Discrete, AuroraClass.Arc, AuroraClass.Diffuse, AuroraClass.Discrete], hybrids.Select(h => h.Class));
+        Assert.All(hybrids, h => Assert.Equal(("hybrid", "gako-2011-01-06", 256), (h.Source, h.Scene, h.Pixels.Length)));
+
+        // Something was drawn on each: no hybrid is its background as the model would see it.
+        var backgrounds = AsiFiles.ReadFrames(RepoPaths.L1AsfCdf).Take(2).Select(f =>
+        {
+            var pixels = new float[256];
+            preprocessor.Process(f.Pixels.Span, f.Width, f.Height, pixels);
+            return pixels;
+        }).ToList();
+        Assert.All(hybrids.Select((h, i) => (h, i)), x => Assert.True(x.h.Pixels.Zip(backgrounds[(x.i / 3) % 2]).Sum(p => Math.Abs(p.First - p.Second)) > 1, $"hybrid {x.i} is its background"));
+        Assert.Empty(RealSkyRecipe.Hybrids([RepoPaths.L1AsfCdf], [], 8, 5, preprocessor, failures));
     }
 
     [Fact]
