@@ -163,16 +163,7 @@ internal static class EvaluateCommand
             if ((result.GetValue(inputs) ?? []) is { Length: > 0 } paths)
             {
                 var frames = TrainingInputs.LoadFrames(paths, preprocessor, failures, cancellationToken: cancellationToken, onDuplicates: (n, files) => error.WriteLine($"note: {TrainingInputs.DuplicatesNote(n, files)}"), fullSizeOnly: true);
-                var seen = new HashSet<(string, DateTime)>();
-                var repeats = frames.Where(f => !seen.Add((f.Site, f.Time))).ToList();
-                if (repeats.Count > 0)
-                {
-                    // Two copies of a file (samples/ and tests/data hold some): one score per frame, as classify and the stream keep one label.
-                    error.WriteLine(Invariant($"warning: {repeats.Count} frame(s) repeat the site and capture time of a frame already read and were skipped (each frame is scored once); first: {repeats[0].File} frame {repeats[0].Index}"));
-                    var skipped = repeats.ToHashSet();
-                    frames = [.. frames.Where(f => !skipped.Contains(f))];
-                }
-
+                frames = TrainingInputs.DropRepeats(frames, "scored", error.WriteLine);
                 read = frames.Count;
                 var joined = TrainingInputs.Join(frames, labelFiles, failures);
                 labelled.AddRange(joined.Select(j => (j.Frame.Pixels, j.Class, j.Frame.Sky)));

@@ -108,6 +108,8 @@ internal static class RealSkyRecipe
             }
         }
 
+        // Two copies of a file give each background once, as the labelled frames are used once.
+        backgrounds = [.. backgrounds.DistinctBy(f => (f.Site, f.CaptureTime))];
         if (backgrounds.Count == 0 || count == 0)
         {
             return [];

@@ -56,7 +56,7 @@ internal static class TrainCommand
             preprocessing.Validate();
             var preprocessor = new FramePreprocessor(preprocessing);
             var failures = new List<string>();
-            var frames = TrainingInputs.LoadFrames(result.GetValue(inputs) ?? [], preprocessor, failures, result.GetValue(maxFrames), cancellationToken, DuplicatesNote(error));
+            var frames = TrainingInputs.DropRepeats(TrainingInputs.LoadFrames(result.GetValue(inputs) ?? [], preprocessor, failures, result.GetValue(maxFrames), cancellationToken, DuplicatesNote(error)), "used in training", error.WriteLine);
             var real = frames.Count;
             var syntheticCount = result.GetValue(synthetic);
             frames.AddRange(RealSkyRecipe.Synthetic(result.GetValue(generator), syntheticCount, result.GetValue(syntheticSeed), preprocessor).Select(s => s.Frame));
@@ -193,7 +193,7 @@ internal static class TrainCommand
 
             if (inputPaths.Length > 0)
             {
-                var joined = TrainingInputs.Join(TrainingInputs.LoadFrames(inputPaths, preprocessor, failures, cancellationToken: cancellationToken, onDuplicates: DuplicatesNote(error)), labelPaths, failures);
+                var joined = TrainingInputs.Join(TrainingInputs.DropRepeats(TrainingInputs.LoadFrames(inputPaths, preprocessor, failures, cancellationToken: cancellationToken, onDuplicates: DuplicatesNote(error)), "used in training", error.WriteLine), labelPaths, failures);
                 items.AddRange(joined.Select(j => new TrainingItem(j.Frame.Pixels, j.Class, "real", RealSkyRecipe.SceneOf(j.Frame.Site, j.Frame.Time), j.Frame.Sky)));
                 var scenes = joined.Select(j => RealSkyRecipe.SceneOf(j.Frame.Site, j.Frame.Time)).Distinct().Count();
                 sources.Add(Invariant($"{joined.Count} labelled real frames from {string.Join(", ", inputPaths.Select(Path.GetFileName))} ({scenes} scenes; {TrainingInputs.Counts(joined.Select(j => j.Class))}){(repeat > 1 ? $", each used {repeat} times per epoch" : string.Empty)}"));
@@ -227,7 +227,7 @@ internal static class TrainCommand
                 throw new ArgumentException("no labelled frames: give inputs with --labels, --synthetic N or --oath DIR");
             }
 
-            var unlabelledFrames = TrainingInputs.LoadFrames(result.GetValue(unlabelled) ?? [], preprocessor, failures, cancellationToken: cancellationToken, onDuplicates: DuplicatesNote(error)).Select(f => f.Pixels).ToList();
+            var unlabelledFrames = TrainingInputs.DropRepeats(TrainingInputs.LoadFrames(result.GetValue(unlabelled) ?? [], preprocessor, failures, cancellationToken: cancellationToken, onDuplicates: DuplicatesNote(error)), "used in training", error.WriteLine).Select(f => f.Pixels).ToList();
             unlabelledFrames.AddRange(TrainingInputs.Synthetic(result.GetValue(unlabelledSynthetic), result.GetValue(syntheticSeed) + 7919, preprocessor).Select(s => s.Frame.Pixels));
             CommandRunner.ReportFailures(error, failures);
             var options = new ClassifierOptions

@@ -98,6 +98,45 @@ internal static class TrainingInputs
         return frames;
     }
 
+    /// <summary>
+    /// Keeps the first frame of each site and capture time. Two copies of one file under different
+    /// paths (samples/ and tests/data hold some), which <see cref="LoadFrames"/> cannot tell apart
+    /// by path, would otherwise weigh a frame twice in training, score it twice in an evaluation and,
+    /// in a leave-one-scene-out evaluation, count it twice. <paramref name="warn"/> gets one line
+    /// when any were dropped, naming the count, the first repeat and the frame it repeats.
+    /// </summary>
+    /// <param name="frames">Frames as read.</param>
+    /// <param name="use">What is done once per frame, for the warning: "scored", "used in training".</param>
+    /// <param name="warn">Receives the warning line.</param>
+    public static List<PreparedFrame> DropRepeats(List<PreparedFrame> frames, string use, Action<string> warn)
+    {
+        ArgumentNullException.ThrowIfNull(frames);
+        ArgumentNullException.ThrowIfNull(warn);
+        var first = new Dictionary<(string, DateTime), PreparedFrame>();
+        var kept = new List<PreparedFrame>(frames.Count);
+        var repeats = new List<(PreparedFrame Repeat, PreparedFrame Of)>();
+        foreach (var frame in frames)
+        {
+            if (first.TryGetValue((frame.Site, frame.Time), out var earlier))
+            {
+                repeats.Add((frame, earlier));
+            }
+            else
+            {
+                first.Add((frame.Site, frame.Time), frame);
+                kept.Add(frame);
+            }
+        }
+
+        if (repeats.Count > 0)
+        {
+            var (repeat, of) = repeats[0];
+            warn(string.Create(CultureInfo.InvariantCulture, $"warning: {repeats.Count} frame(s) repeat the site and capture time of a frame already read and were skipped (each frame is {use} once); first: {repeat.File} frame {repeat.Index} repeats {of.File} frame {of.Index} ({repeat.Site} {repeat.Time:yyyy-MM-dd'T'HH:mm:ss.fff'Z'})"));
+        }
+
+        return kept;
+    }
+
     /// <summary>The note for the frames <see cref="LoadFrames"/> skipped because inputs overlap.</summary>
     public static string DuplicatesNote(int frames, int files) => string.Create(
         CultureInfo.InvariantCulture,

@@ -473,16 +473,40 @@ public static class Stream0PgmReader
             return (a, o, null);
         }
 
-        string? problem = (lat, lon) switch
+        if (!lat.Found && !lon.Found)
         {
-            ({ Found: false }, { Found: false }) => null,
-            ({ Found: true, Value: null }, _) => $"header \"{lat.Key}\" '{lat.Text}' is not a number",
-            ({ Found: true, Value: { } bad }, _) when Math.Abs(bad) > 90 => $"header \"{lat.Key}\" '{lat.Text}' is not a latitude (-90 to 90 deg)",
-            (_, { Found: true, Value: null }) => $"header \"{lon.Key}\" '{lon.Text}' is not a number",
-            (_, { Found: true, Value: { } }) when lat.Found => $"header \"{lon.Key}\" '{lon.Text}' is not a longitude (-180 to 360 deg)",
-            ({ Found: false }, _) => $"the header has a \"{lon.Key}\" but no \"Geodetic latitude\"",
-            _ => $"the header has a \"{lat.Key}\" but no \"Geodetic longitude\"",
-        };
+            return (null, null, null);
+        }
+
+        // Every reason the pair cannot be used, latitude first.
+        var problems = new List<string>(2);
+        if (!lat.Found)
+        {
+            problems.Add($"the header has a \"{lon.Key}\" but no \"Geodetic latitude\"");
+        }
+        else if (lat.Value is not { } latitude)
+        {
+            problems.Add($"header \"{lat.Key}\" '{lat.Text}' is not a number");
+        }
+        else if (Math.Abs(latitude) > 90)
+        {
+            problems.Add($"header \"{lat.Key}\" '{lat.Text}' is not a latitude (-90 to 90 deg)");
+        }
+
+        if (!lon.Found)
+        {
+            problems.Add($"the header has a \"{lat.Key}\" but no \"Geodetic longitude\"");
+        }
+        else if (lon.Value is not { } longitude)
+        {
+            problems.Add($"header \"{lon.Key}\" '{lon.Text}' is not a number");
+        }
+        else if (longitude is < -180 or > 360)
+        {
+            problems.Add($"header \"{lon.Key}\" '{lon.Text}' is not a longitude (-180 to 360 deg)");
+        }
+
+        var problem = string.Join("; ", problems);
         return (null, null, problem);
     }
 

@@ -28,6 +28,32 @@ public sealed class TrainingInputsTests
     }
 
     [Fact]
+    public void DropRepeats_TwoCopiesOfAFile_EachFrameKeptOnce_TheFirstRepeatNamedWithWhatItRepeats()
+    {
+        // Two copies of one minute (samples/ and tests/data hold some) read through different paths.
+        using var temp = new TempFolder();
+        var copy = Path.Combine(temp.Path, Path.GetFileName(RepoPaths.Stream0Gz));
+        File.Copy(RepoPaths.Stream0Gz, copy);
+        var preprocessor = new FramePreprocessor(new PreprocessingParameters { OutputSize = 16 });
+        var failures = new List<string>();
+        var frames = TrainingInputs.LoadFrames([RepoPaths.Stream0Gz, copy], preprocessor, failures);
+        var warnings = new List<string>();
+
+        var kept = TrainingInputs.DropRepeats(frames, "used in training", warnings.Add);
+
+        Assert.Empty(failures);
+        Assert.Equal((40, 20), (frames.Count, kept.Count));
+        Assert.All(kept, f => Assert.Equal(RepoPaths.Stream0Gz, f.File));
+        Assert.Equal(20, kept.Select(f => f.Time).Distinct().Count());
+        var warning = Assert.Single(warnings);
+        Assert.StartsWith($"warning: 20 frame(s) repeat the site and capture time of a frame already read and were skipped (each frame is used in training once); first: {copy} frame 0 repeats {RepoPaths.Stream0Gz} frame 0 (gill 2014-03-10T06:00:00.063Z)", warning, StringComparison.Ordinal);
+
+        warnings.Clear();
+        Assert.Equal(20, TrainingInputs.DropRepeats(kept, "scored", warnings.Add).Count);
+        Assert.Empty(warnings);
+    }
+
+    [Fact]
     public void Synthetic_PreparedInParallel_EachFrameIsItsOwnPreprocessedDraw()
     {
         // Frames are drawn and preprocessed on several threads; a preprocessor shared between them

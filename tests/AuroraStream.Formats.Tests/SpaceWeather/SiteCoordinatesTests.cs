@@ -77,6 +77,21 @@ public sealed class SiteCoordinatesTests
     }
 
     [Fact]
+    public void Stream0_BothHeaderCoordinatesUnusable_TheFrameNamesBoth()
+    {
+        using var temp = new TempFolder();
+        var text = Encoding.Latin1.GetString(File.ReadAllBytes(RepoPaths.Stream0Plain))
+            .Replace("\"Geodetic latitude\" 56.3539", "\"Geodetic latitude\" 999.999", StringComparison.Ordinal)
+            .Replace("\"Geodetic Longitude\" -94.6557", "\"Geodetic Longitude\" n/a     ", StringComparison.Ordinal);
+        var path = temp.Write("20140310_0605_gill_themis19_full.pgm", Encoding.Latin1.GetBytes(text));
+
+        var frame = Stream0PgmReader.ReadFile(path).First();
+
+        Assert.Null(frame.GeodeticLatitude);
+        Assert.Equal("header \"Geodetic latitude\" '999.999' is not a latitude (-90 to 90 deg); header \"Geodetic Longitude\" 'n/a' is not a number", frame.LocationProblem);
+    }
+
+    [Fact]
     public void ThemisL1_HasNoCoordinates_SoTheCatalogIsUsed()
     {
         Assert.All(ThemisL1AsiReader.ReadFile(RepoPaths.L1AsfCdf).Take(3), f => Assert.Null(f.GeodeticLatitude));
