@@ -155,6 +155,11 @@ internal static class TrainCommand
         command.SetAction(async (result, cancellationToken) => await CommandRunner.RunTorchAsync(error, async () =>
         {
             SetThreads(result.GetValue(threads));
+            if (result.GetResult(foldConcurrency) is { Implicit: false } && !result.GetValue(loso))
+            {
+                throw new UsageException($"{foldConcurrency.Name} sets how many {loso.Name} folds train at once: give it with {loso.Name}");
+            }
+
             if (result.GetValue(holdoutSeeds) is > 1 and var seedsAsked && seedsAsked > result.GetValue(holdout))
             {
                 throw new UsageException(Invariant($"{holdoutSeeds.Name} {seedsAsked} needs at least as many {holdout.Name} frames (got {result.GetValue(holdout)})"));
@@ -191,12 +196,14 @@ internal static class TrainCommand
                 throw new UsageException("labelled inputs need --labels and --labels need inputs");
             }
 
+            var labelledFrames = new HashSet<(string, DateTime)>();
             if (inputPaths.Length > 0)
             {
                 var joined = TrainingInputs.Join(TrainingInputs.DropRepeats(TrainingInputs.LoadFrames(inputPaths, preprocessor, failures, cancellationToken: cancellationToken, onDuplicates: DuplicatesNote(error)), "used in training", error.WriteLine), labelPaths, failures);
                 items.AddRange(joined.Select(j => new TrainingItem(j.Frame.Pixels, j.Class, "real", RealSkyRecipe.SceneOf(j.Frame.Site, j.Frame.Time), j.Frame.Sky)));
                 var scenes = joined.Select(j => RealSkyRecipe.SceneOf(j.Frame.Site, j.Frame.Time)).Distinct().Count();
-                sources.Add(Invariant($"{joined.Count} labelled real frames from {string.Join(", ", inputPaths.Select(Path.GetFileName))} ({scenes} scenes; {TrainingInputs.Counts(joined.Select(j => j.Class))}){(repeat > 1 ? $", each used {repeat} times per epoch" : string.Empty)}"));
+                labelledFrames.UnionWith(joined.Select(j => (j.Frame.Site, j.Frame.Time)));
+                sources.Add(Invariant($"{joined.Count} labelled real frames from {string.Join(", ", TrainingInputs.Contributing(inputPaths, joined.Select(j => j.Frame.File)).Select(Path.GetFileName))} ({scenes} scenes; {TrainingInputs.Counts(joined.Select(j => j.Class))}){(repeat > 1 ? $", each used {repeat} times per epoch" : string.Empty)}"));
                 if (result.GetValue(hybrid) is > 0 and var hybrids)
                 {
                     var made = RealSkyRecipe.Hybrids(inputPaths, joined, hybrids, result.GetValue(syntheticSeed) + 31, preprocessor, failures);
@@ -227,7 +234,15 @@ internal static class TrainCommand
                 throw new ArgumentException("no labelled frames: give inputs with --labels, --synthetic N or --oath DIR");
             }
 
-            var unlabelledFrames = TrainingInputs.DropRepeats(TrainingInputs.LoadFrames(result.GetValue(unlabelled) ?? [], preprocessor, failures, cancellationToken: cancellationToken, onDuplicates: DuplicatesNote(error)), "used in training", error.WriteLine).Select(f => f.Pixels).ToList();
+            var unlabelledRead = TrainingInputs.DropRepeats(TrainingInputs.LoadFrames(result.GetValue(unlabelled) ?? [], preprocessor, failures, cancellationToken: cancellationToken, onDuplicates: DuplicatesNote(error)), "used in training", error.WriteLine);
+            var alsoLabelled = unlabelledRead.Count(f => labelledFrames.Contains((f.Site, f.Time)));
+            if (alsoLabelled > 0)
+            {
+                // A labelled frame pseudo-labelled again would be trained on twice, once perhaps under another label.
+                error.WriteLine(Invariant($"note: {alsoLabelled} of the {unlabelledRead.Count} --unlabelled frame(s) are labelled frames too (same site and capture time) and are used as labelled only"));
+            }
+
+            var unlabelledFrames = unlabelledRead.Where(f => !labelledFrames.Contains((f.Site, f.Time))).Select(f => f.Pixels).ToList();
             unlabelledFrames.AddRange(TrainingInputs.Synthetic(result.GetValue(unlabelledSynthetic), result.GetValue(syntheticSeed) + 7919, preprocessor).Select(s => s.Frame.Pixels));
             CommandRunner.ReportFailures(error, failures);
             var options = new ClassifierOptions

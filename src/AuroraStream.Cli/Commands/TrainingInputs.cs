@@ -137,6 +137,22 @@ internal static class TrainingInputs
         return kept;
     }
 
+    /// <summary>
+    /// The inputs (files or folders) that hold at least one of <paramref name="used"/>'s files, in
+    /// the order given: a source description names where the frames came from, not an input whose
+    /// every frame was skipped as a repeat.
+    /// </summary>
+    public static List<string> Contributing(IEnumerable<string> inputs, IEnumerable<string> used)
+    {
+        var files = used.Select(FilePaths.Canonical).ToHashSet(FilePaths.Comparer);
+        return [.. inputs.Where(input =>
+        {
+            var root = FilePaths.Canonical(input);
+            var folder = root.EndsWith(Path.DirectorySeparatorChar) ? root : root + Path.DirectorySeparatorChar;
+            return files.Any(f => FilePaths.Comparer.Equals(f, root) || f.StartsWith(folder, FilePaths.Comparer == StringComparer.Ordinal ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase));
+        })];
+    }
+
     /// <summary>The note for the frames <see cref="LoadFrames"/> skipped because inputs overlap.</summary>
     public static string DuplicatesNote(int frames, int files) => string.Create(
         CultureInfo.InvariantCulture,

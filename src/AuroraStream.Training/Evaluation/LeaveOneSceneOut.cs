@@ -46,8 +46,9 @@ public static class LeaveOneSceneOut
 
     /// <summary>
     /// Runs one fold per scene, <paramref name="concurrency"/> folds at a time. With more than one
-    /// at a time, libtorch's CPU threads are shared out among them for the run (each fold gets
-    /// <c>max(1, threads / concurrency)</c>, the setting is restored afterwards): the compact
+    /// at a time, libtorch's CPU threads are shared out among them for the run (each fold's thread
+    /// gets <c>max(1, threads / concurrency)</c>; the calling thread's setting is restored
+    /// afterwards, and a pool thread that ran a fold keeps its count until set again): the compact
     /// model's small convolutions scale poorly across threads (1.4x from 1 to 2 on a 2-core
     /// machine), so two folds side by side on one thread each finish sooner than one after the
     /// other on two. The folds and their order in the result do not depend on the concurrency:
@@ -100,6 +101,14 @@ public static class LeaveOneSceneOut
                 var scene = scenes[k];
                 lock (folds)
                 {
+                    // libtorch keeps an OpenMP thread count per thread, taken from the global setting
+                    // the first time a thread runs an operation: a pool thread that ran one before
+                    // would keep its old count, so each fold's thread is set again.
+                    if (parallel > 1)
+                    {
+                        torch.set_num_threads(Math.Max(1, threads / parallel));
+                    }
+
                     onFold?.Invoke(scene);
                 }
 

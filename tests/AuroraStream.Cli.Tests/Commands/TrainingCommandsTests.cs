@@ -166,6 +166,43 @@ public sealed class TrainingCommandsTests
     }
 
     [Fact]
+    public async Task TrainClassifier_CopiesOfALabelledFile_UsedOnce_AsLabelledOnly_TheSourceNamesWhereTheFramesCameFrom()
+    {
+        // The Gillam 2016 minute under three paths: its folder and a copy as labelled inputs, another copy as --unlabelled.
+        using var temp = new TempFolder();
+        var npz = RepoPaths.Data("themis-asi", "stream0-from-npz");
+        var name = Path.GetFileName(Directory.GetFiles(npz).Single());
+        Directory.CreateDirectory(temp.File("copy"));
+        Directory.CreateDirectory(temp.File("pool"));
+        File.Copy(Path.Combine(npz, name), Path.Combine(temp.File("copy"), name));
+        File.Copy(Path.Combine(npz, name), Path.Combine(temp.File("pool"), name));
+        var classifier = temp.File("classifier");
+
+        var (code, output, error) = await RunAsync(
+            "train", "classifier", npz, temp.File("copy"), "--labels", RepoPaths.Data("real-skies", "real-skies-labels.csv"), "--unlabelled", temp.File("pool"),
+            "--self-training", "1", "--size", "16", "--synthetic", "12", "--head", "linear", "--head-epochs", "1", "--threads", "1", "--out", classifier);
+
+        Assert.True(code == 0, error);
+        Assert.Contains("warning: 20 frame(s) repeat the site and capture time of a frame already read and were skipped (each frame is used in training once)", error, StringComparison.Ordinal);
+        Assert.Contains("note: 20 of the 20 --unlabelled frame(s) are labelled frames too (same site and capture time) and are used as labelled only", error, StringComparison.Ordinal);
+        Assert.Contains("32 labelled frames (", output, StringComparison.Ordinal);
+        Assert.Contains("), 0 unlabelled;", output, StringComparison.Ordinal);
+        var info = File.ReadAllText(Path.Combine(classifier, "classifier.json"));
+        Assert.Contains("20 labelled real frames from stream0-from-npz (1 scenes;", info, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TrainClassifier_FoldConcurrencyWithoutLeaveOneSceneOut_IsABadCommandLine()
+    {
+        using var temp = new TempFolder();
+
+        var (code, _, error) = await RunAsync("train", "classifier", "--synthetic", "12", "--fold-concurrency", "2", "--out", temp.File("c"));
+
+        Assert.Equal(1, code);
+        Assert.Contains("--fold-concurrency sets how many --leave-one-scene-out folds train at once: give it with --leave-one-scene-out", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task TrainClassifier_NoLabelledFrames_ExitsTwoSayingWhatToGive()
     {
         using var temp = new TempFolder();

@@ -54,6 +54,20 @@ public sealed class TrainingInputsTests
     }
 
     [Fact]
+    public void Contributing_NamesTheInputsHoldingAUsedFile_FolderOrFile_InTheOrderGiven()
+    {
+        using var temp = new TempFolder();
+        Directory.CreateDirectory(temp.File("a"));
+        Directory.CreateDirectory(temp.File("ab"));
+        var used = temp.Write(Path.Combine("a", "x.pgm"), [1]);
+        var unused = temp.Write(Path.Combine("ab", "y.pgm"), [1]);
+
+        Assert.Equal([temp.File("a")], TrainingInputs.Contributing([temp.File("ab"), temp.File("a")], [used]));
+        Assert.Equal([unused, temp.Path], TrainingInputs.Contributing([unused, temp.Path, temp.File("a")], [unused]));
+        Assert.Empty(TrainingInputs.Contributing([temp.File("a")], []));
+    }
+
+    [Fact]
     public void Synthetic_PreparedInParallel_EachFrameIsItsOwnPreprocessedDraw()
     {
         // Frames are drawn and preprocessed on several threads; a preprocessor shared between them
