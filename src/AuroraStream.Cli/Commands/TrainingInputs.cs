@@ -114,24 +114,22 @@ internal static class TrainingInputs
         ArgumentNullException.ThrowIfNull(warn);
         var first = new Dictionary<(string, DateTime), PreparedFrame>();
         var kept = new List<PreparedFrame>(frames.Count);
-        var repeats = new List<(PreparedFrame Repeat, PreparedFrame Of)>();
+        (PreparedFrame Repeat, PreparedFrame Of)? example = null;
         foreach (var frame in frames)
         {
-            if (first.TryGetValue((frame.Site, frame.Time), out var earlier))
+            if (first.TryAdd((frame.Site, frame.Time), frame))
             {
-                repeats.Add((frame, earlier));
+                kept.Add(frame);
             }
             else
             {
-                first.Add((frame.Site, frame.Time), frame);
-                kept.Add(frame);
+                example ??= (frame, first[(frame.Site, frame.Time)]);
             }
         }
 
-        if (repeats.Count > 0)
+        if (example is var (repeat, of))
         {
-            var (repeat, of) = repeats[0];
-            warn(string.Create(CultureInfo.InvariantCulture, $"warning: {repeats.Count} frame(s) repeat the site and capture time of a frame already read and were skipped (each frame is {use} once); first: {repeat.File} frame {repeat.Index} repeats {of.File} frame {of.Index} ({repeat.Site} {repeat.Time:yyyy-MM-dd'T'HH:mm:ss.fff'Z'})"));
+            warn(string.Create(CultureInfo.InvariantCulture, $"warning: {frames.Count - kept.Count} frame(s) repeat the site and capture time of a frame already read and were skipped (each frame is {use} once); first: {repeat.File} frame {repeat.Index} repeats {of.File} frame {of.Index} ({repeat.Site} {repeat.Time:yyyy-MM-dd'T'HH:mm:ss.fff'Z'})"));
         }
 
         return kept;
@@ -148,8 +146,8 @@ internal static class TrainingInputs
         return [.. inputs.Where(input =>
         {
             var root = FilePaths.Canonical(input);
-            var folder = root.EndsWith(Path.DirectorySeparatorChar) ? root : root + Path.DirectorySeparatorChar;
-            return files.Any(f => FilePaths.Comparer.Equals(f, root) || f.StartsWith(folder, FilePaths.Comparer == StringComparer.Ordinal ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase));
+            var folder = Path.TrimEndingDirectorySeparator(root) + Path.DirectorySeparatorChar;
+            return files.Any(f => FilePaths.Comparer.Equals(f, root) || (f.Length > folder.Length && FilePaths.Comparer.Equals(f[..folder.Length], folder)));
         })];
     }
 

@@ -506,8 +506,7 @@ public static class Stream0PgmReader
             problems.Add($"header \"{lon.Key}\" '{lon.Text}' is not a longitude (-180 to 360 deg)");
         }
 
-        var problem = string.Join("; ", problems);
-        return (null, null, problem);
+        return (null, null, string.Join("; ", problems));
     }
 
     private static ushort[] ReadPixels(ByteReader reader, FrameHeader h, string source, int index)
