@@ -42,10 +42,15 @@ internal static class CommandRunner
     /// <summary>Runs a synchronous command body.</summary>
     public static Task<int> RunAsync(TextWriter error, Func<int> body) => RunAsync(error, () => Task.FromResult(body()));
 
-    /// <summary><see cref="RunAsync(TextWriter, Func{Task{int}})"/> for the commands that run TorchSharp: first makes sure this build has libtorch.</summary>
+    /// <summary>
+    /// <see cref="RunAsync(TextWriter, Func{Task{int}})"/> for the commands that run TorchSharp: first
+    /// makes sure this build has libtorch, and has the C library keep the memory libtorch frees
+    /// (<see cref="TorchRuntime.KeepFreedMemory"/>).
+    /// </summary>
     public static Task<int> RunTorchAsync(TextWriter error, Func<Task<int>> body) => RunAsync(error, () =>
     {
         TorchRuntime.EnsureAvailable();
+        TorchRuntime.KeepFreedMemory();
         return body();
     });
 
