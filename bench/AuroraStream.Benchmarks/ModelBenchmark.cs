@@ -27,9 +27,9 @@ internal static class ModelBenchmark
         var cores = Environment.ProcessorCount;
         torch.set_num_threads(cores);
 
-        // As the training commands run: freed memory kept for the next tensors (glibc).
+        // As the training commands run: glibc keeps freed memory for the next tensors.
         var kept = Training.TorchRuntime.KeepFreedMemory();
-        Console.WriteLine($"Model benchmarks ({cores} cores, libtorch threads {torch.get_num_threads()}, ONNX Runtime default intra-op threads; freed memory kept: {(kept ? "yes" : "no")})");
+        Console.WriteLine($"Model benchmarks ({cores} cores, libtorch threads {torch.get_num_threads()}, ONNX Runtime default intra-op threads; glibc mallopt thresholds set: {(kept ? "yes" : "no")})");
         var sgemm = Sgemm(4096, seconds);
         Console.WriteLine($"  SGEMM n=4096 (torch.mm)          {sgemm / 1e9,8:0.0} GFLOP/s  (the practical limit the model figures are compared with)");
         Console.WriteLine();

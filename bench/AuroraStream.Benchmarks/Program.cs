@@ -48,14 +48,16 @@ if (Want("analysis"))
     AnalysisBenchmark.Run(root);
 }
 
-if (Want("model"))
-{
-    ModelBenchmark.Run(root, seconds);
-}
-
 if (Want("stream"))
 {
     StreamBenchmark.Run(root, replayFrames, liveSeconds);
+}
+
+// Last: it has glibc keep freed memory for the rest of the process, as the training commands do
+// and the stream command does not (TorchRuntime.KeepFreedMemory).
+if (Want("model"))
+{
+    ModelBenchmark.Run(root, seconds);
 }
 
 return 0;
